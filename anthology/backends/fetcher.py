@@ -1,0 +1,48 @@
+"""The only way WeasyPrint reads a file: local files under allowed folders, data: URLs and book assets.
+
+Nothing is fetched from a network; anything refused is recorded so the build can warn about it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+from ..markup import Asset
+
+
+
+class LocalFetcher(URLFetcher):
+    def __init__(self, roots: list[Path], assets: list[Asset]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [r.resolve() for r in roots]
+        self.assets = {a.name: a for a in assets}
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            name = _asset_name(path, self.roots)
+            if name in self.assets:
+                path = self.assets[name].source.resolve()
+            elif not any(path.is_relative_to(root) for root in self.roots):
+                self.refused.append(url)
+                raise ValueError(f"refused to read {url}: outside the book's folder")
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+        self.refused.append(url)
+        raise ValueError(f"refused to fetch {url}: anthology never uses the network")
+
+
+def _asset_name(path: Path, roots: list[Path]) -> str | None:
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return None

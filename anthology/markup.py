@@ -1,0 +1,335 @@
+"""Markdown to well-formed XHTML: one function, used for every output.
+
+Python-Markdown (footnotes, tables, attr_list, toc, smart typography) writes HTML; nh3 cleans any raw
+HTML to an allow-list; lxml re-reads the result and we write it back as namespaced XHTML, with every
+id prefixed by the chapter's prefix (unique across the book), headings shifted so the chapter title is
+the only level-one heading, footnotes split out as Note records, and images collected as assets.
+The serialised XHTML never holds a named entity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import nh3
+from lxml import etree
+from lxml import html as lxml_html
+
+from .errors import Diagnostic, SourceError
+from .model import Chapter
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+
+SMART_QUOTES = {
+    "left-single-quote": "\u2018",
+    "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c",
+    "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab",
+    "right-angle-quote": "\u00bb",
+    "ellipsis": "\u2026",
+    "ndash": "\u2013",
+    "mdash": "\u2014",
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+    "section", "aside", "bdi", "bdo", "wbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "lang", "dir", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan", "style"},
+    "ol": {"start", "reversed"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+_ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+_WRAPPER = re.compile(r"^<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">|</div>$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its number in the chapter, its id, the id of its call, and its content as XHTML."""
+
+    number: int
+    id: str
+    ref_id: str
+    xhtml: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file the chapter refers to (an image), and the name it has inside the outputs."""
+
+    source: Path
+    name: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class ChapterMarkup:
+    chapter: Chapter
+    xhtml: str  # the body as an XHTML fragment (block elements, in the XHTML namespace)
+    headings: tuple[Heading, ...] = ()
+    notes: tuple[Note, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    word_count: int = 0
+
+
+@dataclass
+class _State:
+    chapter: Chapter
+    ids: dict[str, str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    problems: list[Diagnostic] = field(default_factory=list)
+    assets: dict[Path, Asset] = field(default_factory=dict)
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["footnotes", "tables", "attr_list", "toc", "smarty", "sane_lists", "fenced_code"],
+        extension_configs={
+            "smarty": {"substitutions": SMART_QUOTES},
+            "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
+            "toc": {"permalink": False},
+        },
+        output_format="html",
+    )
+
+
+def _clean(html_text: str) -> str:
+    return nh3.clean(
+        html_text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+
+
+def _to_xhtml(element: lxml_html.HtmlElement) -> etree._Element:
+    """Copy an lxml.html tree into the XHTML namespace."""
+    tag = element.tag if isinstance(element.tag, str) else "span"
+    new = etree.Element(f"{{{XHTML_NS}}}{tag.lower()}", nsmap=NSMAP)
+    for name, value in element.attrib.items():
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
+            new.set(name, value)
+    new.text = element.text
+    for child in element:
+        if not isinstance(child.tag, str):  # comments, processing instructions
+            if len(new):
+                new[-1].tail = (new[-1].tail or "") + (child.tail or "")
+            else:
+                new.text = (new.text or "") + (child.tail or "")
+            continue
+        copy = _to_xhtml(child)
+        copy.tail = child.tail
+        new.append(copy)
+    return new
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _fresh_id(state: _State, wanted: str) -> str:
+    base = f"{state.chapter.prefix}-{_ID_CHARS.sub('-', wanted).strip('-') or 'x'}"
+    candidate, n = base, 2
+    while candidate in state.used:
+        candidate, n = f"{base}-{n}", n + 1
+    state.used.add(candidate)
+    return candidate
+
+
+def _prefix_ids(root: etree._Element, state: _State) -> None:
+    for element in root.iter():
+        old = element.get("id")
+        if old is not None:
+            new = _fresh_id(state, old)
+            state.ids.setdefault(old, new)
+            element.set("id", new)
+    for element in root.iter(f"{{{XHTML_NS}}}a"):
+        href = element.get("href", "")
+        if href.startswith("#") and href[1:] in state.ids:
+            element.set("href", "#" + state.ids[href[1:]])
+
+
+def _shift_headings(root: etree._Element) -> list[Heading]:
+    tags = [f"{{{XHTML_NS}}}h{n}" for n in range(1, 7)]
+    found = [e for e in root.iter(*tags)]
+    if not found:
+        return []
+    top = min(int(_local(e)[1]) for e in found)
+    shift = 2 - top
+    headings = []
+    for element in found:
+        level = min(6, int(_local(element)[1]) + shift)
+        element.tag = f"{{{XHTML_NS}}}h{level}"
+        headings.append(Heading(level, element.get("id", ""), "".join(element.itertext()).strip()))
+    return headings
+
+
+def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
+    container = None
+    for div in root.iter(f"{{{XHTML_NS}}}div"):
+        if "footnote" in (div.get("class") or "").split():
+            container = div
+            break
+    if container is None:
+        return []
+    container.getparent().remove(container)
+    refs: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    for a in root.iter(f"{{{XHTML_NS}}}a"):
+        if "footnote-ref" in (a.get("class") or "").split():
+            sup = a.getparent()
+            target = a.get("href", "")[1:]
+            ref_id = sup.get("id") or _fresh_id(state, "fnref")
+            if "id" in sup.attrib:
+                del sup.attrib["id"]
+            a.set("id", ref_id)
+            a.set("class", "noteref")
+            a.set(EPUB_TYPE, "noteref")
+            a.set("role", "doc-noteref")
+            refs.setdefault(target, ref_id)
+            numbers.setdefault(target, len(numbers) + 1)
+            a.text = str(numbers[target])
+    notes = []
+    for li in container.iter(f"{{{XHTML_NS}}}li"):
+        note_id = li.get("id", "")
+        for back in list(li.iter(f"{{{XHTML_NS}}}a")):
+            if "footnote-backref" in (back.get("class") or "").split():
+                parent = back.getparent()
+                prev = back.getprevious()
+                if prev is not None:
+                    prev.tail = ((prev.tail or "") + (back.tail or "")).rstrip("\u00a0 ")
+                else:
+                    parent.text = ((parent.text or "") + (back.tail or "")).rstrip("\u00a0 ")
+                parent.remove(back)
+        content = "".join(_serialise_children(li))
+        if note_id in refs:
+            notes.append(Note(numbers[note_id], note_id, refs[note_id], content))
+    return sorted(notes, key=lambda n: n.number)
+
+
+def _serialise_children(element: etree._Element) -> list[str]:
+    wrapper = etree.Element(f"{{{XHTML_NS}}}div", nsmap=NSMAP)
+    wrapper.text = element.text
+    for child in list(element):
+        wrapper.append(child)
+    return [serialise_fragment(wrapper)]
+
+
+def serialise_fragment(wrapper: etree._Element) -> str:
+    """The children of a namespaced wrapper element as an XHTML string, without the wrapper."""
+    for key in list(wrapper.attrib):
+        del wrapper.attrib[key]
+    text = etree.tostring(wrapper, encoding="unicode", method="xml")
+    if text.endswith("/>"):
+        return ""
+    return _WRAPPER.sub("", text)
+
+
+def _collect_images(root: etree._Element, state: _State) -> None:
+    chapter_dir = state.chapter.source.parent
+    for img in root.iter(f"{{{XHTML_NS}}}img"):
+        src = img.get("src", "")
+        if "alt" not in img.attrib:
+            img.set("alt", "")
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+            state.problems.append(
+                Diagnostic(
+                    state.chapter.source,
+                    f"image '{src}' is not a local file",
+                    hint="download the image into the book's folder and refer to it by a relative path",
+                )
+            )
+            continue
+        path = (chapter_dir / src).resolve()
+        suffix = path.suffix.lower()
+        if suffix not in IMAGE_TYPES:
+            state.problems.append(
+                Diagnostic(state.chapter.source, f"image '{src}' is not a PNG, JPEG, GIF, SVG or WebP file")
+            )
+            continue
+        if not path.is_file():
+            state.problems.append(
+                Diagnostic(state.chapter.source, f"image '{src}' not found", hint="check the path; it is relative to the chapter file")
+            )
+            continue
+        asset = state.assets.get(path)
+        if asset is None:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            asset = Asset(path, f"images/{digest}{suffix}", IMAGE_TYPES[suffix])
+            state.assets[path] = asset
+        img.set("src", asset.name)
+
+
+def render_chapter(chapter: Chapter) -> ChapterMarkup:
+    """Turn one chapter's Markdown into an XHTML fragment plus its headings, notes and images."""
+    state = _State(chapter)
+    html_text = _clean(_markdown().convert(chapter.markdown))
+    fragment = lxml_html.fragment_fromstring(html_text or "<p></p>", create_parent="div")
+    root = _to_xhtml(fragment)
+    _prefix_ids(root, state)
+    notes = _extract_notes(root, state)
+    headings = _shift_headings(root)
+    _collect_images(root, state)
+    if state.problems:
+        raise SourceError(state.problems)
+    words = len("".join(root.itertext()).split())
+    return ChapterMarkup(
+        chapter=chapter,
+        xhtml=serialise_fragment(root),
+        headings=tuple(headings),
+        notes=tuple(notes),
+        assets=tuple(state.assets.values()),
+        word_count=words,
+    )
+
+
+def render_chapters(chapters: tuple[Chapter, ...]) -> list[ChapterMarkup]:
+    """Render every chapter; report the problems of all chapters at once."""
+    results: list[ChapterMarkup] = []
+    problems: list[Diagnostic] = []
+    for chapter in chapters:
+        try:
+            results.append(render_chapter(chapter))
+        except SourceError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    return results

