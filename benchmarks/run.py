@@ -1,0 +1,128 @@
+"""Time anthology against pandoc on synthetic anthologies of N chapters; print a table of figures.
+
+For each N: generate the book (benchmarks/generate.py), then run, each as a separate process,
+  - anthology build --format epub, --format pdf, and --format epub,pdf,
+  - when pandoc is installed: pandoc's EPUB, and pandoc's HTML laid out by WeasyPrint into a PDF,
+and print wall time, peak memory (the largest process), PDF pages, and the ratio anthology/pandoc.
+
+    python benchmarks/run.py --chapters 50 200 1000 --words 1500
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+# Runs one command in a fresh process and reports its wall time and the peak RSS of its children.
+MEASURE = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "peak_kib": peak, "code": done.returncode, "err": done.stderr.decode()[-400:]}))
+"""
+
+
+@dataclass
+class Figure:
+    name: str
+    wall: float
+    peak_mib: float
+    pages: int | None = None
+
+
+def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Figure:
+    out = subprocess.run([sys.executable, "-c", MEASURE, json.dumps(command)], capture_output=True, text=True, env=env, check=True)
+    data = json.loads(out.stdout)
+    if data["code"] != 0:
+        raise SystemExit(f"{name} failed ({data['code']}): {data['err']}")
+    return Figure(name, data["wall"], data["peak_kib"] / 1024)
+
+
+def pdf_pages(path: Path) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(str(path)).pages)
+
+
+def anthology_command() -> list[str]:
+    found = shutil.which("anthology", path=str(Path(sys.executable).parent)) or shutil.which("anthology")
+    return [found] if found else [sys.executable, "-m", "anthology.cli"]
+
+
+def run_size(chapters: int, words: int, work: Path) -> list[Figure]:
+    book = generate(work / f"book-{chapters}", chapters, words)
+    out = book / "build"
+    figures: list[Figure] = []
+    ours = anthology_command()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1556668800"}
+    figures.append(measure("anthology epub", ours + ["build", str(book), "--format", "epub"], env))
+    fig = measure("anthology pdf", ours + ["build", str(book), "--format", "pdf"], env)
+    fig.pages = pdf_pages(out / f"benchmark-anthology-{chapters}.pdf")
+    figures.append(fig)
+    fig = measure("anthology epub+pdf", ours + ["build", str(book), "--format", "epub,pdf"], env)
+    fig.pages = pdf_pages(out / f"benchmark-anthology-{chapters}.pdf")
+    figures.append(fig)
+    if shutil.which("pandoc"):
+        files = sorted(str(p) for p in (book / "chapters").glob("*.md"))
+        common = ["pandoc", "--resource-path", str(book / "chapters"), "--metadata", f"title=Benchmark anthology {chapters}"]
+        figures.append(measure("pandoc epub", common + ["-o", str(work / "pandoc.epub")] + files))
+        html = work / "pandoc.html"
+        p_html = measure("pandoc html", common + ["-s", "--embed-resources" if _pandoc_has("--embed-resources") else "--self-contained", "-o", str(html)] + files)
+        weasy = shutil.which("weasyprint", path=str(Path(sys.executable).parent)) or "weasyprint"
+        p_pdf = measure("weasyprint pdf", [weasy, str(html), str(work / "pandoc.pdf")])
+        figures.append(Figure("pandoc epub+pdf", p_html.wall + p_pdf.wall + figures[-1].wall, max(p_html.peak_mib, p_pdf.peak_mib, figures[-1].peak_mib), pdf_pages(work / "pandoc.pdf")))
+        figures.append(Figure("pandoc html+weasyprint pdf", p_html.wall + p_pdf.wall, max(p_html.peak_mib, p_pdf.peak_mib), pdf_pages(work / "pandoc.pdf")))
+    return figures
+
+
+def _pandoc_has(option: str) -> bool:
+    return option in subprocess.run(["pandoc", "--help"], capture_output=True, text=True).stdout
+
+
+def report(chapters: int, figures: list[Figure]) -> None:
+    by_name = {f.name: f for f in figures}
+    print(f"\n{chapters} chapters")
+    print(f"  {'build':30} {'wall s':>8} {'peak MiB':>9} {'pages':>6} {'s/page':>8}")
+    for f in figures:
+        per_page = f"{f.wall / f.pages * 1000:.1f}ms" if f.pages else ""
+        print(f"  {f.name:30} {f.wall:8.2f} {f.peak_mib:9.0f} {f.pages or '':>6} {per_page:>8}")
+    pairs = [("anthology epub", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"), ("anthology pdf", "pandoc html+weasyprint pdf")]
+    for ours, theirs in pairs:
+        if ours in by_name and theirs in by_name:
+            print(f"  ratio {ours} / {theirs}: {by_name[ours].wall / by_name[theirs].wall:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--words", type=int, default=1500)
+    parser.add_argument("--keep", type=Path, help="keep the generated books and outputs in this folder")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="anthology-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        for n in args.chapters:
+            report(n, run_size(n, args.words, work))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
