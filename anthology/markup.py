@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,8 @@ IMAGE_TYPES = {
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
 }
+_URL_WITH_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 _WRAPPER = re.compile(r"^<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">|</div>$")
 
@@ -105,6 +108,8 @@ class ChapterMarkup:
     notes: tuple[Note, ...] = ()
     assets: tuple[Asset, ...] = ()
     word_count: int = 0
+    # what the checker reports: warnings always; errors only when rendered with collect=True
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 @dataclass
@@ -113,7 +118,20 @@ class _State:
     ids: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     problems: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     assets: dict[Path, Asset] = field(default_factory=dict)
+
+    def line_of(self, needle: str) -> int | None:
+        """The file's line number of the first body line holding ``needle`` (None when not found)."""
+        for index, line in enumerate(self.chapter.markdown.split("\n")):
+            if needle in line:
+                return self.chapter.body_line + index
+        return None
+
+    def warn(self, message: str, needle: str, hint: str | None = None) -> None:
+        self.warnings.append(
+            Diagnostic(self.chapter.source, message, line=self.line_of(needle), hint=hint, level="warning")
+        )
 
 
 def _markdown() -> markdown.Markdown:
@@ -185,6 +203,20 @@ def _prefix_ids(root: etree._Element, state: _State) -> None:
         href = element.get("href", "")
         if href.startswith("#") and href[1:] in state.ids:
             element.set("href", "#" + state.ids[href[1:]])
+        elif "footnote-backref" in (element.get("class") or "").split():
+            continue  # the back link of a note never referred to; that note is reported on its own
+        elif href.startswith("#"):
+            state.warn(
+                f"link to '{href}' goes nowhere: no heading or anchor in this chapter has the id '{href[1:]}'",
+                f"({href}",
+                hint="give the target an id, e.g. '## Results {: #results }', or fix the link",
+            )
+        elif href and not _URL_WITH_SCHEME.match(href) and not href.startswith("//"):
+            state.warn(
+                f"link to '{href}' points to a file, which the book does not carry",
+                f"({href}",
+                hint="link to a web address (https://…) or to an id in this chapter ('#id')",
+            )
 
 
 def _shift_headings(root: etree._Element) -> list[Heading]:
@@ -230,6 +262,14 @@ def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
     notes = []
     for li in container.iter(f"{{{XHTML_NS}}}li"):
         note_id = li.get("id", "")
+        if note_id not in refs:
+            original = next((old for old, new in state.ids.items() if new == note_id), note_id)
+            label = original.split(":", 1)[-1]
+            state.warn(
+                f"footnote '[^{label}]' is defined but never referred to, so it is left out",
+                f"[^{label}]:",
+                hint=f"refer to it in the text with [^{label}], or remove the definition",
+            )
         for back in list(li.iter(f"{{{XHTML_NS}}}a")):
             if "footnote-backref" in (back.get("class") or "").split():
                 parent = back.getparent()
@@ -243,6 +283,21 @@ def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
         if note_id in refs:
             notes.append(Note(numbers[note_id], note_id, refs[note_id], content))
     return sorted(notes, key=lambda n: n.number)
+
+
+def _check_undefined_notes(root: etree._Element, state: _State) -> None:
+    """A '[^label]' left as text is a footnote reference whose definition is missing."""
+    skip = {f"{{{XHTML_NS}}}code", f"{{{XHTML_NS}}}pre"}
+    for element in root.iter():
+        texts = [] if element.tag in skip else [element.text]
+        texts.append(element.tail)
+        for chunk in texts:
+            for label in _NOTE_CALL.findall(chunk or ""):
+                state.warn(
+                    f"footnote reference '[^{label}]' has no definition",
+                    f"[^{label}]",
+                    hint=f"add a line '[^{label}]: the note's text' below the paragraph",
+                )
 
 
 def _serialise_children(element: etree._Element) -> list[str]:
@@ -267,13 +322,21 @@ def _collect_images(root: etree._Element, state: _State) -> None:
     chapter_dir = state.chapter.source.parent
     for img in root.iter(f"{{{XHTML_NS}}}img"):
         src = img.get("src", "")
+        line = state.line_of(f"({src}") or state.line_of(src)
+        if not img.get("alt", "").strip():
+            state.warn(
+                f"image '{src}' has no alt text",
+                f"({src}",
+                hint=f"describe it for readers who cannot see it: ![A crowd at the match]({src})",
+            )
         if "alt" not in img.attrib:
             img.set("alt", "")
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        if _URL_WITH_SCHEME.match(src) or src.startswith("//"):
             state.problems.append(
                 Diagnostic(
                     state.chapter.source,
                     f"image '{src}' is not a local file",
+                    line=line,
                     hint="download the image into the book's folder and refer to it by a relative path",
                 )
             )
@@ -282,12 +345,17 @@ def _collect_images(root: etree._Element, state: _State) -> None:
         suffix = path.suffix.lower()
         if suffix not in IMAGE_TYPES:
             state.problems.append(
-                Diagnostic(state.chapter.source, f"image '{src}' is not a PNG, JPEG, GIF, SVG or WebP file")
+                Diagnostic(state.chapter.source, f"image '{src}' is not a PNG, JPEG, GIF, SVG or WebP file", line=line)
             )
             continue
         if not path.is_file():
             state.problems.append(
-                Diagnostic(state.chapter.source, f"image '{src}' not found", hint="check the path; it is relative to the chapter file")
+                Diagnostic(
+                    state.chapter.source,
+                    f"image '{src}' not found",
+                    line=line,
+                    hint="check the path; it is relative to the chapter file",
+                )
             )
             continue
         asset = state.assets.get(path)
@@ -298,19 +366,34 @@ def _collect_images(root: etree._Element, state: _State) -> None:
         img.set("src", asset.name)
 
 
-def render_chapter(chapter: Chapter) -> ChapterMarkup:
-    """Turn one chapter's Markdown into an XHTML fragment plus its headings, notes and images."""
+def render_chapter(chapter: Chapter, collect: bool = False) -> ChapterMarkup:
+    """Turn one chapter's Markdown into an XHTML fragment plus its headings, notes and images.
+
+    Errors raise a SourceError, unless ``collect`` is true: then they are returned with the warnings
+    in ``diagnostics`` (the checker reads every problem of every chapter that way).
+    """
     state = _State(chapter)
     html_text = _clean(_markdown().convert(chapter.markdown))
     fragment = lxml_html.fragment_fromstring(html_text or "<p></p>", create_parent="div")
     root = _to_xhtml(fragment)
     _prefix_ids(root, state)
     notes = _extract_notes(root, state)
+    _check_undefined_notes(root, state)
     headings = _shift_headings(root)
     _collect_images(root, state)
-    if state.problems:
+    if state.problems and not collect:
         raise SourceError(state.problems)
     words = len("".join(root.itertext()).split())
+    if words == 0 and root.find(f".//{{{XHTML_NS}}}img") is None:
+        state.warnings.append(
+            Diagnostic(
+                chapter.source,
+                "the chapter has no text",
+                line=chapter.body_line,
+                hint="write the chapter below the front matter, or remove the file",
+                level="warning",
+            )
+        )
     return ChapterMarkup(
         chapter=chapter,
         xhtml=serialise_fragment(root),
@@ -318,14 +401,19 @@ def render_chapter(chapter: Chapter) -> ChapterMarkup:
         notes=tuple(notes),
         assets=tuple(state.assets.values()),
         word_count=words,
+        diagnostics=tuple(state.problems + state.warnings),
     )
 
 
-def render_chapters(chapters: tuple[Chapter, ...]) -> list[ChapterMarkup]:
-    """Render every chapter; report the problems of all chapters at once."""
+def render_chapters(
+    chapters: tuple[Chapter, ...], each: Callable[[Chapter], None] | None = None
+) -> list[ChapterMarkup]:
+    """Render every chapter (calling ``each`` before each one); report the problems of all chapters at once."""
     results: list[ChapterMarkup] = []
     problems: list[Diagnostic] = []
     for chapter in chapters:
+        if each is not None:
+            each(chapter)
         try:
             results.append(render_chapter(chapter))
         except SourceError as exc:

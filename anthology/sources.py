@@ -113,6 +113,21 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     )
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so schema.date can say what is wrong with one (2019-13-01)."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(front: str) -> Any:
+    """Front matter text to Python values (raises yaml.YAMLError)."""
+    return yaml.load(front, Loader=FrontMatterLoader) if front.strip() else {}
+
+
 def _key_lines(path: Path, front: str) -> dict[str, int]:
     try:
         node = yaml.compose(front, Loader=yaml.SafeLoader)
@@ -125,7 +140,7 @@ def _key_lines(path: Path, front: str) -> dict[str, int]:
 
 def parse_front_matter(path: Path, front: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(front) if front.strip() else {}
+        data = load_yaml(front)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

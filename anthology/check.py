@@ -1,0 +1,305 @@
+"""Check a book's sources and report every problem at once, each with its file and line.
+
+The checker reuses the stages a build runs (config, sources, model, markup) in a collecting mode, so
+it finds what a build would stop on plus what a build lets through but a reader would notice:
+unknown front matter keys, wrong types, missing or unused images, images without alt text, broken
+links and footnotes, empty chapters, duplicate titles, invalid ISBNs and language tags, and values
+cut short by a YAML ``#`` comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import CONFIG_NAME, BookSettings, Config, key_line, load_config
+from .errors import ConfigError, Diagnostic, SourceError
+from .markup import IMAGE_TYPES, ChapterMarkup, render_chapter
+from .model import Chapter, build_book
+from .sources import (
+    CHAPTER_DIR,
+    ChapterSource,
+    chapter_paths,
+    decode,
+    load_yaml,
+    parse_front_matter,
+    split_front_matter,
+)
+from .text import natural_key
+
+# Folders whose images belong to the stylesheets, the templates or the outputs, not to chapters.
+NOT_CHAPTER_IMAGES = {"build", "styles", "templates", "node_modules"}
+
+
+@dataclass
+class CheckReport:
+    """Everything the checker found, in reading order."""
+
+    project_dir: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    chapters: int = 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level != "error"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def check_book(project_dir: Path) -> CheckReport:
+    """Read the whole book and collect every problem; raise ConfigError only when there is no book to read."""
+    project_dir = Path(project_dir)
+    report = CheckReport(project_dir)
+    config = _load_config(project_dir, report)
+    paths = _chapter_files(project_dir, config, report)
+    sources = [source for source in (_read_source(path, report) for path in paths) if source is not None]
+    book = build_book(config or _stand_in_config(project_dir), sources)
+    markups = [render_chapter(chapter, collect=True) for chapter in book.chapters]
+    for markup in markups:
+        report.diagnostics.extend(markup.diagnostics)
+    _check_duplicate_titles(book.chapters, report)
+    _check_unused_images(project_dir, markups, report)
+    report.chapters = len(book.chapters)
+    report.diagnostics.sort(key=lambda d: _reading_order(d, project_dir, paths))
+    return report
+
+
+def _load_config(project_dir: Path, report: CheckReport) -> Config | None:
+    config_path = project_dir / CONFIG_NAME
+    if not project_dir.is_dir() or not config_path.is_file():
+        load_config(project_dir)  # raises the ConfigError that says what is missing
+    try:
+        config = load_config(project_dir)
+    except ConfigError as error:
+        report.diagnostics.extend(error.diagnostics)
+        return None
+    _check_identifier(config, report)
+    return config
+
+
+def _stand_in_config(project_dir: Path) -> Config:
+    """Lets chapters be checked when anthology.toml itself has problems (already reported)."""
+    settings = BookSettings(title="", language="en", identifier="")
+    return Config(project_dir=project_dir, path=project_dir / CONFIG_NAME, book=settings, slug="book")
+
+
+def _chapter_files(project_dir: Path, config: Config | None, report: CheckReport) -> list[Path]:
+    folder = project_dir / CHAPTER_DIR
+    in_folder = sorted(
+        (p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith((".", "_"))),
+        key=lambda p: natural_key(p.name),
+    ) if folder.is_dir() else []
+    if config is None:
+        return in_folder
+    try:
+        paths = chapter_paths(config)
+    except SourceError as error:
+        report.diagnostics.extend(error.diagnostics)
+        if config.book.chapters is None:
+            return []
+        paths = [p for p in (project_dir / name for name in config.book.chapters) if p.is_file()]
+    if config.book.chapters is not None:
+        listed = {p.resolve() for p in paths}
+        for path in in_folder:
+            if path.resolve() not in listed:
+                report.diagnostics.append(
+                    Diagnostic(
+                        path,
+                        "this chapter is not listed in [book] chapters, so it is left out of the book",
+                        line=1,
+                        hint=f"add \"{path.relative_to(project_dir).as_posix()}\" to chapters in anthology.toml, or move the file",
+                        level="warning",
+                    )
+                )
+    return paths
+
+
+def _read_source(path: Path, report: CheckReport) -> ChapterSource | None:
+    """One chapter's front matter and body; its problems go to the report, and its body is still checked."""
+    try:
+        text = decode(path, path.read_bytes())
+        if not text.strip():
+            raise SourceError(Diagnostic(path, "is empty", line=1, hint="add front matter and the chapter's text, or remove the file"))
+        front, body, body_line = split_front_matter(path, text)
+    except OSError as exc:
+        report.diagnostics.append(Diagnostic(path, f"cannot read: {exc.strerror}"))
+        return None
+    except SourceError as error:
+        report.diagnostics.extend(error.diagnostics)
+        return None
+    report.diagnostics.extend(comment_cuts(path, front))
+    try:
+        meta = parse_front_matter(path, front)
+    except SourceError as error:
+        report.diagnostics.extend(error.diagnostics)
+        meta = _lenient_meta(path, front)
+    return ChapterSource(path=path, meta=meta, body=body, body_line=body_line)
+
+
+def _lenient_meta(path: Path, front: str) -> dict[str, Any]:
+    """What can be used of front matter that has problems, so the body can still be checked."""
+    try:
+        data = load_yaml(front)
+    except yaml.YAMLError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    title = data.get("title")
+    return {
+        "title": title.strip() if isinstance(title, str) and title.strip() else path.stem,
+        "author": [a for a in data.get("author", []) if isinstance(a, str)] if isinstance(data.get("author"), list)
+        else [str(data["author"])] if isinstance(data.get("author"), str) else [],
+    }
+
+
+_PLAIN_VALUE = re.compile(r"^(\s*)([A-Za-z_][\w-]*)\s*:[ \t]+(.*)$")
+
+
+def comment_cuts(path: Path, front: str) -> list[Diagnostic]:
+    """Warn where YAML reads ' #…' inside an unquoted value as a comment and silently drops that text."""
+    found: list[Diagnostic] = []
+    for index, line in enumerate(front.split("\n")):
+        match = _PLAIN_VALUE.match(line)
+        if not match:
+            continue
+        key, value = match.group(2), match.group(3)
+        if value[:1] in ("'", '"', "[", "{", "|", ">"):
+            continue
+        cut = re.search(r"(^|[ \t])#", value)
+        if cut is None:
+            continue
+        kept = value[: cut.start()].strip()
+        whole = value.strip()
+        quoted = '"' + whole.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        found.append(
+            Diagnostic(
+                path,
+                f"'{key}' is cut at ' #': YAML reads the rest of the line as a comment, so {key} is "
+                + (f"'{kept}'" if kept else "empty")
+                + f" instead of '{whole}'",
+                line=index + 2,
+                key=key,
+                hint=f"put the value in quotes: {key}: {quoted}",
+                level="warning",
+            )
+        )
+    return found
+
+
+def _check_identifier(config: Config, report: CheckReport) -> None:
+    identifier = config.book.identifier
+    problem = isbn_problem(identifier)
+    if problem:
+        source = config.path.read_text(encoding="utf-8-sig")
+        report.diagnostics.append(
+            Diagnostic(
+                config.path,
+                f"identifier '{identifier}' is not a valid ISBN: {problem}",
+                line=key_line(source, "book", "identifier"),
+                key="book.identifier",
+                hint="copy the ISBN exactly as the agency issued it, or use a URN such as urn:uuid:…",
+            )
+        )
+
+
+_ISBN_LIKE = re.compile(r"^(?:urn:isbn:|isbn(?:-1[03])?:?\s*)?([0-9][0-9 \-]*[0-9Xx])$", re.IGNORECASE)
+
+
+def isbn_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid ISBN-10 or ISBN-13, or None (also None when it is not meant as an ISBN)."""
+    match = _ISBN_LIKE.match(value.strip())
+    explicit = value.strip().lower().startswith(("urn:isbn", "isbn"))
+    if not match:
+        return "it should be 10 or 13 digits" if explicit else None
+    digits = re.sub(r"[ \-]", "", match.group(1)).upper()
+    if len(digits) not in (10, 13):
+        if explicit or len(digits) >= 9:
+            return f"it has {len(digits)} digits; an ISBN has 13 (or 10)"
+        return None
+    if len(digits) == 13:
+        if "X" in digits:
+            return "an ISBN-13 is digits only"
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+        check = (10 - total % 10) % 10
+        if int(digits[12]) != check:
+            return f"the check digit should be {check}, not {digits[12]}"
+        if not digits.startswith(("978", "979")):
+            return "an ISBN-13 starts with 978 or 979"
+        return None
+    if "X" in digits[:9]:
+        return "only the last character of an ISBN-10 may be X"
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = (11 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    if digits[9] != expected:
+        return f"the check digit should be {expected}, not {digits[9]}"
+    return None
+
+
+def _title_line(chapter: Chapter) -> int | None:
+    lines = chapter.source.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+    for number, line in enumerate(lines[: chapter.body_line], start=1):
+        if re.match(r"^title\s*:", line):
+            return number
+    return None
+
+
+def _check_duplicate_titles(chapters: tuple[Chapter, ...], report: CheckReport) -> None:
+    first: dict[str, Chapter] = {}
+    for chapter in chapters:
+        key = " ".join(chapter.title.casefold().split())
+        if key in first:
+            earlier = first[key]
+            report.diagnostics.append(
+                Diagnostic(
+                    chapter.source,
+                    f"the title '{chapter.title}' is also the title of {earlier.source.name}",
+                    line=_title_line(chapter),
+                    key="title",
+                    hint="give each chapter its own title so the contents can tell them apart",
+                    level="warning",
+                )
+            )
+        else:
+            first[key] = chapter
+
+
+def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report: CheckReport) -> None:
+    used = {asset.source.resolve() for markup in markups for asset in markup.assets}
+    config_path = project_dir / CONFIG_NAME
+    settings = config_path.read_text(encoding="utf-8-sig", errors="replace") if config_path.is_file() else ""
+    for path in sorted(project_dir.rglob("*")):
+        relative = path.relative_to(project_dir)
+        parts = relative.parts
+        if path.suffix.lower() not in IMAGE_TYPES or not path.is_file():
+            continue
+        if parts[0] in NOT_CHAPTER_IMAGES or any(part.startswith(".") for part in parts):
+            continue
+        if path.resolve() in used or relative.as_posix() in settings or path.name in settings:
+            continue
+        report.diagnostics.append(
+            Diagnostic(
+                path,
+                "this image is not used by any chapter",
+                hint="refer to it in a chapter (![description](path)) or delete it",
+                level="warning",
+            )
+        )
+
+
+def _reading_order(diagnostic: Diagnostic, project_dir: Path, chapters: list[Path]) -> tuple[int, int, str]:
+    order = {p.resolve(): n for n, p in enumerate(chapters, start=1)}
+    path = diagnostic.path
+    if path is None or path.name == CONFIG_NAME:
+        rank = 0
+    else:
+        rank = order.get(path.resolve(), len(order) + 1)
+    return (rank, diagnostic.line or 0, str(path or ""))
