@@ -21,11 +21,28 @@ from .sources import read_chapters
 FORMATS = ("epub", "pdf", "html")
 
 
+@dataclass(frozen=True)
+class Step:
+    """What a build is doing now, for a progress display.
+
+    ``kind`` is "read" (the sources), "chapter" (rendering chapter ``index`` of ``total``, ``name`` is
+    its file), "output" (making the output ``name``), "made" (output ``name`` finished) or "write".
+    """
+
+    kind: str
+    name: str = ""
+    index: int = 0
+    total: int = 0
+
+
 @dataclass
 class BuildReport:
     outputs: list[tuple[Artifact, Path]] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    chapters: int = 0
+    words: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent making each output
 
 
 def load_book(project_dir: Path) -> Book:
@@ -68,23 +85,29 @@ def build(
     project_dir: Path,
     formats: str | Iterable[str] | None = None,
     output_dir: Path | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Step], None] | None = None,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails."""
     started = time.perf_counter()
-    say = progress or (lambda message: None)
+    say = progress or (lambda step: None)
     chosen = parse_formats(formats)
     project_dir = Path(project_dir)
-    say("reading anthology.toml and chapters")
+    say(Step("read"))
     book = load_book(project_dir)
-    say(f"rendering {len(book.chapters)} chapters")
-    markups = render_chapters(book.chapters)
-    report = BuildReport()
+    total = len(book.chapters)
+    markups = render_chapters(
+        book.chapters, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total))
+    )
+    report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
     artifacts = []
     for name in chosen:
-        say(f"making the {name.upper()}")
+        say(Step("output", name))
+        begun = time.perf_counter()
         artifacts.extend(make_outputs(book, markups, (name,), report))
+        report.timings[name] = time.perf_counter() - begun
+        say(Step("made", name))
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
+    say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)
     for artifact in artifacts:
         report.outputs.append((artifact, artifact.commit(target)))
