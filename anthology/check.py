@@ -10,6 +10,7 @@ cut short by a YAML ``#`` comment.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,13 +78,12 @@ def _load_config(project_dir: Path, report: CheckReport) -> Config | None:
     config_path = project_dir / CONFIG_NAME
     if not project_dir.is_dir() or not config_path.is_file():
         load_config(project_dir)  # raises the ConfigError that says what is missing
+    _check_identifier(config_path, report)
     try:
-        config = load_config(project_dir)
+        return load_config(project_dir)
     except ConfigError as error:
         report.diagnostics.extend(error.diagnostics)
         return None
-    _check_identifier(config, report)
-    return config
 
 
 def _stand_in_config(project_dir: Path) -> Config:
@@ -194,14 +194,22 @@ def comment_cuts(path: Path, front: str) -> list[Diagnostic]:
     return found
 
 
-def _check_identifier(config: Config, report: CheckReport) -> None:
-    identifier = config.book.identifier
+def _check_identifier(path: Path, report: CheckReport) -> None:
+    """An identifier written as an ISBN must be a valid one (read from the raw file, so it is checked
+    even when other settings have problems)."""
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+        book = tomllib.loads(source).get("book")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # load_config reports these
+    identifier = book.get("identifier") if isinstance(book, dict) else None
+    if not isinstance(identifier, str):
+        return
     problem = isbn_problem(identifier)
     if problem:
-        source = config.path.read_text(encoding="utf-8-sig")
         report.diagnostics.append(
             Diagnostic(
-                config.path,
+                path,
                 f"identifier '{identifier}' is not a valid ISBN: {problem}",
                 line=key_line(source, "book", "identifier"),
                 key="book.identifier",

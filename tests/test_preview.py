@@ -1,0 +1,140 @@
+"""The preview server without a browser: what it serves, live-reload state, errors, the print view, stopping."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from anthology.preview import Preview
+from helpers import chapter, write_book
+
+
+def get(url: str, timeout: float = 30) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+@pytest.fixture()
+def book(tmp_path: Path) -> Path:
+    return write_book(tmp_path / "book", {"01-a.md": chapter(title="Alpha", body="First words.")})
+
+
+@pytest.fixture()
+def server(book: Path) -> Iterator[Preview]:
+    preview = Preview(book, port=0)
+    preview.start()
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def version(server: Preview, since: int | None = None) -> dict:
+    query = "" if since is None else f"?since={since}"
+    return json.loads(get(server.url + "_preview/version" + query)[2])
+
+
+def test_serves_the_html_edition_with_reload_script_only_in_responses(server: Preview, book: Path) -> None:
+    status, kind, body = get(server.url)
+    assert status == 200 and kind.startswith("text/html")
+    page = body.decode()
+    assert 'data-version="1"' in page and "/_preview/version" in page and "/_preview/print" in page
+    chapter_page = get(server.url + "ch01-alpha.html")[2].decode()
+    assert "First words." in chapter_page and "/_preview/version" in chapter_page
+    built = (server.html_dir / "ch01-alpha.html").read_text()
+    assert "_preview" not in built  # the built files stay clean
+    status, kind, _ = get(server.url + "styles/base.css")
+    assert status == 200 and "css" in kind
+    assert not (book / "build").exists()  # the preview never writes into the book's build folder
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_version_waits_for_a_rebuild_after_a_save(server: Preview, book: Path) -> None:
+    assert version(server)["version"] == 1
+    answer: dict = {}
+    waiter = threading.Thread(target=lambda: answer.update(version(server, since=1)))
+    waiter.start()
+    time.sleep(0.3)
+    assert waiter.is_alive()  # a long poll: nothing changed yet
+    (book / "chapters" / "01-a.md").write_text(chapter(title="Alpha", body="Second words."))
+    waiter.join(timeout=20)
+    assert answer["version"] >= 2 and answer["error"] is None
+    assert "Second words." in get(server.url + "ch01-alpha.html")[2].decode()
+
+
+def test_a_failed_build_keeps_serving_and_shows_the_error(server: Preview, book: Path) -> None:
+    source = book / "chapters" / "01-a.md"
+    source.write_text("---\ntitle: Alpha\nauthor: Ann\nsubtitle: x\n---\n\nBroken words.\n")
+    deadline = time.monotonic() + 20
+    while version(server)["error"] is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    state = version(server)
+    assert "chapters/01-a.md:4: error: unknown key 'subtitle'" in state["error"]
+    page = get(server.url + "ch01-alpha.html")[2].decode()
+    assert 'id="anthology-preview-error"' in page and "unknown key &#x27;subtitle&#x27;" in page
+    assert "First words." in page  # the last good build stays underneath
+
+
+def test_print_view_draws_the_pages(server: Preview) -> None:
+    status, _, body = get(server.url + "_preview/print", timeout=120)
+    page = body.decode()
+    assert status == 200
+    assert "/_preview/pages/page-1.png" in page and "/_preview/book.pdf" in page
+    status, kind, png = get(server.url + "_preview/pages/page-1.png")
+    assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
+    status, kind, pdf = get(server.url + "_preview/book.pdf")
+    assert status == 200 and pdf.startswith(b"%PDF")
+    assert get(server.url + "_preview/pages/../book.pdf")[0] == 404
+    assert get(server.url + "_preview/nothing")[0] == 404
+
+
+def test_first_build_failing_still_serves_an_error_page(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book", {"a.md": "no front matter\n"})
+    preview = Preview(book, port=0)
+    preview.start()
+    try:
+        status, _, body = get(preview.url)
+        assert status == 503
+        assert "chapters/a.md:1: error: no front matter" in body.decode()
+    finally:
+        preview.stop()
+
+
+def test_stop_closes_the_port_and_removes_the_temporary_build(book: Path) -> None:
+    preview = Preview(book, port=0)
+    preview.start()
+    url, folder = preview.url, preview.output_dir
+    assert folder.is_dir()
+    preview.stop()
+    assert not folder.exists()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=2)
+
+
+def test_port_in_use_is_a_clear_error(server: Preview, book: Path) -> None:
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+
+    result = CliRunner().invoke(main, ["preview", str(book), "--port", str(server.port)])
+    assert result.exit_code == 2
+    assert "cannot serve on 127.0.0.1" in result.output and "--port" in result.output
+
+
+def test_preview_outside_a_book(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+
+    result = CliRunner().invoke(main, ["preview", str(tmp_path)])
+    assert result.exit_code == 2 and "anthology.toml not found" in result.output
