@@ -13,6 +13,7 @@ import json
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -52,12 +53,12 @@ RELOAD_SCRIPT = """\
 """
 
 TOOLBAR_STYLE = """\
-#anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 2147483646;
+#anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 2147483647;
   font: 13px/1.4 system-ui, sans-serif; background: #1d2330; color: #fff; border-radius: 6px;
   padding: 0.35rem 0.7rem; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
 #anthology-preview-bar a { color: #9cc9ff; margin-left: 0.6rem; }
 #anthology-preview-bar .warn { color: #ffd479; margin-left: 0.6rem; }
-#anthology-preview-error { position: fixed; inset: 0; z-index: 2147483647; overflow: auto;
+#anthology-preview-error { position: fixed; inset: 0; z-index: 2147483646; overflow: auto;
   background: rgba(255,255,255,.97); color: #111; padding: 2rem; font: 15px/1.5 system-ui, sans-serif; }
 #anthology-preview-error h2 { color: #b00020; margin-top: 0; }
 #anthology-preview-error pre { white-space: pre-wrap; background: #fff3f3; border-left: 4px solid #b00020;
@@ -184,13 +185,12 @@ class Preview:
         self.rebuild()
         handler = _handler_for(self)
         try:
-            server = ThreadingHTTPServer((self.host, self.port), handler)
+            server = _Server((self.host, self.port), handler)
         except OSError as exc:
             self.close_files()
             raise ConfigError(
                 Diagnostic(None, f"cannot serve on {self.host}:{self.port}: {exc.strerror}", key="--port", hint="choose another port with --port N")
             ) from None
-        server.daemon_threads = True
         self._server = server
         self.port = server.server_address[1]
         serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
@@ -245,9 +245,10 @@ class Preview:
         state = self.state
         extra = [f"<style>{TOOLBAR_STYLE}</style>", self._toolbar(state, current)]
         if state.error:
+            underneath = " The last good build is underneath." if self.html_dir.is_dir() else ""
             extra.append(
                 '<div id="anthology-preview-error" role="alert"><h2>The book could not be built</h2>'
-                "<p>Fix the problem and save: this page reloads by itself. The last good build is underneath.</p>"
+                f"<p>Fix the problem and save: this page reloads by itself.{underneath}</p>"
                 f"<pre>{html.escape(state.error)}</pre></div>"
             )
         extra.append(f'<script data-version="{state.version}">{RELOAD_SCRIPT}</script>')
@@ -311,6 +312,16 @@ class Preview:
             parts.append(f'<main style="padding:1.5rem"><h2>The print edition could not be made</h2><pre>{html.escape(error)}</pre></main>')
         parts.append("</body></html>")
         return self.decorate("".join(parts), "print")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes a tab while a page or a long poll is on its way is not a problem."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _interrupt(signum: int, frame: object) -> None:
