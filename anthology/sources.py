@@ -114,13 +114,17 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
 
 
 class FrontMatterLoader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so schema.date can say what is wrong with one (2019-13-01)."""
+    """Safe YAML where an impossible date (2019-13-01) stays text, so schema.date can say what is wrong."""
 
 
-FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def load_yaml(front: str) -> Any:
