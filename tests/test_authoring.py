@@ -62,7 +62,7 @@ def test_add_numbers_the_next_chapter(tmp_path: Path) -> None:
     meta = load_yaml(created.read_text().split("---")[1])
     assert meta["title"] == "Rugby: did we give the ball back? #coproweek"
     assert meta["author"] == "Steve Palmer"
-    assert meta["date"] == dt.date.today().isoformat()
+    assert meta["date"] == dt.date.today()
     again = run("add", "Two voices", "--author", "Ann Bee", "--author", "Cy Dee", "--date", "2019-11-01", "--project", str(book))
     assert again.exit_code == 0, again.output
     third = book / "chapters" / "03-two-voices.md"

@@ -36,7 +36,3 @@ def main() -> None:
 
 for command in (new, add, check, build, preview):
     main.add_command(command)
-
-
-if __name__ == "__main__":
-    main()
