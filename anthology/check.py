@@ -9,6 +9,7 @@ cut short by a YAML ``#`` comment.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -70,7 +71,8 @@ def check_book(project_dir: Path) -> CheckReport:
     _check_duplicate_titles(book.chapters, report)
     _check_unused_images(project_dir, markups, report)
     report.chapters = len(book.chapters)
-    report.diagnostics.sort(key=lambda d: _reading_order(d, project_dir, paths))
+    order = {p.resolve(): n for n, p in enumerate(paths, start=1)}
+    report.diagnostics.sort(key=lambda d: _reading_order(d, order))
     return report
 
 
@@ -153,10 +155,11 @@ def _lenient_meta(path: Path, front: str) -> dict[str, Any]:
         data = {}
     data = data if isinstance(data, dict) else {}
     title = data.get("title")
+    authors = data.get("author")
+    names = authors if isinstance(authors, list) else [authors]
     return {
         "title": title.strip() if isinstance(title, str) and title.strip() else path.stem,
-        "author": [a for a in data.get("author", []) if isinstance(a, str)] if isinstance(data.get("author"), list)
-        else [str(data["author"])] if isinstance(data.get("author"), str) else [],
+        "author": [str(name) for name in names if isinstance(name, str) and name.strip()],
     }
 
 
@@ -284,13 +287,8 @@ def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report
     used = {asset.source.resolve() for markup in markups for asset in markup.assets}
     config_path = project_dir / CONFIG_NAME
     settings = config_path.read_text(encoding="utf-8-sig", errors="replace") if config_path.is_file() else ""
-    for path in sorted(project_dir.rglob("*")):
+    for path in _image_files(project_dir):
         relative = path.relative_to(project_dir)
-        parts = relative.parts
-        if path.suffix.lower() not in IMAGE_TYPES or not path.is_file():
-            continue
-        if parts[0] in NOT_CHAPTER_IMAGES or any(part.startswith(".") for part in parts):
-            continue
         if path.resolve() in used or relative.as_posix() in settings or path.name in settings:
             continue
         report.diagnostics.append(
@@ -303,8 +301,20 @@ def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report
         )
 
 
-def _reading_order(diagnostic: Diagnostic, project_dir: Path, chapters: list[Path]) -> tuple[int, int, str]:
-    order = {p.resolve(): n for n, p in enumerate(chapters, start=1)}
+def _image_files(project_dir: Path) -> list[Path]:
+    """Image files in the book's folder, outside hidden folders and those of styles, templates and outputs."""
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(project_dir):
+        at_top = Path(folder) == project_dir
+        subfolders[:] = [
+            name for name in subfolders
+            if not name.startswith(".") and not (at_top and name in NOT_CHAPTER_IMAGES) and name != "__pycache__"
+        ]
+        found.extend(Path(folder) / name for name in files if Path(name).suffix.lower() in IMAGE_TYPES)
+    return sorted(found)
+
+
+def _reading_order(diagnostic: Diagnostic, order: dict[Path, int]) -> tuple[int, int, str]:
     path = diagnostic.path
     if path is None or path.name == CONFIG_NAME:
         rank = 0
