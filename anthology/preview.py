@@ -138,7 +138,9 @@ class Preview:
         if error:
             self.say("build failed:\n" + error)
         else:
-            self.say(f"built in {self.state.seconds:.1f} s")
+            count = len(warnings)
+            noted = f" with {count} warning{'s' if count != 1 else ''} ('anthology check' lists them)" if count else ""
+            self.say(f"built in {self.state.seconds:.1f} s{noted}")
         return self.state
 
     def wait_for_change(self, since: int, timeout: float) -> BuildState:

@@ -82,7 +82,8 @@ class Browser:
             if message.get("id") == ident:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
+                result: dict[str, Any] = message.get("result", {})
+                return result
 
     def navigate(self, url: str) -> None:
         self.call("Page.navigate", url=url)

@@ -14,7 +14,7 @@ from anthology.check import check_book, comment_cuts, isbn_problem
 from anthology.cli import main
 from anthology.scaffold import next_chapter_path, yaml_scalar
 from anthology.sources import load_yaml
-from helpers import chapter, write_book
+from helpers import chapter, epubcheck_messages, write_book
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -37,10 +37,12 @@ def test_new_then_build_works_first_time(tmp_path: Path) -> None:
         assert f"# {key} = " in toml, key
     checked = run("check", str(book), "--strict")
     assert checked.exit_code == 0, checked.output
-    built = run("build", str(book), "--format", "epub,html")
+    built = run("build", str(book))
     assert built.exit_code == 0, built.output
-    assert (book / "build" / "my-first-book.epub").is_file()
+    assert "warning" not in built.output
+    assert (book / "build" / "my-first-book.pdf").is_file()
     assert (book / "build" / "html" / "index.html").is_file()
+    assert epubcheck_messages(book / "build" / "my-first-book.epub") == []
 
 
 def test_new_refuses_a_folder_with_files(tmp_path: Path) -> None:

@@ -138,3 +138,36 @@ def test_preview_outside_a_book(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["preview", str(tmp_path)])
     assert result.exit_code == 2 and "anthology.toml not found" in result.output
+
+
+def test_ctrl_c_stops_the_command_cleanly(book: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONUNBUFFERED="1", NO_COLOR="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "anthology.cli", "preview", str(book), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        line = ""
+        deadline = time.monotonic() + 30
+        while "http://127.0.0.1:" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline() if process.stdout else ""
+        url = "http://" + line.split("http://")[1].split()[0]
+        assert "First words." in get(url + "ch01-alpha.html")[2].decode()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    errors = process.stderr.read() if process.stderr else ""
+    assert "preview stopped" in errors and "Traceback" not in errors
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=2)
