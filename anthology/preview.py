@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import secrets
 import shutil
 import signal
 import subprocess
@@ -40,11 +41,12 @@ RELOAD_SCRIPT = """\
 (function () {
   var me = document.currentScript;
   var version = Number(me.getAttribute("data-version"));
+  var run = me.getAttribute("data-run");
   function wait() {
     fetch("/_preview/version?since=" + version, {cache: "no-store"})
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (state.version !== version) { window.location.reload(); } else { wait(); }
+        if (state.version !== version || state.run !== run) { window.location.reload(); } else { wait(); }
       })
       .catch(function () { setTimeout(wait, 1000); });
   }
@@ -94,6 +96,7 @@ class Preview:
         self.say = say or (lambda message: None)
         self.warn = warn or (lambda diagnostics: None)
         self.output_dir = Path(tempfile.mkdtemp(prefix="anthology-preview-"))
+        self.run = secrets.token_hex(6)  # a page from an earlier preview run reloads when a new one starts
         self.state = BuildState()
         self._changed = threading.Condition()
         self._build_lock = threading.Lock()
@@ -253,7 +256,7 @@ class Preview:
                 f"<p>Fix the problem and save: this page reloads by itself.{underneath}</p>"
                 f"<pre>{html.escape(state.error)}</pre></div>"
             )
-        extra.append(f'<script data-version="{state.version}">{RELOAD_SCRIPT}</script>')
+        extra.append(f'<script data-version="{state.version}" data-run="{self.run}">{RELOAD_SCRIPT}</script>')
         block = "\n".join(extra)
         lower = page.lower()
         index = lower.rfind("</body>")
@@ -371,7 +374,9 @@ def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
                 state = preview.state
                 if since.lstrip("-").isdigit():
                     state = preview.wait_for_change(int(since), LONG_POLL_SECONDS)
-                body = json.dumps({"version": state.version, "error": state.error, "warnings": state.warnings})
+                body = json.dumps(
+                    {"version": state.version, "run": preview.run, "error": state.error, "warnings": state.warnings}
+                )
                 self._send(body, "application/json")
             elif route == "print":
                 self._send(preview.print_page(), "text/html; charset=utf-8")
