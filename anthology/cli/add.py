@@ -12,7 +12,7 @@ from ..scaffold import add_chapter
 from .common import fail, output_options, reporter
 
 
-@click.command()
+@click.command(short_help="Add the next numbered chapter, front matter filled in.")
 @click.argument("title")
 @click.option("--author", "authors", multiple=True, required=True, help="The chapter's author; repeat for several.")
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The chapter's date, YYYY-MM-DD [default: today].")

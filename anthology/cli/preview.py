@@ -13,7 +13,7 @@ from ..preview import Preview
 from .common import fail, output_options, project_argument, reporter
 
 
-@click.command()
+@click.command(short_help="Live HTML preview that rebuilds and reloads as you save.")
 @project_argument
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in your web browser.")
