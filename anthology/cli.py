@@ -29,9 +29,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("project_dir", type=click.Path(path_type=Path, file_okay=False), default=".")
-@click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html.")
+@click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html, booklet.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
-def build(project_dir: Path, formats: str, output_dir: Path | None) -> None:
+@click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
+@click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")
+@click.option("--marks/--no-marks", default=None, help="Add crop marks to the PDF.")
+@click.option("--pdf-variant", default=None, help="PDF standard, passed to WeasyPrint: pdf/ua-1 (default), pdf/a-3u, …")
+def build(
+    project_dir: Path, formats: str, output_dir: Path | None,
+    profile: str | None, bleed: bool | None, marks: bool | None, pdf_variant: str | None,
+) -> None:
     """Build the book in PROJECT_DIR (default: the current folder).
 
     \b
@@ -39,9 +46,12 @@ def build(project_dir: Path, formats: str, output_dir: Path | None) -> None:
       anthology build
       anthology build my-book --format epub
       anthology build --output /tmp/out
+      anthology build --format pdf,booklet --profile a5
+      anthology build --format pdf --profile trade-6x9 --bleed --marks
     """
+    options = {"profile": profile, "bleed": bleed, "marks": marks, "pdf_variant": pdf_variant}
     try:
-        report = build_book(project_dir, formats, output_dir)
+        report = build_book(project_dir, formats, output_dir, print_options=options)
     except AnthologyError as error:
         _fail(error, Path.cwd())
         return

@@ -1,0 +1,75 @@
+"""Notes at the foot of the page, for the print edition.
+
+The markup stage splits each chapter's notes out as Note records; the EPUB and HTML editions list
+them after the chapter. For print, ``notes_at_calls`` puts each note's text right after its call as
+a ``<span class="footnote">`` that the print stylesheet floats to the foot of the page
+(``float: footnote``), so WeasyPrint sets it on the page of the call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from lxml import etree
+
+from ..markup import XHTML_NS, ChapterMarkup, Note, serialise_fragment
+
+_WRAP = f'<div xmlns="{XHTML_NS}" xmlns:epub="http://www.idpf.org/2007/ops">'
+# Block elements a note may hold; inside a paragraph they become spans displayed as blocks.
+_BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th",
+           "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "figure", "figcaption", "section", "aside", "hr"}
+
+
+def _parse(fragment: str) -> etree._Element:
+    return etree.fromstring((_WRAP + fragment + "</div>").encode("utf-8"))
+
+
+def _q(name: str) -> str:
+    return f"{{{XHTML_NS}}}{name}"
+
+
+def _note_span(note: Note) -> etree._Element:
+    span = etree.Element(_q("span"))
+    span.set("id", note.id)
+    span.set("class", "footnote")
+    span.set("role", "doc-footnote")
+    span.set("data-number", str(note.number))
+    content = _parse(note.xhtml)
+    # Whitespace before the first block would push the note's text below its number.
+    span.text = (content.text or "").strip() or None
+    for child in list(content):
+        if child.tail is not None and not child.tail.strip():
+            child.tail = None
+        span.append(child)
+    for element in span.iter():
+        if element is span or not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in _BLOCKS:
+            element.set("class", " ".join(filter(None, [element.get("class"), f"note-{local}"])))
+            element.tag = _q("span")
+    return span
+
+
+def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
+    """The chapter with each note's text placed at its first call, and no notes left after it."""
+    if not markup.notes:
+        return markup
+    root = _parse(markup.xhtml)
+    notes = {note.id: note for note in markup.notes}
+    placed: set[str] = set()
+    for call in list(root.iter(_q("a"))):
+        if "noteref" not in (call.get("class") or "").split():
+            continue
+        target = call.get("href", "")[1:]
+        if target not in notes or target in placed:
+            continue
+        anchor = call.getparent() if etree.QName(call.getparent()).localname == "sup" else call
+        span = _note_span(notes[target])
+        span.tail = anchor.tail
+        anchor.tail = None
+        anchor.addnext(span)
+        placed.add(target)
+    # A note whose call was lost (never expected from the markup stage) still reaches the reader.
+    left = tuple(n for n in markup.notes if n.id not in placed)
+    return dataclasses.replace(markup, xhtml=serialise_fragment(root), notes=left)
