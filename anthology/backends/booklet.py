@@ -18,6 +18,7 @@ from ..print_profiles import booklet_settings
 from .artifacts import Artifact
 from .pdf import make_pdf
 
+A4_LANDSCAPE = (297 * 72 / 25.4, 210 * 72 / 25.4)  # points
 Side = tuple[int | None, int | None]  # page indices (from 0) on the left and right half; None is blank
 
 
@@ -48,17 +49,20 @@ def booklet_order(pages: int) -> list[Side]:
 
 
 def impose(pdf: bytes, title: str | None = None) -> Imposition:
-    """Place the pages of ``pdf`` two-up in booklet order on sheets twice as wide as a page."""
+    """Place the pages of ``pdf`` two-up in booklet order, centred on A4 landscape sheets
+    (or sheets twice as wide as a page, for pages larger than A5)."""
     reader = PdfReader(io.BytesIO(pdf))
     count = len(reader.pages)
     first = reader.pages[0]
     width, height = float(first.trimbox.width), float(first.trimbox.height)
+    sheet_width, sheet_height = max(A4_LANDSCAPE[0], 2 * width), max(A4_LANDSCAPE[1], height)
+    x, y = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     writer = PdfWriter()
     for side in booklet_order(count):
-        sheet = writer.add_blank_page(width=2 * width, height=height)
+        sheet = writer.add_blank_page(width=sheet_width, height=sheet_height)
         for half, index in enumerate(side):
             if index is not None:
-                _place(sheet, reader.pages[index], half * width)
+                _place(sheet, reader.pages[index], x + half * width, y)
     writer.add_metadata({"/Title": (title or "") + " (booklet for saddle stitching)", "/Producer": "anthology"})
     out = io.BytesIO()
     writer.write(out)
@@ -66,9 +70,9 @@ def impose(pdf: bytes, title: str | None = None) -> Imposition:
     return Imposition(out.getvalue(), count, padded, padded // 4)
 
 
-def _place(sheet: PageObject, page: PageObject, x: float) -> None:
+def _place(sheet: PageObject, page: PageObject, x: float, y: float) -> None:
     trim = page.trimbox
-    move = Transformation().translate(tx=x - float(trim.left), ty=-float(trim.bottom))
+    move = Transformation().translate(tx=x - float(trim.left), ty=y - float(trim.bottom))
     sheet.merge_transformed_page(page, move)
 
 

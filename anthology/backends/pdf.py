@@ -24,6 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..errors import BuildError, Diagnostic
 from ..fonts import FontFace, book_fonts, font_faces
 from ..layout import Edition, Stylesheet, lay_out
+from ..layout.figures import figures
 from ..layout.footnotes import notes_at_calls
 from ..layout.running_heads import with_running_heads
 from ..markup import ChapterMarkup
@@ -59,7 +60,7 @@ def settings_for(book: Book) -> PrintSettings:
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
     settings = settings or settings_for(book)
-    edition = lay_out(book, [notes_at_calls(m) for m in markups], "pdf", fonts_css=font_faces(font_url))
+    edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
     return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
@@ -126,8 +127,7 @@ def _finisher(settings: PrintSettings, body_start: int) -> Any:
     return finish
 
 
-def write(book: Book, document: weasyprint.Document, font_config: FontConfiguration, settings: PrintSettings,
-          body_start: int = 0) -> bytes:
+def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:
     date = build_date(book).strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = date
     document.metadata.modified = date
@@ -137,7 +137,6 @@ def write(book: Book, document: weasyprint.Document, font_config: FontConfigurat
             pdf_variant=settings.pdf_variant or None,
             pdf_identifier=identifier,
             pdf_tags=True,
-            font_config=font_config,
             finisher=_finisher(settings, body_start),
         )
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
@@ -152,9 +151,9 @@ def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings |
     """The print edition with ``settings`` (default: the book's ``[print]`` table)."""
     settings = settings or settings_for(book)
     edition = print_edition(book, markups, settings)
-    document, fetcher, font_config = render(edition)
+    document, fetcher, _ = render(edition)
     start = first_body_page(document, markups)
-    data = write(book, document, font_config, settings, start)
+    data = write(book, document, settings, start)
     pages = len(document.pages)
     extras = [settings.profile.name] + (["bleed"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
     artifact = Artifact(f"{book.slug}.pdf", data=data, summary=f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}")

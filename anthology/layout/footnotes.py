@@ -20,21 +20,21 @@ _BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "pre", "table", "thead", 
            "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "figure", "figcaption", "section", "aside", "hr"}
 
 
-def _parse(fragment: str) -> etree._Element:
+def parse_fragment(fragment: str) -> etree._Element:
     return etree.fromstring((_WRAP + fragment + "</div>").encode("utf-8"))
 
 
-def _q(name: str) -> str:
+def q(name: str) -> str:
     return f"{{{XHTML_NS}}}{name}"
 
 
 def _note_span(note: Note) -> etree._Element:
-    span = etree.Element(_q("span"))
+    span = etree.Element(q("span"))
     span.set("id", note.id)
     span.set("class", "footnote")
     span.set("role", "doc-footnote")
     span.set("data-number", str(note.number))
-    content = _parse(note.xhtml)
+    content = parse_fragment(note.xhtml)
     # Whitespace before the first block would push the note's text below its number.
     span.text = (content.text or "").strip() or None
     for child in list(content):
@@ -47,7 +47,7 @@ def _note_span(note: Note) -> etree._Element:
         local = etree.QName(element).localname
         if local in _BLOCKS:
             element.set("class", " ".join(filter(None, [element.get("class"), f"note-{local}"])))
-            element.tag = _q("span")
+            element.tag = q("span")
     return span
 
 
@@ -55,10 +55,10 @@ def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
     """The chapter with each note's text placed at its first call, and no notes left after it."""
     if not markup.notes:
         return markup
-    root = _parse(markup.xhtml)
+    root = parse_fragment(markup.xhtml)
     notes = {note.id: note for note in markup.notes}
     placed: set[str] = set()
-    for call in list(root.iter(_q("a"))):
+    for call in list(root.iter(q("a"))):
         if "noteref" not in (call.get("class") or "").split():
             continue
         target = call.get("href", "")[1:]
