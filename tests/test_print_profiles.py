@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -128,17 +129,23 @@ def test_pdf_a_3u_builds(small: Path) -> None:
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
-def test_same_sources_same_bytes(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def _build_at(small: Path, clock: float, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The PDF as built when the clock says ``clock`` (font subsets are stamped with a time)."""
+    monkeypatch.setattr(time, "time", lambda: clock)
     book = load_book(small)
-    first = make_pdf(book, render_chapters(book.chapters)).artifact.data
-    second = make_pdf(load_book(small), render_chapters(book.chapters)).artifact.data
-    assert first == second
-    reader = PdfReader(io.BytesIO(first or b""))
-    assert reader.metadata["/CreationDate"].startswith("D:20231114")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    third = make_pdf(book, render_chapters(book.chapters)).artifact.data
-    assert third != first  # the date is the only input that changed, and it shows
+    return make_pdf(book, render_chapters(book.chapters)).artifact.data or b""
+
+
+def test_same_sources_same_bytes(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = _build_at(small, 1_750_000_000.0, monkeypatch)
+    assert first == _build_at(small, 1_760_000_000.0, monkeypatch)  # the book's date, never the clock
+    assert PdfReader(io.BytesIO(first)).metadata["/CreationDate"].startswith("D:20200102")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = _build_at(small, 1_750_000_000.0, monkeypatch)
+    assert dated == _build_at(small, 1_760_000_000.0, monkeypatch)
+    assert PdfReader(io.BytesIO(dated)).metadata["/CreationDate"].startswith("D:20231114")
+    assert dated != first  # the date is the only input that changed, and it shows
 
 
 def test_every_profile_is_tested() -> None:

@@ -8,10 +8,12 @@ reproducible bytes).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,20 @@ def build_date(book: Book) -> dt.datetime:
     return dt.datetime.fromtimestamp(newest, tz=dt.timezone.utc)
 
 
+@contextlib.contextmanager
+def _source_date(date: dt.datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set while the PDF is written: fontTools stamps each font subset with it."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(date.timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
 def first_body_page(document: weasyprint.Document, markups: list[ChapterMarkup]) -> int:
     if not markups:
         return 0
@@ -128,17 +144,19 @@ def _finisher(settings: PrintSettings, body_start: int) -> Any:
 
 
 def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:
-    date = build_date(book).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = build_date(book)
+    date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = date
     document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        data = document.write_pdf(
-            pdf_variant=settings.pdf_variant or None,
-            pdf_identifier=identifier,
-            pdf_tags=True,
-            finisher=_finisher(settings, body_start),
-        )
+        with _source_date(when):
+            data = document.write_pdf(
+                pdf_variant=settings.pdf_variant or None,
+                pdf_identifier=identifier,
+                pdf_tags=True,
+                finisher=_finisher(settings, body_start),
+            )
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
         raise BuildError(
             Diagnostic(None, f"the PDF could not be written as {settings.pdf_variant}: {exc}", key="--pdf-variant",
