@@ -28,7 +28,7 @@ from ..fonts import FontFace, book_fonts, font_faces
 from ..layout import Edition, Stylesheet, lay_out
 from ..layout.figures import figures
 from ..layout.footnotes import notes_at_calls
-from ..layout.running_heads import with_running_heads
+from ..layout.print_pages import print_pages
 from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
@@ -65,7 +65,7 @@ def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSetti
     edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
-    return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
+    return print_pages(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
 
 
 def render(edition: Edition) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
