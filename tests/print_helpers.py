@@ -40,7 +40,7 @@ def table_chapter() -> str:
     body = (
         "Some text with a note.[^a]\n\n"
         '![A wide picture](wide.png "A wide field of blue")\n\n'
-        "More text.\n\n![](tall.png)\n\nUnder the tall one\n{: .photo-caption }\n\n"
+        "More text.\n\n![](tall.png \"Under the tall one\")\n\n"
         + table
         + "\n\n[^a]: NOTEAx is the first note of this chapter.\n"
     )

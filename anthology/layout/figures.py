@@ -1,8 +1,7 @@
 """Figures for the print edition: an image standing alone in its paragraph becomes a <figure>.
 
-Its caption is the image's title (``![alt](photo.jpg "Caption")``) or, when the next paragraph is a
-``{: .photo-caption }`` line, that paragraph. The print stylesheet keeps a figure and its caption
-on one page and scales the image to the text block.
+Its caption is the image's title (``![alt](photo.jpg "Caption")``). The print stylesheet keeps a
+figure and its caption on one page and scales the image to the text block.
 """
 
 from __future__ import annotations
@@ -42,16 +41,8 @@ def figures(markup: ChapterMarkup) -> ChapterMarkup:
         figure.tail = paragraph.tail
         image.tail = None
         figure.append(image)
-        following = paragraph.getnext()
-        caption = etree.Element(q("figcaption"))
-        if following is not None and _local(following) == "p" and "photo-caption" in (following.get("class") or "").split():
-            caption.text = following.text
-            for child in list(following):
-                caption.append(child)
-            following.getparent().remove(following)
-        elif image.get("title"):
+        if image.get("title"):
+            caption = etree.SubElement(figure, q("figcaption"))
             caption.text = image.get("title")
-        if caption.text or len(caption):
-            figure.append(caption)
         paragraph.getparent().replace(paragraph, figure)
     return dataclasses.replace(markup, xhtml=serialise_fragment(root))
