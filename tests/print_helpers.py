@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
@@ -88,13 +87,3 @@ def half_text(path: Path, page: int, left: bool) -> str:
         capture_output=True, text=True, check=True,
     ).stdout
     return out
-
-
-def boxes(page: object, name: str) -> list[tuple[float, float, float, float]]:
-    """The [x0, y0, x1, y1] of a named box of a pypdf page, in points."""
-    box = getattr(page, name)
-    return [float(box.left), float(box.bottom), float(box.right), float(box.top)]
-
-
-def words(text: str) -> set[str]:
-    return set(re.findall(r"[A-Z]+\d+x|NOTEAx", text))
