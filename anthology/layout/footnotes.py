@@ -20,6 +20,9 @@ _BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "pre", "table", "thead", 
            "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "figure", "figcaption", "section", "aside", "hr"}
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 def parse_fragment(fragment: str) -> etree._Element:
     return etree.fromstring((_WRAP + fragment + "</div>").encode("utf-8"))
 
@@ -35,11 +38,18 @@ def _note_span(note: Note) -> etree._Element:
     span.set("role", "doc-footnote")
     span.set("data-number", str(note.number))
     content = parse_fragment(note.xhtml)
-    # Whitespace before the first block would push the note's text below its number.
-    span.text = (content.text or "").strip() or None
+    # Whitespace around blocks would become lines of its own once the blocks are spans (before
+    # the first block, it would push the note's text below its number).
+    for element in list(content.iter()):
+        if not isinstance(element.tag, str) or etree.QName(element).localname not in _BLOCKS:
+            continue
+        if not (element.tail or "").strip():
+            element.tail = None
+        parent = element.getparent()
+        if parent is not None and parent[0] is element and not (parent.text or "").strip():
+            parent.text = None
+    span.text = content.text
     for child in list(content):
-        if child.tail is not None and not child.tail.strip():
-            child.tail = None
         span.append(child)
     for element in span.iter():
         if element is span or not isinstance(element.tag, str):
@@ -49,6 +59,22 @@ def _note_span(note: Note) -> etree._Element:
             element.set("class", " ".join(filter(None, [element.get("class"), f"note-{local}"])))
             element.tag = q("span")
     return span
+
+
+def _label_without_calls(heading: etree._Element) -> None:
+    """A heading holding a note call keeps its bookmark label free of the call and the note."""
+    copy = etree.fromstring(etree.tostring(heading))
+    for element in list(copy.iter(q("sup"), q("span"))):
+        if element.get("class") == "footnote" or element.find(q("a")) is not None:
+            parent = element.getparent()
+            if parent is not None:
+                previous = element.getprevious()
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + (element.tail or "")
+                else:
+                    parent.text = (parent.text or "") + (element.tail or "")
+                parent.remove(element)
+    heading.set("data-label", " ".join("".join(copy.itertext()).split()))
 
 
 def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
@@ -70,6 +96,9 @@ def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
         anchor.tail = None
         anchor.addnext(span)
         placed.add(target)
+        heading = next((a for a in call.iterancestors() if etree.QName(a).localname in _HEADINGS), None)
+        if heading is not None:
+            _label_without_calls(heading)
     # A note whose call was lost (never expected from the markup stage) still reaches the reader.
     left = tuple(n for n in markup.notes if n.id not in placed)
     return dataclasses.replace(markup, xhtml=serialise_fragment(root), notes=left)
