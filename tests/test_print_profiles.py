@@ -86,6 +86,10 @@ def test_crop_marks_only_when_asked(small: Path, tmp_path: Path) -> None:
     assert _corner_ink(marked, tmp_path / "m") < 128
     unmarked = make_pdf(book, markups, print_settings(None, {"bleed": True})).artifact.data or b""
     assert _corner_ink(unmarked, tmp_path / "u") > 250
+    marks_only = PdfReader(io.BytesIO(make_pdf(book, markups, print_settings(None, {"marks": True})).artifact.data or b""))
+    page = marks_only.pages[0]
+    assert _box(page, "bleedbox") == pytest.approx(_box(page, "trimbox"), abs=0.05)  # no bleed asked
+    assert _box(page, "mediabox")[2] > _box(page, "trimbox")[2] + 20  # room for the marks
 
 
 def test_print_table_in_anthology_toml(tmp_path: Path) -> None:
