@@ -7,7 +7,7 @@ it to each requested backend; only when all of them succeeded are the outputs mo
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +16,11 @@ from .config import load_config
 from .errors import ConfigError, Diagnostic
 from .markup import ChapterMarkup, render_chapters
 from .model import Book, build_book
+from .print_profiles import PrintSettings, print_settings
 from .sources import read_chapters
 
-FORMATS = ("epub", "pdf", "html")
+FORMATS = ("epub", "pdf", "html", "booklet")
+DEFAULT_FORMATS = ("epub", "pdf", "html")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def load_book(project_dir: Path) -> Book:
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
-        return FORMATS
+        return DEFAULT_FORMATS
     names = [v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
@@ -62,7 +64,10 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def make_outputs(book: Book, markups: list[ChapterMarkup], formats: tuple[str, ...], report: BuildReport) -> list[Artifact]:
+def make_outputs(
+    book: Book, markups: list[ChapterMarkup], formats: tuple[str, ...], report: BuildReport, settings: PrintSettings | None = None
+) -> list[Artifact]:
+    from .backends.booklet import make_booklet
     from .backends.epub import make_epub
     from .backends.html import make_html
     from .backends.pdf import make_pdf
@@ -72,12 +77,14 @@ def make_outputs(book: Book, markups: list[ChapterMarkup], formats: tuple[str, .
         if name == "epub":
             artifacts.append(make_epub(book, markups))
         elif name == "pdf":
-            result = make_pdf(book, markups)
+            result = make_pdf(book, markups, settings)
             artifacts.append(result.artifact)
             for url in result.refused:
                 report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
         elif name == "html":
             artifacts.append(make_html(book, markups))
+        elif name == "booklet":
+            artifacts.append(make_booklet(book, markups))
     return artifacts
 
 
@@ -86,14 +93,19 @@ def build(
     formats: str | Iterable[str] | None = None,
     output_dir: Path | None = None,
     progress: Callable[[Step], None] | None = None,
+    print_options: Mapping[str, object] | None = None,
 ) -> BuildReport:
-    """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails."""
+    """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
+
+    ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
+    """
     started = time.perf_counter()
     say = progress or (lambda step: None)
     chosen = parse_formats(formats)
     project_dir = Path(project_dir)
     say(Step("read"))
     book = load_book(project_dir)
+    settings = print_settings(book.config.extra.get("print"), print_options)
     total = len(book.chapters)
     markups = render_chapters(
         book.chapters, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total))
@@ -103,7 +115,7 @@ def build(
     for name in chosen:
         say(Step("output", name))
         begun = time.perf_counter()
-        artifacts.extend(make_outputs(book, markups, (name,), report))
+        artifacts.extend(make_outputs(book, markups, (name,), report, settings))
         report.timings[name] = time.perf_counter() - begun
         say(Step("made", name))
     target = Path(output_dir) if output_dir is not None else project_dir / "build"

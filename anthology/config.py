@@ -12,6 +12,7 @@ from typing import Any
 
 from . import schema
 from .errors import ConfigError, Diagnostic
+from .print_profiles import PRINT_FIELDS
 from .schema import Field
 from .text import slugify
 
@@ -29,7 +30,7 @@ BOOK_FIELDS = [
     Field("chapters", schema.text_list, doc='chapters = ["chapters/01-first.md", …]'),
 ]
 
-TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS}
+TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS}
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,71 @@
 """PDF backend (WeasyPrint): the print edition, laid out from the single combined XHTML document.
 
-Steps: ``stylesheets`` (fonts from the pinned font package, the print sheets), ``render`` (layout
-with a fetcher that reads only the book's own files), ``write`` (tagged PDF, reproducible bytes).
+Steps: ``print_edition`` (notes moved to their calls, the profile's page geometry between the base
+and print stylesheets), ``render`` (layout with a fetcher that reads only the book's own files),
+``write`` (tagged PDF, exact TrimBox and BleedBox, roman page labels for the front matter,
+reproducible bytes).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime as dt
 import logging
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import BuildError, Diagnostic
 from ..fonts import FontFace, book_fonts, font_faces
-from ..layout import Edition, lay_out
+from ..layout import Edition, Stylesheet, lay_out
+from ..layout.figures import figures
+from ..layout.footnotes import notes_at_calls
+from ..layout.print_pages import print_pages
 from ..markup import ChapterMarkup
 from ..model import Book
+from ..print_profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .artifacts import Artifact
 from .fetcher import LocalFetcher
 
-DEFAULT_VARIANT = "pdf/ua-1"
+__all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PT_PER_MM = 72 / 25.4
 
 
 @dataclass(frozen=True)
 class PrintResult:
+    """The PDF, and the laid-out WeasyPrint document it came from (where each page starts)."""
+
     artifact: Artifact
     document: weasyprint.Document
     refused: tuple[str, ...]
+    settings: PrintSettings
+    first_body_page: int  # index of the page where the first chapter opens
 
 
 def font_url(face: FontFace) -> str:
     return "file://" + quote(str(face.path.resolve()))
 
 
-def print_edition(book: Book, markups: list[ChapterMarkup]) -> Edition:
-    return lay_out(book, markups, "pdf", fonts_css=font_faces(font_url))
+def settings_for(book: Book) -> PrintSettings:
+    return print_settings(book.config.extra.get("print"))
+
+
+def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
+    settings = settings or settings_for(book)
+    edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url))
+    base, *rest = edition.stylesheets
+    geometry = Stylesheet("styles/page.css", page_css(settings))
+    return print_pages(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
 
 
 def render(edition: Edition) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
@@ -61,24 +88,91 @@ def _without_links(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not line.startswith('<link rel="stylesheet"'))
 
 
-def write(book: Book, document: weasyprint.Document, font_config: FontConfiguration, variant: str) -> bytes:
+def build_date(book: Book) -> dt.datetime:
+    """The PDF's creation and modification date, never the clock: SOURCE_DATE_EPOCH, else the book's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    if book.date is not None:
+        return dt.datetime(book.date.year, book.date.month, book.date.day, tzinfo=dt.timezone.utc)
+    newest = max((int(c.source.stat().st_mtime) for c in book.chapters), default=0)
+    return dt.datetime.fromtimestamp(newest, tz=dt.timezone.utc)
+
+
+@contextlib.contextmanager
+def _source_date(date: dt.datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set while the PDF is written: fontTools stamps each font subset with it."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(date.timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def first_body_page(document: weasyprint.Document, markups: list[ChapterMarkup]) -> int:
+    if not markups:
+        return 0
+    first = markups[0].chapter.id
+    return next((i for i, page in enumerate(document.pages) if first in page.anchors), 0)
+
+
+def _finisher(settings: PrintSettings, body_start: int) -> Any:
+    """Exact TrimBox and BleedBox on every page, and page labels: i, ii, … then 1, 2, …"""
+    outside = settings.css_bleed_mm * PT_PER_MM
+    bleed = settings.bleed_mm * PT_PER_MM
+
+    def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page":
+                left, top, right, bottom = (float(v) for v in obj["MediaBox"])
+                trim = [left + outside, top + outside, right - outside, bottom - outside]
+                obj["TrimBox"] = pydyf.Array([round(v, 3) for v in trim])
+                obj["BleedBox"] = pydyf.Array(
+                    [round(v, 3) for v in (trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed)]
+                )
+        nums = pydyf.Array()
+        if body_start > 0:
+            nums.extend([0, pydyf.Dictionary({"S": "/r"})])
+        nums.extend([body_start, pydyf.Dictionary({"S": "/D"})])
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+    return finish
+
+
+def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:
+    when = build_date(book)
+    date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = date
+    document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        data = document.write_pdf(
-            pdf_variant=variant or None,
-            pdf_identifier=identifier,
-            pdf_tags=True,
-            font_config=font_config,
-        )
+        with _source_date(when):
+            data = document.write_pdf(
+                pdf_variant=settings.pdf_variant or None,
+                pdf_identifier=identifier,
+                pdf_tags=True,
+                finisher=_finisher(settings, body_start),
+            )
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
-        raise BuildError(Diagnostic(None, f"the PDF could not be written: {exc}", hint="try another --pdf-variant")) from exc
+        raise BuildError(
+            Diagnostic(None, f"the PDF could not be written as {settings.pdf_variant}: {exc}", key="--pdf-variant",
+                       hint="try another --pdf-variant, such as pdf/ua-1")
+        ) from exc
     return data
 
 
-def make_pdf(book: Book, markups: list[ChapterMarkup], variant: str = DEFAULT_VARIANT) -> PrintResult:
-    edition = print_edition(book, markups)
-    document, fetcher, font_config = render(edition)
-    data = write(book, document, font_config, variant)
+def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> PrintResult:
+    """The print edition with ``settings`` (default: the book's ``[print]`` table)."""
+    settings = settings or settings_for(book)
+    edition = print_edition(book, markups, settings)
+    document, fetcher, _ = render(edition)
+    start = first_body_page(document, markups)
+    data = write(book, document, settings, start)
     pages = len(document.pages)
-    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=f"{pages} pages")
-    return PrintResult(artifact, document, tuple(fetcher.refused))
+    extras = [settings.profile.name] + (["bleed"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
+    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}")
+    return PrintResult(artifact, document, tuple(fetcher.refused), settings, start)

@@ -16,10 +16,24 @@ from .common import fail, output_options, project_argument, reporter
 
 @click.command()
 @project_argument
-@click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html.")
+@click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html, booklet.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
+@click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
+@click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")
+@click.option("--marks/--no-marks", default=None, help="Add crop marks to the PDF.")
+@click.option("--pdf-variant", default=None, help="PDF standard, passed to WeasyPrint: pdf/ua-1 (default), pdf/a-3u, …")
 @output_options
-def build(project_dir: Path, formats: str, output_dir: Path | None, quiet: bool, verbose: bool) -> None:
+def build(
+    project_dir: Path,
+    formats: str,
+    output_dir: Path | None,
+    profile: str | None,
+    bleed: bool | None,
+    marks: bool | None,
+    pdf_variant: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build the book in PROJECT_DIR (default: the current folder).
 
     The same checks as 'anthology check' run first: errors stop the build before anything is
@@ -30,7 +44,10 @@ def build(project_dir: Path, formats: str, output_dir: Path | None, quiet: bool,
       anthology build
       anthology build my-book --format epub
       anthology build --output /tmp/out -v
+      anthology build --format pdf,booklet --profile a5
+      anthology build --format pdf --profile trade-6x9 --bleed --marks
     """
+    options = {"profile": profile, "bleed": bleed, "marks": marks, "pdf_variant": pdf_variant}
     shown = reporter(quiet, verbose)
     try:
         parse_formats(formats)
@@ -44,7 +61,7 @@ def build(project_dir: Path, formats: str, output_dir: Path | None, quiet: bool,
         sys.exit(2)
     try:
         with shown.building():
-            report = build_book(project_dir, formats, output_dir, progress=shown.step)
+            report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)
