@@ -14,9 +14,9 @@ from pathlib import Path
 from .backends.artifacts import Artifact
 from .config import load_config
 from .errors import ConfigError, Diagnostic
-from .markup import ChapterMarkup, render_chapters
+from .markup import ChapterMarkup, render_book_matter, render_chapters
 from .model import Book, build_book
-from .sources import read_chapters
+from .sources import read_chapters, read_matter
 
 FORMATS = ("epub", "pdf", "html")
 
@@ -30,7 +30,7 @@ class BuildReport:
 
 def load_book(project_dir: Path) -> Book:
     config = load_config(project_dir)
-    return build_book(config, read_chapters(config))
+    return build_book(config, read_chapters(config), read_matter(config))
 
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -79,6 +79,7 @@ def build(
     book = load_book(project_dir)
     say(f"rendering {len(book.chapters)} chapters")
     markups = render_chapters(book.chapters)
+    render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
     report = BuildReport()
     artifacts = []
     for name in chosen:
