@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +163,17 @@ class Book:
         return tuple(found.values())
 
     @property
+    def rights(self) -> str | None:
+        """The rights statement for metadata: [book] rights, else the copyright line and the licence."""
+        settings = self.config.book
+        if settings.rights:
+            return settings.rights
+        parts = [settings.copyright] if settings.copyright else []
+        if settings.license:
+            parts.append(f"{settings.license.name} ({settings.license.short}): {settings.license.url}")
+        return ". ".join(parts) or None
+
+    @property
     def date(self) -> dt.date | None:
         if self.config.book.date:
             return self.config.book.date
@@ -208,6 +220,14 @@ def merge_people(config: Config, sources: list[ChapterSource]) -> dict[str, Cont
                 bios.setdefault(person.name, (person.bio, src.path))
         if len(people) == 1 and src.meta.get("byline"):
             bylines.setdefault(people[0].name, src.meta["byline"])
+    for name in table:
+        if name not in names:
+            guess = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            problems.append(
+                Diagnostic(config.path, f"contributor '{name}' is the author of no chapter", key=f"contributors.{name}",
+                           hint=f"did you mean '{guess[0]}'? The name must be written as in the chapters" if guess
+                           else "write the name exactly as the chapters' 'author' gives it, or remove the entry")
+            )
     if problems:
         raise SourceError(problems)
     merged: dict[str, Contributor] = {}

@@ -64,8 +64,8 @@ def metadata(book: Book, package: epub.EpubBook) -> None:
         package.add_metadata("DC", "description", settings.subtitle)
     if settings.publisher:
         package.add_metadata("DC", "publisher", settings.publisher)
-    if settings.rights:
-        package.add_metadata("DC", "rights", settings.rights)
+    if book.rights:
+        package.add_metadata("DC", "rights", book.rights)
     if book.date:
         package.add_metadata("DC", "date", book.date.isoformat())
 
@@ -95,7 +95,9 @@ def navigation(edition: Edition, package: epub.EpubBook, items: list[XhtmlDocume
     nav = XhtmlDocument("nav", "nav.xhtml", "Contents", edition.book.language, nav_xhtml, properties=["nav"])
     package.add_item(nav)
     package.add_item(epub.EpubNcx())
-    package.toc = [_toc_item(edition, entry) for entry in edition.entries]
+    opening = [epub.Link(edition.file_name(d), "Title page" if d.kind == "titlepage" else d.title, d.id)
+               for d in edition.documents if d.kind in ("titlepage", "imprint", "contents")]
+    package.toc = opening + [_toc_item(edition, entry) for entry in edition.entries]
     package.spine = items
     return nav
 
