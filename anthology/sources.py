@@ -289,7 +289,7 @@ def read_matter_file(kind: str, path: Path) -> MatterSource:
         lines = body.split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         heading = re.match(r"^#\s+(.+?)\s*#*\s*$", lines[first]) if first is not None else None
-        if heading:
+        if heading and first is not None:
             meta = {**meta, "title": heading.group(1)}
             body, body_line = "\n".join(lines[first + 1 :]), body_line + first + 1
     return MatterSource(kind, path, meta, body, body_line)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..errors import BuildError, Diagnostic
 from ..isbns import FORMATS as ISBN_FORMATS
 from ..markup import Asset, ChapterMarkup, render_matter
-from ..model import Book, Matter
+from ..model import Book, Chapter, Matter
 from .dates import long_date
 from .outline import CONTRIBUTORS_TITLE, OPENING_KINDS, Entry, contents_entries, part_label
 
@@ -209,7 +209,7 @@ def lay_out(
               "epigraph": "Epigraph", "contents": "Contents"}
     documents = [Document(kind, kind, titles[kind], book.language, render(f"{kind}.html")) for kind in opening]
     documents += [matter(item) for item in book.front]
-    by_number = {m.chapter.number: m for m in markups}
+    by_number = {m.chapter.number: m for m in markups if isinstance(m.chapter, Chapter)}
 
     def chapter(markup: ChapterMarkup) -> Document:
         item = markup.chapter
