@@ -30,6 +30,7 @@ class Contributor:
     name: str
     sort_as: str
     bio: str | None = None
+    anchor: str = ""  # unique in the book when set by build_book
 
     @classmethod
     def named(cls, name: str) -> Contributor:
@@ -38,7 +39,7 @@ class Contributor:
     @property
     def id(self) -> str:
         """Anchor of the person's entry in About the contributors."""
-        return "contributor-" + slugify(self.name, fallback="person")
+        return self.anchor or "contributor-" + slugify(self.name, fallback="person")
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -231,11 +232,17 @@ def merge_people(config: Config, sources: list[ChapterSource]) -> dict[str, Cont
     if problems:
         raise SourceError(problems)
     merged: dict[str, Contributor] = {}
+    anchors: set[str] = set()
     for name in names:
         entry = table.get(name)
         bio = (entry.bio if entry else None) or (bios[name][0] if name in bios else None) or bylines.get(name)
         sort_as = (entry.sort_as if entry else None) or sorts.get(name) or file_as(name)
-        merged[name] = Contributor(name=name, sort_as=sort_as, bio=smarten(bio) if bio else None)
+        anchor = base = "contributor-" + slugify(name, fallback="person")
+        count = 2
+        while anchor in anchors:  # 'Zoë Lee' and 'Zoe Lee', or names without Latin letters
+            anchor, count = f"{base}-{count}", count + 1
+        anchors.add(anchor)
+        merged[name] = Contributor(name=name, sort_as=sort_as, bio=smarten(bio) if bio else None, anchor=anchor)
     return merged
 
 

@@ -271,3 +271,10 @@ def test_rights_from_copyright_and_license(tmp_path: Path) -> None:
     assert book.rights == (
         "© 2024 the authors. Creative Commons Attribution 4.0 International (CC BY 4.0): https://creativecommons.org/licenses/by/4.0/"
     )
+
+
+def test_contributor_anchors_are_unique(tmp_path: Path) -> None:
+    chapters = {"1.md": chapter("One", "[Zoë Lee, Zoe Lee, 王伟, 李娜]")}
+    book = load_book(write_book(tmp_path, chapters))
+    anchors = [c.id for c in book.contributors]
+    assert anchors == ["contributor-zoe-lee", "contributor-zoe-lee-2", "contributor-person", "contributor-person-2"]

@@ -182,3 +182,22 @@ def test_html_contributors_link_to_chapters_and_back(built: Path) -> None:
     chapter = (folder / "ch01-at-the-source.html").read_text()
     assert 'href="contributors.html#contributor-ann-bee"' in chapter
     assert 'href="contributors.html#contributor-dr-cy-van-dee"' in chapter
+
+
+def test_foreword_without_parts_keeps_the_body_from_page_1(tmp_path: Path) -> None:
+    from helpers import chapter, write_book
+
+    root = write_book(tmp_path / "book", {"a.md": chapter("Alpha"), "b.md": chapter("Beta", "Bo Cole")})
+    (root / "front").mkdir()
+    (root / "front" / "introduction.md").write_text("Why we made this.\n\n" + "More words. " * 400 + "\n")
+    build(root, formats="pdf,html")
+    pdf = root / "build" / "test-book.pdf"
+    assert shape(pdf_bookmarks(pdf)) == [("Contents", []), ("Introduction", []), ("Alpha", []), ("Beta", []),
+                                         ("About the contributors", [])]
+    texts = [normalise_space(t) for t in pdf_page_texts(pdf)]
+    alpha = next(t for t in texts if t.startswith("Alpha"))
+    assert alpha.split()[-1] == "1"
+    contents = next(t for t in texts if t.startswith("Contents"))
+    assert re.search(r"Introduction[ .]*[ivx]+ ", contents) and re.search(r"Alpha[ .]*1 ", contents)
+    index = root / "build" / "html" / "index.html"
+    assert labels(html_contents(index)) == ["Introduction", "Alpha — Ann Author", "Beta — Bo Cole", "About the contributors"]
