@@ -278,3 +278,10 @@ def test_contributor_anchors_are_unique(tmp_path: Path) -> None:
     book = load_book(write_book(tmp_path, chapters))
     anchors = [c.id for c in book.contributors]
     assert anchors == ["contributor-zoe-lee", "contributor-zoe-lee-2", "contributor-person", "contributor-person-2"]
+
+
+def test_dedication_paragraphs_and_lines() -> None:
+    from anthology.layout.documents import host, paragraphs
+
+    assert paragraphs("For Ann,\nwho walked.\n\n  And for Bo.  \n") == [["For Ann,", "who walked."], ["And for Bo."]]
+    assert host("https://www.scie.org.uk/blog/x") == "scie.org.uk"

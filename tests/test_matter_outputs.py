@@ -179,6 +179,8 @@ def test_html_contributors_link_to_chapters_and_back(built: Path) -> None:
     contributors = lxml_html.parse(str(folder / "contributors.html")).getroot()
     cy = contributors.get_element_by_id("contributor-dr-cy-van-dee")
     assert cy.xpath(".//a/@href") == ["ch01-at-the-source.html", "ch03-hedges.html"]
+    part = lxml_html.parse(str(folder / "part1-water.html")).getroot()
+    assert part.xpath("//ol[@class='part-contents']//a/@href") == ["ch01-at-the-source.html", "ch02-the-estuary.html"]
     chapter = (folder / "ch01-at-the-source.html").read_text()
     assert 'href="contributors.html#contributor-ann-bee"' in chapter
     assert 'href="contributors.html#contributor-dr-cy-van-dee"' in chapter
