@@ -14,7 +14,7 @@ from pathlib import Path
 from .backends.artifacts import Artifact
 from .config import load_config
 from .errors import ConfigError, Diagnostic
-from .markup import ChapterMarkup, render_book_matter, render_chapters
+from .markup import ChapterMarkup, render_book_matter, render_chapters, render_matter
 from .model import Book, build_book
 from .sources import read_chapters, read_matter
 
@@ -79,6 +79,7 @@ def build(
     book = load_book(project_dir)
     say(f"rendering {len(book.chapters)} chapters")
     markups = render_chapters(book.chapters)
+    render_matter.cache_clear()  # images may have changed since an earlier build in this process
     render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
     report = BuildReport()
     artifacts = []

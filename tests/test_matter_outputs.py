@@ -203,3 +203,27 @@ def test_foreword_without_parts_keeps_the_body_from_page_1(tmp_path: Path) -> No
     assert re.search(r"Introduction[ .]*[ivx]+ ", contents) and re.search(r"Alpha[ .]*1 ", contents)
     index = root / "build" / "html" / "index.html"
     assert labels(html_contents(index)) == ["Introduction", "Alpha — Ann Author", "Beta — Bo Cole", "About the contributors"]
+
+
+def test_images_in_front_matter_and_part_intros_are_packaged(tmp_path: Path) -> None:
+    import zipfile
+
+    from PIL import Image
+
+    from helpers import DEFAULT_TOML, chapter, write_book
+
+    toml = DEFAULT_TOML + '\n[[parts]]\ntitle = "One"\nintro = "![A hill](front/hill.png)"\nchapters = ["chapters/a.md"]\n'
+    root = write_book(tmp_path / "book", {"a.md": chapter("Alpha")}, toml)
+    (root / "front").mkdir()
+    Image.new("RGB", (8, 8), "green").save(root / "front" / "map.png")
+    Image.new("RGB", (8, 8), "blue").save(root / "front" / "hill.png")
+    (root / "front" / "foreword.md").write_text("![The map](map.png)\n")
+    build(root, formats="epub,html,pdf")
+    with zipfile.ZipFile(root / "build" / "test-book.epub") as z:
+        images = [n for n in z.namelist() if n.startswith("EPUB/images/")]
+        foreword = z.read("EPUB/foreword.xhtml").decode()
+        part = z.read("EPUB/part1-one.xhtml").decode()
+    assert len(images) == 2
+    assert 'src="images/' in foreword and 'alt="The map"' in foreword and 'alt="A hill"' in part
+    assert len(list((root / "build" / "html" / "images").iterdir())) == 2
+    assert epubcheck_messages(root / "build" / "test-book.epub") == []
