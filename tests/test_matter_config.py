@@ -285,3 +285,17 @@ def test_dedication_paragraphs_and_lines() -> None:
 
     assert paragraphs("For Ann,\nwho walked.\n\n  And for Bo.  \n") == [["For Ann,", "who walked."], ["And for Bo."]]
     assert host("https://www.scie.org.uk/blog/x") == "scie.org.uk"
+
+
+def test_imprint_copyright_line(tmp_path: Path) -> None:
+    from anthology.layout import lay_out
+    from anthology.markup import render_chapters
+
+    def imprint(toml: str) -> str:
+        book = load_book(write_book(tmp_path / str(abs(hash(toml))), {"a.md": chapter(date="2017-04-20")}, DEFAULT_TOML + toml))
+        edition = lay_out(book, render_chapters(book.chapters), "html")
+        return next(d for d in edition.documents if d.kind == "imprint").body
+
+    assert "© 2017 the contributors" in imprint("")
+    assert "© 2019 SCIE" in imprint('rights = "© 2019 SCIE"\n')
+    assert "© 2020 Ann" in imprint('rights = "© 2019 SCIE"\ncopyright = "© 2020 Ann"\n')

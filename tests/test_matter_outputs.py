@@ -201,6 +201,8 @@ def test_foreword_without_parts_keeps_the_body_from_page_1(tmp_path: Path) -> No
     assert alpha.split()[-1] == "1"
     contents = next(t for t in texts if t.startswith("Contents"))
     assert re.search(r"Introduction[ .]*[ivx]+ ", contents) and re.search(r"Alpha[ .]*1 ", contents)
+    imprint = next(t for t in texts if "Typeset with anthology" in t)
+    assert "© the contributors" in imprint and "licence" not in imprint and "ISBN" not in imprint
     index = root / "build" / "html" / "index.html"
     assert labels(html_contents(index)) == ["Introduction", "Alpha — Ann Author", "Beta — Bo Cole", "About the contributors"]
 
