@@ -14,10 +14,10 @@ from pathlib import Path
 from .backends.artifacts import Artifact
 from .config import load_config
 from .errors import ConfigError, Diagnostic
-from .markup import ChapterMarkup, render_chapters
+from .markup import ChapterMarkup, render_book_matter, render_chapters, render_matter
 from .model import Book, build_book
 from .print_profiles import PrintSettings, print_settings
-from .sources import read_chapters
+from .sources import read_chapters, read_matter
 
 FORMATS = ("epub", "pdf", "html", "booklet")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
@@ -49,7 +49,7 @@ class BuildReport:
 
 def load_book(project_dir: Path) -> Book:
     config = load_config(project_dir)
-    return build_book(config, read_chapters(config))
+    return build_book(config, read_chapters(config), read_matter(config))
 
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -110,6 +110,8 @@ def build(
     markups = render_chapters(
         book.chapters, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total))
     )
+    render_matter.cache_clear()  # images may have changed since an earlier build in this process
+    render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
     artifacts = []
     for name in chosen:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .config import CONFIG_NAME, BookSettings, Config, key_line, load_config
+from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .errors import ConfigError, Diagnostic, SourceError
 from .markup import IMAGE_TYPES, ChapterMarkup, render_chapter
 from .model import Chapter, build_book
@@ -159,7 +159,7 @@ def _lenient_meta(path: Path, front: str) -> dict[str, Any]:
     names = authors if isinstance(authors, list) else [authors]
     return {
         "title": title.strip() if isinstance(title, str) and title.strip() else path.stem,
-        "author": [str(name) for name in names if isinstance(name, str) and name.strip()],
+        "author": [Person(name.strip()) for name in names if isinstance(name, str) and name.strip()],
     }
 
 

@@ -12,11 +12,86 @@ from typing import Any
 
 from . import schema
 from .errors import ConfigError, Diagnostic
+from .isbns import FORMATS as ISBN_FORMATS
+from .isbns import InvalidIsbn, normalise_isbn
+from .licenses import License, UnknownLicense, license_for
 from .print_profiles import PRINT_FIELDS
-from .schema import Field
+from .schema import Field, FieldError
 from .text import slugify
 
 CONFIG_NAME = "anthology.toml"
+
+
+@dataclass(frozen=True)
+class Epigraph:
+    """A quotation set before the contents (the book's) or under a chapter's title, and whom it quotes."""
+
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contributor as written in anthology.toml [contributors] or in a chapter's author list."""
+
+    name: str
+    bio: str | None = None
+    sort_as: str | None = None
+
+
+@dataclass(frozen=True)
+class PartSettings:
+    """One [[parts]] entry: a title, the chapter files it holds in order, an optional short introduction."""
+
+    number: int
+    title: str
+    chapters: tuple[str, ...]
+    intro: str | None = None
+    line: int | None = None  # the line of its [[parts]] header in anthology.toml
+
+
+def license_id(value: Any) -> License:
+    try:
+        return license_for(schema.text(value))
+    except UnknownLicense as exc:
+        raise FieldError(str(exc)) from None
+
+
+EPIGRAPH_FIELDS = [
+    Field("text", schema.text, required=True, doc='text = "The quotation"'),
+    Field("source", schema.text, doc='source = "Who said it, where"'),
+]
+
+
+def epigraph(value: Any) -> Epigraph:
+    """A quotation, or a table with its text and source: { text = "…", source = "…" }."""
+    if isinstance(value, dict):
+        values, problems = schema.validate(value, EPIGRAPH_FIELDS)
+        if problems:
+            raise FieldError("; ".join(p.message + (f" ({p.hint})" if p.hint else "") for p in problems))
+        return Epigraph(values["text"], values.get("source"))
+    return Epigraph(schema.text(value))
+
+
+def isbn_table(value: Any) -> dict[str, str]:
+    """{ epub = "978-…", pdf = "978-…" }: one ISBN-13 per format, check digits validated."""
+    if not isinstance(value, dict):
+        raise FieldError("expected a table of formats and ISBNs, e.g. isbn = { epub = \"978-…\", pdf = \"978-…\" }")
+    result: dict[str, str] = {}
+    problems: list[str] = []
+    for name, number in value.items():
+        if name not in ISBN_FORMATS:
+            guess = schema.nearest(name, list(ISBN_FORMATS))
+            problems.append(f"unknown format '{name}'" + (f" (did you mean '{guess}'?)" if guess else f" (known: {', '.join(ISBN_FORMATS)})"))
+            continue
+        try:
+            result[name] = normalise_isbn(schema.text(number))
+        except (InvalidIsbn, FieldError) as exc:
+            problems.append(f"{name}: {exc}")
+    if problems:
+        raise FieldError("; ".join(problems))
+    return result
+
 
 BOOK_FIELDS = [
     Field("title", schema.text, required=True, doc='title = "The book\'s title"'),
@@ -28,9 +103,29 @@ BOOK_FIELDS = [
     Field("date", schema.date, doc="date = 2019-11-01"),
     Field("rights", schema.text, doc='rights = "© 2019 the authors"'),
     Field("chapters", schema.text_list, doc='chapters = ["chapters/01-first.md", …]'),
+    Field("place", schema.text, doc='place = "London" (where the publisher is)'),
+    Field("edition", schema.text, doc='edition = "First edition"'),
+    Field("copyright", schema.text, doc='copyright = "© 2019 the authors"'),
+    Field("license", license_id, doc='license = "CC-BY-4.0" (an SPDX licence id)'),
+    Field("isbn", isbn_table, doc='isbn = { epub = "978-…", pdf = "978-…" }'),
+    Field("dedication", schema.text, doc='dedication = "For …"'),
+    Field("epigraph", epigraph, doc='epigraph = { text = "…", source = "…" }'),
+]
+
+CONTRIBUTOR_FIELDS = [
+    Field("bio", schema.text, doc='bio = "A sentence or two about them"'),
+    Field("sort_as", schema.text, doc='sort_as = "Surname, Given"'),
+]
+
+PART_FIELDS = [
+    Field("title", schema.text, required=True, doc='title = "Part title"'),
+    Field("chapters", schema.text_list, required=True, doc='chapters = ["chapters/01-first.md", …]'),
+    Field("intro", schema.text, doc='intro = "A short introduction, in Markdown"'),
 ]
 
 TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS}
+# Tables read by their own functions below: [contributors."Name"] and [[parts]].
+OTHER_TABLES = ("contributors", "parts")
 
 
 @dataclass(frozen=True)
@@ -44,6 +139,13 @@ class BookSettings:
     date: dt.date | None = None
     rights: str | None = None
     chapters: tuple[str, ...] | None = None
+    place: str | None = None
+    edition: str | None = None
+    copyright: str | None = None
+    license: License | None = None
+    isbn: tuple[tuple[str, str], ...] = ()  # (format, hyphenated ISBN-13) in the order written
+    dedication: str | None = None
+    epigraph: Epigraph | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +157,8 @@ class Config:
     book: BookSettings
     slug: str
     extra: dict[str, Any] = field(default_factory=dict)
+    contributors: dict[str, Person] = field(default_factory=dict)
+    parts: tuple[PartSettings, ...] = ()
 
 
 def derive_identifier(title: str) -> str:
@@ -117,8 +221,8 @@ def load_config(project_dir: Path) -> Config:
 def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Path) -> Config:
     diagnostics: list[Diagnostic] = []
     for name, value in data.items():
-        if name not in TABLES:
-            guess = schema.nearest(name, list(TABLES))
+        if name not in TABLES and name not in OTHER_TABLES:
+            guess = schema.nearest(name, list(TABLES) + list(OTHER_TABLES))
             diagnostics.append(
                 Diagnostic(
                     path,
@@ -151,19 +255,117 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
                     hint=p.hint,
                 )
             )
+    contributors = _contributors(data.get("contributors"), source, path, diagnostics)
+    parts = _parts(data.get("parts"), source, path, diagnostics)
+    if parts and "chapters" in tables.get("book", {}):
+        diagnostics.append(
+            Diagnostic(
+                path,
+                "the reading order is given twice: in [book] chapters and in [[parts]]",
+                line=key_line(source, "book", "chapters"),
+                key="book.chapters",
+                hint="with parts, list each chapter under its part and remove [book] chapters",
+            )
+        )
     if diagnostics:
         raise ConfigError(diagnostics)
     book = tables["book"]
+    isbn = book.get("isbn", {})
+    identifier = book.get("identifier")
+    if identifier is None and "epub" in isbn:
+        identifier = "urn:isbn:" + isbn["epub"].replace("-", "")
     settings = BookSettings(
         title=book["title"],
         language=book["language"],
-        identifier=book.get("identifier") or derive_identifier(book["title"]),
+        identifier=identifier or derive_identifier(book["title"]),
         subtitle=book.get("subtitle"),
         publisher=book.get("publisher"),
         editors=tuple(book.get("editors", ())),
         date=book.get("date"),
         rights=book.get("rights"),
         chapters=tuple(book["chapters"]) if "chapters" in book else None,
+        place=book.get("place"),
+        edition=book.get("edition"),
+        copyright=book.get("copyright"),
+        license=book.get("license"),
+        isbn=tuple(isbn.items()),
+        dedication=book.get("dedication"),
+        epigraph=book.get("epigraph"),
     )
     extra = {name: values for name, values in tables.items() if name != "book"}
-    return Config(project_dir=project_dir, path=path, book=settings, slug=slugify(settings.title), extra=extra)
+    return Config(
+        project_dir=project_dir,
+        path=path,
+        book=settings,
+        slug=slugify(settings.title),
+        extra=extra,
+        contributors=contributors,
+        parts=parts,
+    )
+
+
+def table_line(source: str, name: str, index: int) -> int | None:
+    """Line of the ``index``-th (from 0) ``[[name]]`` header in a TOML text."""
+    seen = -1
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.match(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]", line):
+            seen += 1
+            if seen == index:
+                return number
+    return None
+
+
+def _contributors(raw: Any, source: str, path: Path, diagnostics: list[Diagnostic]) -> dict[str, Person]:
+    """[contributors."Name"] tables: bio and sort_as for people named in the chapters."""
+    if raw is None:
+        return {}
+    hint = 'write [contributors."Full Name"] with bio = "…" and, if needed, sort_as = "Surname, Given"'
+    if not isinstance(raw, dict):
+        diagnostics.append(Diagnostic(path, "'contributors' must be a table", key="contributors", hint=hint))
+        return {}
+    people: dict[str, Person] = {}
+    for name, entry in raw.items():
+        header = f'contributors."{name}"'
+        line = key_line(source, header, header) or key_line(source, "contributors", name) or key_line(source, "contributors", "contributors")
+        if not isinstance(entry, dict):
+            diagnostics.append(Diagnostic(path, f"contributor '{name}' must be a table", line=line, key=f"contributors.{name}", hint=hint))
+            continue
+        values, problems = schema.validate(entry, CONTRIBUTOR_FIELDS)
+        for p in problems:
+            diagnostics.append(
+                Diagnostic(path, p.message + f" for contributor '{name}'", line=key_line(source, header, p.key) or line,
+                           key=f"contributors.{name}.{p.key}", hint=p.hint)
+            )
+        people[name.strip()] = Person(name.strip(), values.get("bio"), values.get("sort_as"))
+    return people
+
+
+def _parts(raw: Any, source: str, path: Path, diagnostics: list[Diagnostic]) -> tuple[PartSettings, ...]:
+    """[[parts]] entries, each with a title and its chapters; a chapter belongs to one part only."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        diagnostics.append(
+            Diagnostic(path, "'parts' must be written as [[parts]] tables", key="parts",
+                       hint='add [[parts]] with title = "…" and chapters = ["chapters/…", …] for each part')
+        )
+        return ()
+    parts: list[PartSettings] = []
+    owner: dict[str, int] = {}
+    for index, entry in enumerate(raw):
+        line = table_line(source, "parts", index)
+        values, problems = schema.validate(entry, PART_FIELDS)
+        for p in problems:
+            diagnostics.append(
+                Diagnostic(path, p.message + f" in part {index + 1}", line=line, key=f"parts[{index}].{p.key}", hint=p.hint)
+            )
+        chapters = tuple(values.get("chapters", ()))
+        for chapter in chapters:
+            if chapter in owner:
+                diagnostics.append(
+                    Diagnostic(path, f"chapter '{chapter}' is in part {owner[chapter]} and in part {index + 1}",
+                               line=line, key=f"parts[{index}].chapters", hint="list each chapter in one part only")
+                )
+            owner.setdefault(chapter, index + 1)
+        parts.append(PartSettings(index + 1, values.get("title", ""), chapters, values.get("intro"), line))
+    return tuple(parts)

@@ -9,6 +9,7 @@ The serialised XHTML never holds a named entity.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .errors import Diagnostic, SourceError
-from .model import Chapter
+from .model import Book, Chapter, Matter
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -102,7 +103,7 @@ class Asset:
 
 @dataclass(frozen=True)
 class ChapterMarkup:
-    chapter: Chapter
+    chapter: Chapter | Matter
     xhtml: str  # the body as an XHTML fragment (block elements, in the XHTML namespace)
     headings: tuple[Heading, ...] = ()
     notes: tuple[Note, ...] = ()
@@ -114,7 +115,7 @@ class ChapterMarkup:
 
 @dataclass
 class _State:
-    chapter: Chapter
+    chapter: Chapter | Matter
     ids: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     problems: list[Diagnostic] = field(default_factory=list)
@@ -366,8 +367,9 @@ def _collect_images(root: etree._Element, state: _State) -> None:
         img.set("src", asset.name)
 
 
-def render_chapter(chapter: Chapter, collect: bool = False) -> ChapterMarkup:
-    """Turn one chapter's Markdown into an XHTML fragment plus its headings, notes and images.
+def render_chapter(chapter: Chapter | Matter, collect: bool = False) -> ChapterMarkup:
+    """Turn one chapter's (or an editor's text's) Markdown into an XHTML fragment plus its headings,
+    notes and images.
 
     Errors raise a SourceError, unless ``collect`` is true: then they are returned with the warnings
     in ``diagnostics`` (the checker reads every problem of every chapter that way).
@@ -416,6 +418,32 @@ def render_chapters(
             each(chapter)
         try:
             results.append(render_chapter(chapter))
+        except SourceError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    return results
+
+
+@functools.lru_cache(maxsize=64)
+def render_matter(matter: Matter) -> ChapterMarkup:
+    """An editors' text (foreword, part introduction, afterword …), rendered once like a chapter."""
+    return render_chapter(matter)
+
+
+def book_matter(book: Book) -> tuple[Matter, ...]:
+    """Every editors' text of the book in reading order: front, part introductions, back."""
+    intros = tuple(p.intro for p in book.parts if p.intro is not None)
+    return book.front + intros + book.back
+
+
+def render_book_matter(book: Book) -> dict[str, ChapterMarkup]:
+    """Render every editors' text, keyed by id; report the problems of all of them at once."""
+    results: dict[str, ChapterMarkup] = {}
+    problems: list[Diagnostic] = []
+    for matter in book_matter(book):
+        try:
+            results[matter.id] = render_matter(matter)
         except SourceError as exc:
             problems.extend(exc.diagnostics)
     if problems:

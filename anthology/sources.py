@@ -11,20 +11,71 @@ from typing import Any
 
 import yaml
 
+import re
+from urllib.parse import urlsplit
+
 from . import schema
-from .config import Config
+from .config import Config, Person, epigraph, license_id
 from .errors import Diagnostic, SourceError
-from .schema import Field
+from .schema import Field, FieldError
 from .text import natural_key
 
 CHAPTER_DIR = "chapters"
 
+PERSON_FIELDS = [
+    Field("name", schema.text, required=True, doc="name: Full Name"),
+    Field("bio", schema.text, doc="bio: a sentence or two about them"),
+    Field("sort_as", schema.text, doc="sort_as: Surname, Given"),
+]
+
+
+def authors(value: Any) -> list[Person]:
+    """A name, or a list whose items are names or {name, bio, sort_as} mappings."""
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise FieldError("expected a name or a list of names")
+    people: list[Person] = []
+    for item in items:
+        if isinstance(item, dict):
+            values, problems = schema.validate(item, PERSON_FIELDS)
+            if problems:
+                raise FieldError("; ".join(p.message for p in problems) + " (write '- name: Full Name' then 'bio: …')")
+            people.append(Person(values["name"], values.get("bio"), values.get("sort_as")))
+        else:
+            people.append(Person(schema.text(item)))
+    return people
+
+
+def web_address(value: Any) -> str:
+    url = schema.text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
+        raise FieldError(f"{url!r} is not a web address starting http:// or https://")
+    return url
+
+
 CHAPTER_FIELDS = [
     Field("title", schema.text, required=True, doc="title: The chapter's title"),
-    Field("author", schema.text_list, required=True, doc="author: Name (or a list of names)"),
+    Field("author", authors, required=True, doc="author: Name (or a list of names, or of '- name: …' with 'bio: …')"),
     Field("byline", schema.text, doc="byline: role and organisation"),
     Field("date", schema.date, doc="date: 2019-11-01"),
     Field("lang", schema.language, doc="lang: en-GB"),
+    Field("summary", schema.text, doc="summary: one or two sentences shown under the title"),
+    Field("source", web_address, doc="source: https://… (where the piece first appeared)"),
+    Field("license", license_id, doc="license: CC-BY-4.0 (an SPDX licence id)"),
+    Field("epigraph", epigraph, doc="epigraph: a quotation, or 'text: …' and 'source: …' indented below it"),
+]
+
+# Front and back matter written by the editors: the file names allowed, in reading order.
+FRONT_DIR = "front"
+BACK_DIR = "back"
+MATTER_FILES = {
+    FRONT_DIR: ("foreword", "preface", "introduction"),
+    BACK_DIR: ("afterword", "acknowledgements"),
+}
+MATTER_FIELDS = [
+    Field("title", schema.text, doc="title: Foreword"),
+    Field("author", schema.text_list, doc="author: the name (or names) it is signed with"),
 ]
 
 
@@ -38,9 +89,51 @@ class ChapterSource:
     body_line: int  # the file's line number on which the Markdown body starts
 
 
+@dataclass(frozen=True)
+class MatterSource:
+    """A foreword, preface, introduction, afterword or acknowledgements file, read and checked."""
+
+    kind: str  # the file's stem: 'foreword', 'afterword', …
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+
+
+def _part_paths(config: Config) -> list[Path]:
+    """With [[parts]]: their chapters in order; every file in chapters/ must be in a part."""
+    project = config.project_dir
+    paths: list[Path] = []
+    problems: list[Diagnostic] = []
+    for part in config.parts:
+        for name in part.chapters:
+            path = project / name
+            if not path.is_file():
+                problems.append(
+                    Diagnostic(config.path, f"chapter '{name}' listed in part {part.number} ('{part.title}') does not exist",
+                               line=part.line, key=f"parts[{part.number - 1}].chapters",
+                               hint="check the path; it is relative to the book's folder")
+                )
+            paths.append(path)
+    listed = {p.resolve() for p in paths}
+    folder = project / CHAPTER_DIR
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md"), key=lambda p: natural_key(p.name)):
+            if path.is_file() and not path.name.startswith((".", "_")) and path.resolve() not in listed:
+                problems.append(
+                    Diagnostic(config.path, f"chapter '{path.relative_to(project).as_posix()}' is in no part",
+                               key="parts", hint="add it to the chapters of one [[parts]] entry, or rename it to start with '_'")
+                )
+    if problems:
+        raise SourceError(problems)
+    return paths
+
+
 def chapter_paths(config: Config) -> list[Path]:
     """The chapter files in reading order: as listed in anthology.toml, else by natural file-name order."""
     project = config.project_dir
+    if config.parts:
+        return _part_paths(config)
     if config.book.chapters is not None:
         paths: list[Path] = []
         problems: list[Diagnostic] = []
@@ -142,7 +235,7 @@ def _key_lines(path: Path, front: str) -> dict[str, int]:
     return {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
 
 
-def parse_front_matter(path: Path, front: str) -> dict[str, Any]:
+def parse_front_matter(path: Path, front: str, fields: list[Field] = CHAPTER_FIELDS) -> dict[str, Any]:
     try:
         data = load_yaml(front)
     except yaml.YAMLError as exc:
@@ -160,7 +253,7 @@ def parse_front_matter(path: Path, front: str) -> dict[str, Any]:
         raise SourceError(
             Diagnostic(path, "front matter must be 'key: value' lines", line=2, hint="for example 'title: My chapter'")
         )
-    values, problems = schema.validate(data, CHAPTER_FIELDS)
+    values, problems = schema.validate(data, fields)
     if problems:
         lines = _key_lines(path, front)
         raise SourceError(
@@ -194,3 +287,55 @@ def read_chapters(config: Config) -> list[ChapterSource]:
     if problems:
         raise SourceError(problems)
     return sources
+
+
+def read_matter_file(kind: str, path: Path) -> MatterSource:
+    """A front or back matter file: Markdown, optionally after front matter with title and author."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(Diagnostic(path, f"cannot read: {exc.strerror}", hint="check the file exists and is readable")) from None
+    text = decode(path, data)
+    if not text.strip():
+        raise SourceError(Diagnostic(path, "is empty", line=1, hint="write the text in Markdown, or remove the file"))
+    meta: dict[str, Any] = {}
+    body, body_line = text, 1
+    if text.split("\n", 1)[0].strip() == "---":
+        front, body, body_line = split_front_matter(path, text)
+        meta = parse_front_matter(path, front, MATTER_FIELDS)
+    if "title" not in meta:
+        # A first line '# Title' names the text when its front matter does not.
+        lines = body.split("\n")
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        heading = re.match(r"^#\s+(.+?)\s*#*\s*$", lines[first]) if first is not None else None
+        if heading and first is not None:
+            meta = {**meta, "title": heading.group(1)}
+            body, body_line = "\n".join(lines[first + 1 :]), body_line + first + 1
+    return MatterSource(kind, path, meta, body, body_line)
+
+
+def read_matter(config: Config) -> list[MatterSource]:
+    """front/foreword.md, front/preface.md, front/introduction.md, back/afterword.md, back/acknowledgements.md."""
+    found: list[MatterSource] = []
+    problems: list[Diagnostic] = []
+    for folder_name, kinds in MATTER_FILES.items():
+        folder = config.project_dir / folder_name
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.md")):
+            if path.stem not in kinds and not path.name.startswith((".", "_")):
+                guess = schema.nearest(path.stem, list(kinds))
+                problems.append(
+                    Diagnostic(path, f"'{path.name}' is not a known {folder_name} matter file",
+                               hint=(f"did you mean '{guess}.md'? " if guess else "") + "known: " + ", ".join(f"{k}.md" for k in kinds))
+                )
+        for kind in kinds:
+            path = folder / f"{kind}.md"
+            if path.is_file():
+                try:
+                    found.append(read_matter_file(kind, path))
+                except SourceError as exc:
+                    problems.extend(exc.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    return found

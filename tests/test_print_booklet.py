@@ -59,9 +59,9 @@ def test_booklet_format_from_the_command_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(root), "--format", "booklet"])
     assert result.exit_code == 0, result.output
     assert "small-booklet.pdf" in result.output
-    assert "2 sheets of A4 for 7 A5 pages and 1 blank" in result.output and "flip on the short edge" in result.output
+    assert "3 sheets of A4 for 11 A5 pages and 1 blank" in result.output and "flip on the short edge" in result.output
     reader = PdfReader(str(root / "build" / "small-booklet.pdf"))
-    assert len(reader.pages) == 4
+    assert len(reader.pages) == 6  # 3 sheets, both sides
     again = CliRunner().invoke(main, ["build", str(root), "--format", "booklet", "--output", str(tmp_path / "again")])
     assert again.exit_code == 0
     assert (tmp_path / "again" / "small-booklet.pdf").read_bytes() == (root / "build" / "small-booklet.pdf").read_bytes()

@@ -14,7 +14,9 @@ import zipfile
 
 from ebooklib import epub
 
-from ..layout import Document, Edition, lay_out
+from ..layout import Edition, lay_out
+from ..layout.documents import EXTENSIONS
+from ..layout.outline import Entry
 from ..markup import ChapterMarkup
 from ..model import Book
 from .artifacts import Artifact
@@ -62,8 +64,8 @@ def metadata(book: Book, package: epub.EpubBook) -> None:
         package.add_metadata("DC", "description", settings.subtitle)
     if settings.publisher:
         package.add_metadata("DC", "publisher", settings.publisher)
-    if settings.rights:
-        package.add_metadata("DC", "rights", settings.rights)
+    if book.rights:
+        package.add_metadata("DC", "rights", book.rights)
     if book.date:
         package.add_metadata("DC", "date", book.date.isoformat())
 
@@ -73,13 +75,12 @@ def documents(edition: Edition, package: epub.EpubBook) -> list[XhtmlDocument]:
         uid = "style-" + sheet.name.rsplit("/", 1)[-1].removesuffix(".css")
         package.add_item(epub.EpubItem(uid=uid, file_name=sheet.name, media_type="text/css", content=sheet.css.encode("utf-8")))
     seen: set[str] = set()
-    for markup in edition.markups:
-        for asset in markup.assets:
-            if asset.name in seen:
-                continue
-            seen.add(asset.name)
-            uid = "img-" + asset.name.rsplit("/", 1)[-1].split(".")[0]
-            package.add_item(epub.EpubItem(uid=uid, file_name=asset.name, media_type=asset.media_type, content=asset.source.read_bytes()))
+    for asset in edition.assets:
+        if asset.name in seen:
+            continue
+        seen.add(asset.name)
+        uid = "img-" + asset.name.rsplit("/", 1)[-1].split(".")[0]
+        package.add_item(epub.EpubItem(uid=uid, file_name=asset.name, media_type=asset.media_type, content=asset.source.read_bytes()))
     items = []
     for document in edition.documents:
         item = XhtmlDocument(document.id, edition.file_name(document), document.title, document.lang, edition.page(document))
@@ -94,15 +95,20 @@ def navigation(edition: Edition, package: epub.EpubBook, items: list[XhtmlDocume
     nav = XhtmlDocument("nav", "nav.xhtml", "Contents", edition.book.language, nav_xhtml, properties=["nav"])
     package.add_item(nav)
     package.add_item(epub.EpubNcx())
-    package.toc = [epub.Link(edition.file_name(d), _toc_label(d), d.id) for d in edition.documents if d.kind == "chapter"]
+    opening = [epub.Link(edition.file_name(d), "Title page" if d.kind == "titlepage" else d.title, d.id)
+               for d in edition.documents if d.kind in ("titlepage", "imprint", "contents")]
+    package.toc = opening + [_toc_item(edition, entry) for entry in edition.entries]
     package.spine = items
     return nav
 
 
-def _toc_label(document: Document) -> str:
-    if document.markup is None:
-        return document.title
-    return f"{document.title} — {document.markup.chapter.author_names}"
+def _toc_item(edition: Edition, entry: Entry) -> epub.Link | tuple[epub.Section, list[epub.Link]]:
+    """The NCX follows the navigation document: parts hold their chapters."""
+    href = entry.id + EXTENSIONS["epub"]
+    if entry.children:
+        return (epub.Section(f"{entry.label}: {entry.title}", href), [_toc_item(edition, c) for c in entry.children])
+    label = f"{entry.title} — {entry.authors}" if entry.authors else entry.title
+    return epub.Link(href, label, entry.id)
 
 
 def package_bytes(package: epub.EpubBook, when: dt.datetime) -> bytes:

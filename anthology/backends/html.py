@@ -20,17 +20,16 @@ def html_edition(book: Book, markups: list[ChapterMarkup]) -> Edition:
 def make_html(book: Book, markups: list[ChapterMarkup]) -> Artifact:
     edition = html_edition(book, markups)
     files: dict[str, bytes] = {}
-    front = [d for d in edition.documents if d.kind != "chapter"]
-    index = edition.render(front, title=book.title, lang=book.language, current=None)
+    opening = [d for d in edition.documents if d.opening]
+    index = edition.render(opening, title=book.title, lang=book.language, current=None)
     files["index.html"] = index.encode("utf-8")
     for document in edition.documents:
-        if document.kind == "chapter":
+        if not document.opening:
             files[edition.file_name(document)] = edition.page(document).encode("utf-8")
     for sheet in edition.stylesheets:
         files[sheet.name] = sheet.css.encode("utf-8")
     for face in book_fonts():
         files[f"fonts/{face.file_name}"] = face.path.read_bytes()
-    for markup in markups:
-        for asset in markup.assets:
-            files[asset.name] = asset.source.read_bytes()
+    for asset in edition.assets:
+        files[asset.name] = asset.source.read_bytes()
     return Artifact("html", files=files, summary=f"{len(files)} files")

@@ -71,7 +71,7 @@ def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSetti
 def render(edition: Edition) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
     book = edition.book
     project = book.config.project_dir.resolve()
-    assets = [a for m in edition.markups for a in m.assets]
+    assets = list(edition.assets)
     roots = [project, PACKAGE_DIR] + sorted({f.path.parent.resolve() for f in book_fonts()})
     fetcher = LocalFetcher(roots, assets)
     font_config = FontConfiguration()

@@ -1,18 +1,27 @@
-"""Build the documents of one edition: title page, contents, one per chapter."""
+"""Build the documents of one edition, in reading order.
+
+Half-title, title page, imprint, dedication and epigraph (when given), contents, the editors' texts
+in front/, the parts (when given) each followed by its chapters, About the contributors, then the
+back matter in back/.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from lxml import etree
 from markupsafe import Markup
 
 from ..errors import BuildError, Diagnostic
-from ..markup import ChapterMarkup
-from ..model import Book
+from ..isbns import FORMATS as ISBN_FORMATS
+from ..markup import Asset, ChapterMarkup, render_matter
+from ..model import Book, Chapter, Matter
 from .dates import long_date
+from .outline import CONTRIBUTORS_TITLE, OPENING_KINDS, Entry, contents_entries, part_label
 
 TARGETS = ("epub", "pdf", "html")
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -32,7 +41,7 @@ class Document:
     """One part of the book in reading order, as an XHTML <section> (or <nav>)."""
 
     id: str
-    kind: str  # 'titlepage', 'contents' or 'chapter'
+    kind: str  # one of KINDS
     title: str
     lang: str
     body: str
@@ -40,7 +49,16 @@ class Document:
 
     @property
     def landmark(self) -> str:
-        return {"titlepage": "titlepage", "contents": "toc", "chapter": "bodymatter"}[self.kind]
+        return {"titlepage": "titlepage", "contents": "toc", "chapter": "bodymatter", "part": "bodymatter"}.get(self.kind, self.kind)
+
+    @property
+    def opening(self) -> bool:
+        """Half-title to contents: shown together on the HTML edition's index page."""
+        return self.kind in OPENING_KINDS
+
+    @property
+    def body_matter(self) -> bool:
+        return self.kind in ("part", "chapter")
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,20 @@ class Edition:
 
     def file_name(self, document: Document) -> str:
         return document.id + EXTENSIONS[self.target]
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The contents after the contents page, nested by part (see ``outline``)."""
+        return contents_entries(self.book)
+
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        """Every image of the chapters and of the editors' texts, once each."""
+        found: dict[str, Asset] = {}
+        for markup in self.markups + tuple(d.markup for d in self.documents if d.markup is not None):
+            for asset in markup.assets:
+                found.setdefault(asset.name, asset)
+        return tuple(found.values())
 
     def page(self, document: Document, **extra: object) -> str:
         """One document as a whole XHTML page (EPUB and HTML editions)."""
@@ -88,6 +120,18 @@ def _check_well_formed(text: str, what: str) -> None:
         ) from None
 
 
+def paragraphs(text: str) -> list[list[str]]:
+    """Plain text to paragraphs (split at blank lines) of lines: for dedications and epigraphs."""
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks if block.strip()]
+
+
+def host(url: str) -> str:
+    """'https://www.scie.org.uk/blog/x' -> 'scie.org.uk': how a web address is named in running text."""
+    name = urlsplit(url).hostname or url
+    return name.removeprefix("www.")
+
+
 def environment(project_dir: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     override = project_dir / "templates"
@@ -103,6 +147,9 @@ def environment(project_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["paragraphs"] = paragraphs
+    env.filters["host"] = host
+    env.globals["isbn_label"] = lambda name: ISBN_FORMATS.get(name, name)
     return env
 
 
@@ -126,31 +173,59 @@ def lay_out(
     target: str,
     fonts_css: str = "",
 ) -> Edition:
-    """Render the title page, contents and chapters for ``target`` ('epub', 'pdf' or 'html')."""
+    """Render every document of the book for ``target`` ('epub', 'pdf' or 'html'), in reading order."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     env = environment(book.config.project_dir)
     sheets = stylesheets(book.config.project_dir, target, fonts_css)
-    edition = Edition(target, book, (), sheets, env, tuple(markups))
     ext = EXTENSIONS[target]
+    settings = book.config.book
+    opening = ["halftitle", "titlepage", "imprint"]
+    opening += ["dedication"] if settings.dedication else []
+    opening += ["epigraph"] if settings.epigraph else []
+    opening += ["contents"]
+    first_body = book.parts[0].id if book.parts else book.chapters[0].id
 
     def href(document_id: str, fragment: str | None = None) -> str:
         if target == "pdf":
             return "#" + (fragment or document_id)
+        if target == "html" and document_id in opening:
+            return "index.html#" + (fragment or document_id)
         return document_id + ext + (f"#{fragment}" if fragment else "")
 
     def render(name: str, **context: object) -> str:
-        return env.get_template(name).render(book=book, target=target, href=href, markups=markups, **context)
+        return env.get_template(name).render(
+            book=book, target=target, href=href, markups=markups, entries=contents_entries(book),
+            first_body=first_body, part_label=part_label, **context,
+        )
 
-    documents = [
-        Document("titlepage", "titlepage", book.title, book.language, render("titlepage.html")),
-        Document("contents", "contents", "Contents", book.language, render("contents.html")),
-    ]
-    for markup in markups:
-        chapter = markup.chapter
-        body = render("chapter.html", chapter=chapter, markup=markup, content=Markup(markup.xhtml),
+    def matter(item: Matter) -> Document:
+        markup = render_matter(item)
+        body = render("matter.html", matter=item, markup=markup, content=Markup(markup.xhtml),
                       notes=[(n, Markup(n.xhtml)) for n in markup.notes])
-        documents.append(Document(chapter.id, "chapter", chapter.title, chapter.lang, body, markup))
+        return Document(item.id, item.kind, item.title, item.lang, body, markup)
+
+    titles = {"halftitle": book.title, "titlepage": book.title, "imprint": "Copyright", "dedication": "Dedication",
+              "epigraph": "Epigraph", "contents": "Contents"}
+    documents = [Document(kind, kind, titles[kind], book.language, render(f"{kind}.html")) for kind in opening]
+    documents += [matter(item) for item in book.front]
+    by_number = {m.chapter.number: m for m in markups if isinstance(m.chapter, Chapter)}
+
+    def chapter(markup: ChapterMarkup) -> Document:
+        item = markup.chapter
+        body = render("chapter.html", chapter=item, markup=markup, content=Markup(markup.xhtml),
+                      notes=[(n, Markup(n.xhtml)) for n in markup.notes])
+        return Document(item.id, "chapter", item.title, item.lang, body, markup)
+
+    if book.parts:
+        for part in book.parts:
+            intro = render_matter(part.intro) if part.intro else None
+            body = render("part.html", part=part, intro=Markup(intro.xhtml) if intro else None,
+                          notes=[(n, Markup(n.xhtml)) for n in intro.notes] if intro else [])
+            documents.append(Document(part.id, "part", f"{part_label(part.number)}: {part.title}", book.language, body, intro))
+            documents += [chapter(by_number[c.number]) for c in part.chapters]
+    else:
+        documents += [chapter(m) for m in markups]
+    documents.append(Document("contributors", "contributors", CONTRIBUTORS_TITLE, book.language, render("contributors.html")))
+    documents += [matter(item) for item in book.back]
     return Edition(target, book, tuple(documents), sheets, env, tuple(markups))
-
-
