@@ -25,6 +25,7 @@ CHAPTER_FIELDS = [
     Field("byline", schema.text, doc="byline: role and organisation"),
     Field("date", schema.date, doc="date: 2019-11-01"),
     Field("lang", schema.language, doc="lang: en-GB"),
+    Field("source", schema.text, doc="source: https://example.org/the-original-post"),
 ]
 
 
