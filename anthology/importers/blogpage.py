@@ -38,9 +38,9 @@ class BlogPage:
         except OSError as exc:
             raise ImportSourceError(Diagnostic(self.path, f"cannot read: {exc.strerror}")) from None
         soup = BeautifulSoup(data, "html.parser")
+        base = _base_url(soup)
         for element in soup.find_all([*DROP, "nav", "iframe"]):
             element.decompose()
-        base = _base_url(soup)
         titles = _titles(soup)
         if not titles:
             raise ImportSourceError(

@@ -23,6 +23,7 @@ DROP = ("script", "style", "noscript", "template", "form", "input", "button", "s
 _AUTOP_BLOCK = re.compile(r"^\s*<(?:/?(?:p|div|h[1-6]|ul|ol|li|blockquote|table|figure|pre|hr|section|dl|address|!--))\b", re.IGNORECASE)
 _NOTE_CALL = re.compile(r"^\[?\(?\s*(\d{1,3}|[*†‡])\s*\)?\]?$")
 _NOTE_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[\].)]?\s*")
+_NOTES_HEADING = re.compile(r"^(foot|end)?notes:?$", re.IGNORECASE)
 _FOOTNOTE_MARK = "AnthologyNote{}Ref"
 _LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|(\d+)([.)]))(?=\s|$)")
 _ESCAPE_ALWAYS = re.compile(r"([\[\]`])")
@@ -221,7 +222,10 @@ def _take_footnotes(soup: Tag) -> list[Tag]:
         contents.append(note)
         while isinstance(container, Tag) and container is not soup and not container.get_text().strip() and not container.find("img"):
             parent = container.parent
+            before = container.find_previous_sibling()
             container.decompose()
+            if isinstance(before, Tag) and before.name in HEADINGS and _NOTES_HEADING.match(before.get_text().strip()):
+                before.decompose()
             container = parent
     return contents
 

@@ -43,7 +43,7 @@ class ImageSink:
     def place(self, src: str, alt: str) -> tuple[str, str]:
         """Return (path relative to the chapter file, alt text) for an <img src>."""
         src = src.strip()
-        alt = alt.strip() or self.alts.get(src, "")
+        alt = alt.strip() or self.alts.get(src, "") or self.alts.get(_SIZED.sub("", src), "")
         if src.startswith("data:"):
             return self._data_uri(src), alt
         parts = urlsplit(src)

@@ -53,6 +53,15 @@ def front_matter(post: Post) -> str:
     return f"---\n{text}---\n"
 
 
+def file_slug(title: str, limit: int = 50) -> str:
+    """A short file name from a title: 'Ruth's story. Designing …' -> 'ruths-story-designing-co-production-in'."""
+    slug = slugify(re.sub(r"['’]", "", title), fallback="post")
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut or slug[:limit]
+
+
 class ChapterWriter:
     """Plans file names against the chapters already there, stages files, then moves them in."""
 
@@ -80,7 +89,7 @@ class ChapterWriter:
         self.staged: list[tuple[Path, Path]] = []  # (staged file, final path)
 
     def plan(self, post: Post) -> Planned:
-        slug = slugify(post.title, fallback="post")
+        slug = file_slug(post.title)
         existing = (self.by_source.get(post.source) if post.source else None) or self.by_name.get(slug)
         if existing is not None and existing not in self.planned:
             self.planned.add(existing)
