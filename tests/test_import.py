@@ -289,3 +289,38 @@ def test_html_conversion_edge_cases(tmp_path: Path) -> None:
     rendered = render_chapter(Chapter(number=1, id="c1", source=tmp_path / "t.md", title="T", authors=(), lang="en", markdown=text, body_line=1))
     assert "1. not a list, # not a heading, [brackets], a_b *star* &lt;tag&gt; AT&amp;T" in rendered.xhtml
     assert len(rendered.notes) == 2 and "First <em>note</em>." in rendered.notes[0].xhtml
+
+
+def test_blog_page_with_articles_and_saved_images(tmp_path: Path) -> None:
+    """Another theme: posts in <article>, a <time> element, an author link, pictures in the saved page's folder."""
+    from import_sources import png
+
+    folder = tmp_path / "saved"
+    (folder / "Blog_files").mkdir(parents=True)
+    (folder / "Blog_files" / "garden.png").write_bytes(png("green"))
+    page = folder / "Blog.html"
+    page.write_text(
+        """<html><head><base href="https://news.example.org/"></head><body>
+        <article class="post"><h2 class="entry-title"><a href="2019/garden">The garden</a></h2>
+          <div class="entry-meta"><time datetime="2019-06-01T08:00:00+00:00">1 June</time>
+          <span class="author vcard"><a class="fn" rel="author" href="/u/ann">Ann Bee</a></span></div>
+          <div class="entry-content"><p>We planted <em>beans</em>.</p>
+          <p><img src="Blog_files/garden.png" alt="Rows of beans"></p></div></article>
+        <article class="post"><h2 class="entry-title">Winter</h2><p>By Cy Dee and Ed Eff, volunteers</p>
+          <p class="date">3rd December 2019</p><p>Cold.</p></article>
+        </body></html>""",
+        encoding="utf-8",
+    )
+    book = new_book(tmp_path / "book")
+    result = run("import", str(page), str(book))
+    assert result.exit_code == 0, result.output
+    found = metas(book)
+    garden, winter = found["01-the-garden.md"], found["02-winter.md"]
+    assert (garden["author"], garden["date"], garden["source"]) == (["Ann Bee"], dt.date(2019, 6, 1), "https://news.example.org/2019/garden")
+    assert (winter["author"], winter["byline"], winter["date"]) == (["Cy Dee", "Ed Eff"], "volunteers", dt.date(2019, 12, 3))
+    text = (book / "chapters" / "01-the-garden.md").read_text(encoding="utf-8")
+    assert "We planted *beans*." in text and "Ann Bee" not in text.split("---")[2]
+    assert "![Rows of beans](images/01-the-garden-garden.png)" in text
+    assert (book / "chapters" / "images" / "01-the-garden-garden.png").read_bytes() == (folder / "Blog_files" / "garden.png").read_bytes()
+    build(book, "epub")
+    assert epubcheck_messages(book / "build" / "test-book.epub") == []

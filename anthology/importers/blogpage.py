@@ -77,11 +77,12 @@ class BlogPage:
             furniture.decompose()
         for tag in body.find_all(["footer", "aside"]):
             tag.decompose()
+        authors = byline.authors if byline else _class_authors(body)
         return Post(
             title=text_title,
             html=body.decode_contents() if container is not None else str(body),
             base=self.path.parent,
-            authors=byline.authors if byline else _class_authors(body),
+            authors=authors,
             byline=byline.role if byline else None,
             date=date,
             source=source,
@@ -90,21 +91,25 @@ class BlogPage:
 
 
 def _titles(soup: BeautifulSoup) -> list[Tag]:
-    """Post titles: headings with a byline near, else the first heading of each post-like container."""
-    found = [h for h in soup.find_all(TITLE_HEADINGS) if _near(h)[0] is not None]
-    if found:
-        return found
-    containers = [
-        c
-        for c in soup.find_all(lambda t: t.name == "article" or any(k in (t.get("class") or []) for k in POST_CLASSES))
-        if not any(p.name == "article" or any(k in (p.get("class") or []) for k in POST_CLASSES) for p in c.parents)
-    ]
-    titles = []
+    """Post titles in page order: the first heading of each post-like container, and every other
+    heading with a byline near it."""
+
+    def is_post(tag: Tag) -> bool:
+        return tag.name == "article" or any(k in (tag.get("class") or []) for k in POST_CLASSES)
+
+    containers = [c for c in soup.find_all(is_post) if not any(is_post(p) for p in c.parents)]
+    titles: list[Tag] = []
     for container in containers:
         heading = container.find(TITLE_HEADINGS)
         if isinstance(heading, Tag) and heading.get_text().strip():
             titles.append(heading)
-    return titles
+    for heading in soup.find_all(TITLE_HEADINGS):
+        if heading in titles or any(_inside(heading, c) for c in containers):
+            continue
+        if _near(heading)[0] is not None:
+            titles.append(heading)
+    order = {id(node): n for n, node in enumerate(soup.descendants)}
+    return sorted(titles, key=lambda t: order[id(t)])
 
 
 def _blocks_after(start: Tag) -> Iterator[Tag]:
@@ -231,7 +236,8 @@ def _class_authors(body: Tag) -> list[str]:
     for element in body.select(".author .fn, .author-name, [rel~=author], .p-author"):
         name = " ".join(element.get_text(" ").split())
         if name:
-            element.decompose()
+            holder = element.find_parent(class_=lambda c: bool(c) and ("author" in str(c) or "byline" in str(c)))
+            (holder if isinstance(holder, Tag) else element).decompose()
             return [name]
     return []
 

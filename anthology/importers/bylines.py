@@ -17,6 +17,7 @@ _DATE_FORMATS = (
     "%A %d %B, %Y", "%d.%m.%Y",
 )
 MAX_BYLINE = 300
+_PARTICLES = frozenset("de da di du del della der den van von la le bin ibn al el y zu ten ter".split())
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,17 @@ def parse_byline(text: str) -> Byline | None:
         return None
     names, _, role = match.group("rest").partition(",")
     authors = [n.strip(" .") for n in _AND.split(names) if n.strip(" .")]
-    if not authors or any(len(a.split()) > 6 for a in authors):
+    if not authors or not all(_looks_like_name(a) for a in authors):
         return None
     return Byline(authors, role.strip() or None)
+
+
+def _looks_like_name(text: str) -> bool:
+    """'Dr Gary Hickey', 'Ludwig van Beethoven' — not 'the way' or '2020'."""
+    words = text.split()
+    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in text):
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _PARTICLES for w in words)
 
 
 def author_from_feed(text: str) -> str:

@@ -9,6 +9,8 @@ footnotes, and hand every image to an ImageSink.
 from __future__ import annotations
 
 import re
+from typing import Any
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
@@ -52,6 +54,11 @@ def parse(post: Post) -> Tag:
         comment.extract()
     for element in soup.find_all(DROP):
         element.decompose()
+    if post.source and post.source.startswith(("http://", "https://")):
+        for link in soup.find_all("a", href=True):
+            href = str(link["href"])
+            if not href.startswith("#") and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+                link["href"] = urljoin(post.source, href)
     return soup
 
 
@@ -111,12 +118,12 @@ def _escape_marker(match: re.Match[str]) -> str:
 class _Converter(MarkdownConverter):
     """markdownify set up for Python-Markdown: four-space list nesting, safe escaping, our images."""
 
-    def __init__(self, sink: ImageSink, **options: object) -> None:
+    def __init__(self, sink: ImageSink, **options: Any) -> None:
         super().__init__(**options)
         self.sink = sink
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = super().escape(text, parent_tags)
+        text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits it
         if "_noformat" in parent_tags:
             return text
         text = _ENTITY_LIKE.sub("&amp;", text)
@@ -131,7 +138,8 @@ class _Converter(MarkdownConverter):
             return "\n"
         parent = el.parent
         if parent is not None and parent.name == "ol":
-            start = int(parent["start"]) if str(parent.get("start", "")).isdigit() else 1
+            start_attr = str(parent.get("start", ""))
+            start = int(start_attr) if start_attr.isdigit() else 1
             bullet = f"{start + len(el.find_previous_siblings('li'))}."
         else:
             bullet = "-"
@@ -153,10 +161,10 @@ class _Converter(MarkdownConverter):
         return f"\n\n*{text}*\n\n" if text else ""
 
     def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return super().convert_td(el, text.replace("|", "\\|"), parent_tags)
+        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
 
     def convert_th(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return super().convert_th(el, text.replace("|", "\\|"), parent_tags)
+        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
 
 
 def to_markdown(soup: Tag, sink: ImageSink) -> str:

@@ -26,7 +26,7 @@ _NUMBER = re.compile(r"^(\d+)[-_. ]*")
 @dataclass(frozen=True)
 class Planned:
     path: Path  # where the chapter will be written
-    replaces: bool  # an existing chapter holds the same post (same source or same name)
+    replaces: bool  # an existing chapter holds the same post (same source, title or name)
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class ChapterWriter:
         self.folder = project_dir / CHAPTER_DIR
         self.by_name: dict[str, Path] = {}
         self.by_source: dict[str, Path] = {}
+        self.by_title: dict[str, Path] = {}
         numbers = [0]
         widths = [2]
         existing = sorted(self.folder.glob("*.md"), key=lambda p: natural_key(p.name)) if self.folder.is_dir() else []
@@ -78,9 +79,11 @@ class ChapterWriter:
                 numbers.append(int(match.group(1)))
                 widths.append(len(match.group(1)))
             self.by_name[_NUMBER.sub("", path.stem)] = path
-            source = _existing_source(path)
+            source, title = _existing_meta(path)
             if source:
                 self.by_source[source] = path
+            if title:
+                self.by_title[title.casefold()] = path
         self.next_number = max(numbers) + 1
         self.width = max(widths)
         self.planned: set[Path] = set()
@@ -90,7 +93,11 @@ class ChapterWriter:
 
     def plan(self, post: Post) -> Planned:
         slug = file_slug(post.title)
-        existing = (self.by_source.get(post.source) if post.source else None) or self.by_name.get(slug)
+        existing = (
+            (self.by_source.get(post.source) if post.source else None)
+            or self.by_title.get(post.title.casefold())
+            or self.by_name.get(slug)
+        )
         if existing is not None and existing not in self.planned:
             self.planned.add(existing)
             return Planned(existing, True)
@@ -128,14 +135,15 @@ class ChapterWriter:
             self.staging = None
 
 
-def _existing_source(path: Path) -> str | None:
-    """The `source` of a chapter already in the book, read leniently (a broken chapter has none)."""
+def _existing_meta(path: Path) -> tuple[str | None, str | None]:
+    """The `source` and `title` of a chapter already in the book, read leniently (a broken chapter has none)."""
     try:
         text = decode(path, path.read_bytes())
         front, _, _ = split_front_matter(path, text)
         data = yaml.safe_load(front)
     except (OSError, SourceError, yaml.YAMLError):
-        return None
-    if isinstance(data, dict) and isinstance(data.get("source"), str):
-        return data["source"].strip()
-    return None
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    source, title = data.get("source"), data.get("title")
+    return (source.strip() if isinstance(source, str) else None), (str(title).strip() if title is not None else None)
