@@ -324,3 +324,19 @@ def test_blog_page_with_articles_and_saved_images(tmp_path: Path) -> None:
     assert (book / "chapters" / "images" / "01-the-garden-garden.png").read_bytes() == (folder / "Blog_files" / "garden.png").read_bytes()
     build(book, "epub")
     assert epubcheck_messages(book / "build" / "test-book.epub") == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # mammoth's footnotes (.docx)
+        '<p>Text<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a></sup>.</p>'
+        '<ol><li id="footnote-1"><p>The <em>note</em>. <a href="#footnote-ref-1">↑</a></p></li></ol>',
+        # Python-Markdown and many WordPress footnote plugins
+        '<p>Text<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>.</p>'
+        '<div class="footnotes"><hr><ol><li id="fn:1"><p>The <em>note</em>.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p></li></ol></div>',
+    ],
+)
+def test_footnote_shapes(tmp_path: Path, html: str) -> None:
+    text = to_markdown(parse(Post(title="T", html=html, base=tmp_path)), ImageSink("01-t", tmp_path))
+    assert text == "Text[^1].\n\n[^1]: The *note*.\n"
