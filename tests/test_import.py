@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from anthology.build import build
@@ -20,6 +22,8 @@ from anthology.importers.post import Post, parse_selection
 from anthology.markup import render_chapter
 from anthology.model import Chapter
 from anthology.sources import read_chapter
+from html import escape as html_escape
+
 from helpers import DEFAULT_TOML, chapter, epubcheck_messages, write_book
 from import_sources import blogger_entry, write_atom, write_docx, write_rss, write_wxr, wxr_item
 
@@ -282,7 +286,7 @@ def test_html_conversion_edge_cases(tmp_path: Path) -> None:
     )
     post = Post(title="T", html=html, base=tmp_path, authors=["A"])
     text = to_markdown(parse(post), ImageSink("01-t", tmp_path))
-    assert text.startswith("1\\. not a list, # not a heading, \\[brackets\\], a\\_b \\*star\\* &lt;tag> AT&T")
+    assert text.startswith("1\\. not a list, # not a heading, \\[brackets\\], a\\_b \\*star\\* &lt;tag> AT&amp;T")
     assert "Notes" not in text
     assert "Call[^1] and again[^2]." in text
     assert "[^1]: First *note*." in text and "[^2]: Second." in text
@@ -340,3 +344,29 @@ def test_blog_page_with_articles_and_saved_images(tmp_path: Path) -> None:
 def test_footnote_shapes(tmp_path: Path, html: str) -> None:
     text = to_markdown(parse(Post(title="T", html=html, base=tmp_path)), ImageSink("01-t", tmp_path))
     assert text == "Text[^1].\n\n[^1]: The *note*.\n"
+
+
+MARKDOWN_SIGNS = "abcXY 019#*_[]()<>&|`!+-{}:\\~=^$%@/"
+SHAPES = [
+    "<p>{0}<em>{1}</em>{2}</p>",
+    "<ul><li>{0}</li><li>{1} <strong>{2}</strong></li></ul>",
+    "<h2>{0}</h2><p>{1}</p><blockquote><p>{2}</p></blockquote>",
+    "<table><tr><th>{0}</th><th>{1}</th></tr><tr><td>{2}</td><td>x</td></tr></table>",
+    "<p><a href='https://e.org/'>{0}</a> {1}<br>{2}</p>",
+]
+PIECE = st.text(alphabet=MARKDOWN_SIGNS, min_size=1, max_size=15).filter(lambda s: s.strip())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=st.sampled_from(SHAPES), a=PIECE, b=PIECE, c=PIECE)
+def test_text_survives_conversion_and_rendering(tmp_path: Path, shape: str, a: str, b: str, c: str) -> None:
+    """Whatever characters a post holds, the chapter shows the same text: Markdown signs are escaped."""
+    html = shape.format(html_escape(a), html_escape(b), html_escape(c))
+    markdown_text = to_markdown(parse(Post(title="T", html=html, base=tmp_path)), ImageSink("01-t", tmp_path))
+    rendered = render_chapter(
+        Chapter(number=1, id="c1", source=tmp_path / "t.md", title="T", authors=(), lang="en", markdown=markdown_text, body_line=1)
+    )
+    root = etree.fromstring(f"<div xmlns='http://www.w3.org/1999/xhtml'>{rendered.xhtml}</div>")
+    shown = "".join(root.itertext()).replace("\u2026", "...").replace("\u2014", "---").replace("\u2013", "--")
+    expected = a + b + c + ("x" if "<td>x" in shape else "")
+    assert "".join(shown.split()) == "".join(expected.split()), markdown_text

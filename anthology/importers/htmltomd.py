@@ -27,9 +27,8 @@ _NOTE_CALL = re.compile(r"^\[?\(?\s*(\d{1,3}|[*†‡])\s*\)?\]?$")
 _NOTE_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[\].)]?\s*")
 _NOTES_HEADING = re.compile(r"^(foot|end)?notes:?$", re.IGNORECASE)
 _FOOTNOTE_MARK = "AnthologyNote{}Ref"
-_LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|(\d+)([.)]))(?=\s|$)")
-_ESCAPE_ALWAYS = re.compile(r"([\[\]`])")
-_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|([~=])|(\d+)([.)])(?=\s|$))")
+_ESCAPE_ALWAYS = re.compile(r"([\[\]`|])")
 
 
 def autop(text: str) -> str:
@@ -108,11 +107,14 @@ def _first_block(soup: Tag) -> Tag | None:
 
 
 def _escape_marker(match: re.Match[str]) -> str:
-    """'# x' -> '\\# x' and '1. x' -> '1\\. x': text that Markdown would read as a heading or list."""
+    """Text that Markdown would read as a heading, quote, list, rule or fence: '# x' -> '\\# x',
+    '1. x' -> '1\\. x', '~~~' -> '&#126;~~', '==' -> '&#61;='."""
     lead = match.group(1) + match.group(2)
     if match.group(3):
         return lead + "\\" + match.group(3)
-    return lead + match.group(4) + "\\" + match.group(5)
+    if match.group(4):
+        return lead + f"&#{ord(match.group(4))};"
+    return lead + match.group(5) + "\\" + match.group(6)
 
 
 class _Converter(MarkdownConverter):
@@ -123,14 +125,20 @@ class _Converter(MarkdownConverter):
         self.sink = sink
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits it
         if "_noformat" in parent_tags:
-            return text
-        text = _ENTITY_LIKE.sub("&amp;", text)
+            return str(super().escape(text, parent_tags))  # type: ignore[misc]  # markdownify's stub omits it
+        text = text.replace("\\", "\\\\")
+        text = super().escape(text, parent_tags)  # type: ignore[misc]
+        text = text.replace("&", "&amp;")
         text = text.replace("<", "&lt;")
         text = _ESCAPE_ALWAYS.sub(r"\\\1", text)
-        text = text.replace("{:", "\\{:")
+        text = text.replace("{", "\\{")
         return _LINE_START.sub(_escape_marker, text)
+
+    def convert_hN(self, n: int, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A heading's own trailing '#' would be read as a closing sequence: escape it."""
+        text = re.sub(r"(?<!\\)#+\s*$", lambda m: m.group(0).strip().replace("#", "\\#"), text.strip())
+        return str(super().convert_hN(n, el, text, parent_tags))  # type: ignore[misc]
 
     def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         text = (text or "").strip()
@@ -159,12 +167,6 @@ class _Converter(MarkdownConverter):
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         text = text.strip()
         return f"\n\n*{text}*\n\n" if text else ""
-
-    def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
-
-    def convert_th(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
 
 
 def to_markdown(soup: Tag, sink: ImageSink) -> str:
