@@ -72,7 +72,13 @@ def import_source(
                 )
                 continue
             sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts)
-            body = to_markdown(soup, sink)
+            try:
+                body = to_markdown(soup, sink)
+            except RecursionError:
+                problems.append(
+                    Diagnostic(source, f"{post.where} '{post.title}' is nested too deeply to convert", hint="simplify its HTML, or --select to leave it out")
+                )
+                continue
             writer.stage(planned.path, front_matter(post) + "\n" + body, sink.images)
             report.warnings.extend(Diagnostic(planned.path, w, level="warning") for w in sink.warnings)
             report.written.append(
@@ -91,6 +97,10 @@ def import_source(
         if not report.written:
             raise ImportSourceError(_nothing_found(source, report, selection))
         writer.commit()
+        if not (project_dir / "anthology.toml").is_file():
+            report.warnings.append(
+                Diagnostic(project_dir / "anthology.toml", "not found: the chapters are written, but the book needs its settings to build", level="warning", hint="see README, 'anthology.toml'")
+            )
     finally:
         writer.discard()
     return report
