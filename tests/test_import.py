@@ -375,3 +375,10 @@ def test_text_survives_conversion_and_rendering(tmp_path: Path, shape: str, a: s
     shown = "".join(root.itertext()).replace("\u2026", "...").replace("\u2014", "---").replace("\u2013", "--")
     expected = a + b + c + ("x" if "<td>x" in shape else "")
     assert "".join(shown.split()) == "".join(expected.split()), markdown_text
+
+
+def test_deeply_nested_html_is_a_clear_error(tmp_path: Path) -> None:
+    entry = blogger_entry("Deep", "Ann Bee", "2019-01-02T00:00:00Z", "<div>" * 3000 + "x" + "</div>" * 3000)
+    result = run("import", str(write_atom(tmp_path / "atom", [entry])), str(new_book(tmp_path / "book")))
+    assert result.exit_code == 2
+    assert "entry 1 'Deep' is nested too deeply to convert" in result.output

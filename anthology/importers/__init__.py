@@ -46,8 +46,12 @@ def import_source(
     try:
         for post in reader.posts():
             report.read += 1
-            soup = parse(post)
-            take_front_matter(soup, post)
+            try:
+                soup = parse(post)
+                take_front_matter(soup, post)
+            except RecursionError:
+                problems.append(_too_deep(source, post))
+                continue
             _complete(post, report, default_author)
             if not selection.matches(post):
                 report.unselected += 1
@@ -75,9 +79,7 @@ def import_source(
             try:
                 body = to_markdown(soup, sink)
             except RecursionError:
-                problems.append(
-                    Diagnostic(source, f"{post.where} '{post.title}' is nested too deeply to convert", hint="simplify its HTML, or --select to leave it out")
-                )
+                problems.append(_too_deep(source, post))
                 continue
             writer.stage(planned.path, front_matter(post) + "\n" + body, sink.images)
             report.warnings.extend(Diagnostic(planned.path, w, level="warning") for w in sink.warnings)
@@ -104,6 +106,10 @@ def import_source(
     finally:
         writer.discard()
     return report
+
+
+def _too_deep(source: Path, post: Post) -> Diagnostic:
+    return Diagnostic(source, f"{post.where} '{post.title}' is nested too deeply to convert", hint="simplify its HTML, or --select to leave it out")
 
 
 def _complete(post: Post, report: ImportReport, default_author: str | None) -> None:

@@ -68,7 +68,7 @@ class BlogPage:
                 if isinstance(time, Tag):
                     date = date_from_iso(str(time.get("datetime", ""))) or date_from_text(time.get_text(" "))
         else:
-            body = _segment(title, titles, date_block)
+            body = _segment(title, titles)
         text_title = " ".join(title.get_text(" ").split())
         for element in (title, byline_block, date_block):
             if element is not None:
@@ -206,7 +206,7 @@ def _top(node: Tag, parent: Tag) -> Tag:
     return node
 
 
-def _segment(title: Tag, titles: list[Tag], date_block: Tag | None) -> Tag:
+def _segment(title: Tag, titles: list[Tag]) -> Tag:
     """Posts laid out one after another in the same parent: from the title (or its date line) to the next."""
     parent = title.parent
     assert parent is not None
@@ -222,8 +222,7 @@ def _segment(title: Tag, titles: list[Tag], date_block: Tag | None) -> Tag:
     node = title.next_sibling
     while node is not None and node is not stop:
         following_node = node.next_sibling
-        if not (date_block is not None and (node is date_block or _inside(date_block, node) if isinstance(node, Tag) else False)):
-            holder.append(node.extract())
+        holder.append(node.extract())  # the byline and a date line after the title go too, and are removed later
         node = following_node
     return holder
 
