@@ -94,10 +94,7 @@ def _titles(soup: BeautifulSoup) -> list[Tag]:
     """Post titles in page order: the first heading of each post-like container, and every other
     heading with a byline near it."""
 
-    def is_post(tag: Tag) -> bool:
-        return tag.name == "article" or any(k in (tag.get("class") or []) for k in POST_CLASSES)
-
-    containers = [c for c in soup.find_all(is_post) if not any(is_post(p) for p in c.parents)]
+    containers = [c for c in soup.find_all(_is_post) if not any(_is_post(p) for p in c.parents)]
     titles: list[Tag] = []
     for container in containers:
         heading = container.find(TITLE_HEADINGS)
@@ -185,17 +182,34 @@ def _take(blocks: Iterator[Tag], count: int) -> list[Tag]:
 
 
 def _own_container(title: Tag, titles: list[Tag]) -> Tag | None:
-    """The largest element around the title that holds no other title; None when that is the title itself."""
+    """The element that holds this post and no other: a post-like element around the title, else the
+    largest element around it that holds no other title and starts with it (or with its date line).
+    None when there is none, as when posts are laid out one after another in one parent."""
     others = [t for t in titles if t is not title]
     best: Tag | None = None
     for parent in title.parents:
-        if parent.name in ("body", "html", "[document]") or any(_inside(o, parent) for o in others):
+        if parent.name in ("body", "html", "main", "[document]") or any(_inside(o, parent) for o in others):
             break
         best = parent
-    return best
+        if _is_post(parent):
+            return parent
+    if best is not None and _starts_with(best, title):
+        return best
+    return None
 
 
-def _inside(node: Tag, outer: Tag) -> bool:
+def _starts_with(container: Tag, title: Tag) -> bool:
+    for text in container.find_all(string=True):
+        if text.strip():
+            return _inside(text, title) or date_from_text(text) is not None
+    return False
+
+
+def _is_post(tag: Tag) -> bool:
+    return tag.name == "article" or any(k in (tag.get("class") or []) for k in POST_CLASSES)
+
+
+def _inside(node: Tag | NavigableString, outer: Tag) -> bool:
     return any(p is outer for p in node.parents)
 
 
