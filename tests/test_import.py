@@ -382,3 +382,17 @@ def test_deeply_nested_html_is_a_clear_error(tmp_path: Path) -> None:
     result = run("import", str(write_atom(tmp_path / "atom", [entry])), str(new_book(tmp_path / "book")))
     assert result.exit_code == 2
     assert "entry 1 'Deep' is nested too deeply to convert" in result.output
+
+
+def test_single_post_page_leaves_out_site_furniture(tmp_path: Path) -> None:
+    page = tmp_path / "post.html"
+    page.write_text(
+        '<html><body><div class="wrap"><header><h1>My Site</h1><p>Tagline</p></header>'
+        '<div class="content"><p>5 May 2019</p><h2>Only post</h2><p>By Ann Bee, writer</p><p>Body text.</p></div>'
+        '<div class="sidebar"><h3>Links</h3><p>Other</p></div></div></body></html>',
+        encoding="utf-8",
+    )
+    book = new_book(tmp_path / "book")
+    import_source(page, book)
+    text = (book / "chapters" / "01-only-post.md").read_text(encoding="utf-8")
+    assert text == "---\ntitle: Only post\nauthor: Ann Bee\nbyline: writer\ndate: 2019-05-05\n---\n\nBody text.\n"
