@@ -396,3 +396,25 @@ def test_single_post_page_leaves_out_site_furniture(tmp_path: Path) -> None:
     import_source(page, book)
     text = (book / "chapters" / "01-only-post.md").read_text(encoding="utf-8")
     assert text == "---\ntitle: Only post\nauthor: Ann Bee\nbyline: writer\ndate: 2019-05-05\n---\n\nBody text.\n"
+
+
+def test_pictures_books_cannot_show_are_converted_or_left_for_the_editor(tmp_path: Path) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    bmp = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(bmp, format="BMP")
+    (tmp_path / "scan.bmp").write_bytes(bmp.getvalue())
+    emf = base64.b64encode(b"\x01\x00\x00\x00 not a picture Pillow reads").decode()
+    html = f'<p><img src="scan.bmp" alt="A scan"></p><p><img src="data:image/x-emf;base64,{emf}" alt="A chart"></p>'
+    sink = ImageSink("01-t", tmp_path)
+    text = to_markdown(parse(Post(title="T", html=html, base=tmp_path)), sink)
+    assert "![A scan](images/01-t-scan.png)" in text and "![A chart](images/01-t-image.png)" in text
+    names = [image.name for image in sink.images]
+    assert names == ["01-t-scan.png", "01-t-image.emf"]
+    assert sink.images[0].data.startswith(b"\x89PNG")
+    assert sink.warnings == [
+        "an embedded picture is a EMF picture that books cannot show: saved as chapters/images/01-t-image.emf; convert it to chapters/images/01-t-image.png"
+    ]

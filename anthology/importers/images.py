@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -88,7 +89,8 @@ class ImageSink:
         except (binascii.Error, ValueError):
             self.warnings.append("an embedded image could not be decoded and was left out")
             return ""
-        return self._stage(data, "image" + _MEDIA_SUFFIX.get(media, ".bin"), src[:40] + "…")
+        suffix = _MEDIA_SUFFIX.get(media) or mimetypes.guess_extension(media) or "." + media.rsplit("-", 1)[-1].rsplit("/", 1)[-1]
+        return self._stage(data, "image" + suffix, "an embedded picture")
 
     def _copy(self, path: Path, src: str) -> str:
         return self._stage(path.read_bytes(), path.name, src)
@@ -98,16 +100,22 @@ class ImageSink:
         if suffix not in IMAGE_TYPES:
             converted = _to_png(data)
             if converted is None:
-                self.warnings.append(f"image {src} is not a PNG, JPEG, GIF, SVG or WebP picture: convert it by hand")
-                return f"{IMAGE_DIR}/{self._name(original)}"
+                wanted = self._name(PurePosixPath(original).stem + ".png")
+                raw = self._name(original, keep_suffix=True)
+                self.images.append(StagedImage(raw, data))
+                self.warnings.append(
+                    f"{src} is a {suffix.lstrip('.').upper() or 'kind of'} picture that books cannot show: saved as "
+                    f"chapters/{IMAGE_DIR}/{raw}; convert it to chapters/{IMAGE_DIR}/{wanted}"
+                )
+                return f"{IMAGE_DIR}/{wanted}"
             data, original = converted, PurePosixPath(original).stem + ".png"
         name = self._name(original)
         self.images.append(StagedImage(name, data))
         return f"{IMAGE_DIR}/{name}"
 
-    def _name(self, original: str) -> str:
+    def _name(self, original: str, keep_suffix: bool = False) -> str:
         path = PurePosixPath(original)
-        suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_TYPES else ".png"
+        suffix = path.suffix.lower() if keep_suffix or path.suffix.lower() in IMAGE_TYPES else ".png"
         base = f"{self.stem}-{slugify(path.stem, fallback='image')}"
         name, n = f"{base}{suffix}", 2
         while name in self._names:
