@@ -418,3 +418,12 @@ def test_pictures_books_cannot_show_are_converted_or_left_for_the_editor(tmp_pat
     assert sink.warnings == [
         "an embedded picture is a EMF picture that books cannot show: saved as chapters/images/01-t-image.emf; convert it to chapters/images/01-t-image.png"
     ]
+
+
+def test_wordpress_paragraphs_from_blank_lines(tmp_path: Path) -> None:
+    html = (
+        "<!-- wp:paragraph -->\n<p>Block one.</p>\n<!-- /wp:paragraph -->\n\n<p class='intro'>Styled intro.</p>\n\n"
+        "Plain para one\nwith a line break.\n\nPlain para two.\n\n<ul>\n<li>a</li>\n\n<li>b</li>\n</ul>"
+    )
+    text = to_markdown(parse(Post(title="T", html=html, base=tmp_path, autop=True)), ImageSink("01-t", tmp_path))
+    assert text == "Block one.\n\nStyled intro.\n\nPlain para one  \nwith a line break.\n\nPlain para two.\n\n-   a\n-   b\n"

@@ -47,7 +47,7 @@ def autop(text: str) -> str:
 
 def parse(post: Post) -> Tag:
     """The post's body as a BeautifulSoup tree, cleaned of scripts, comments and page furniture."""
-    text = autop(post.html) if post.autop and "<p" not in post.html.lower() else post.html
+    text = autop(post.html) if post.autop else post.html
     soup = BeautifulSoup(text, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
