@@ -30,7 +30,7 @@ p[style-name='Intense Quote'] => blockquote > p:fresh
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 # Names that word processors put in the Author property when nobody set it.
-PLACEHOLDER_AUTHORS = {"", "author", "user", "unknown", "microsoft office user", "windows user", "python-docx"}
+GENERIC_AUTHORS = {"", "author", "user", "unknown", "microsoft office user", "windows user", "python-docx"}
 
 
 class WordDocument:
@@ -87,6 +87,6 @@ class WordDocument:
             return "", "", None
         title = " ".join(child_text(root, "title", DC).split())
         author = " ".join(child_text(root, "creator", DC).split())
-        if author.casefold() in PLACEHOLDER_AUTHORS:
+        if author.casefold() in GENERIC_AUTHORS:
             author = ""
         return title, author, date_from_iso(child_text(root, "created", DCTERMS))
