@@ -81,11 +81,11 @@ def import_command(source: Path, project_dir: Path, select: tuple[str, ...], def
     for warning in report.warnings:
         click.echo(warning.format(Path.cwd()), err=True)
     for item in report.written:
-        details = ", ".join(filter(None, [" and ".join(item.authors), item.date, f"{item.images} images" if item.images else None]))
+        details = ", ".join(filter(None, [" and ".join(item.authors), item.date, f"{item.images} image{'s' if item.images != 1 else ''}" if item.images else None]))
         verb = "replaced" if item.replaced else "wrote"
         click.echo(f"{verb} {item.path} ({item.title} — {details})")
     left = [f"{report.unselected} not selected"] if report.unselected else []
-    left += [f"{report.skipped} drafts or other items skipped"] if report.skipped else []
+    left += [f"{report.skipped} skipped (drafts, comments and other non-posts)"] if report.skipped else []
     click.echo(f"imported {len(report.written)} of {report.read} posts from {report.kind} {source.name}" + (f"; {', '.join(left)}" if left else ""))
 
 
