@@ -427,3 +427,41 @@ def test_wordpress_paragraphs_from_blank_lines(tmp_path: Path) -> None:
     )
     text = to_markdown(parse(Post(title="T", html=html, base=tmp_path, autop=True)), ImageSink("01-t", tmp_path))
     assert text == "Block one.\n\nStyled intro.\n\nPlain para one  \nwith a line break.\n\nPlain para two.\n\n-   a\n-   b\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("25 April 2017", dt.date(2017, 4, 25)),
+        ("Tuesday, April 25th, 2017", dt.date(2017, 4, 25)),
+        ("Posted on 2017-04-25", dt.date(2017, 4, 25)),
+        ("3rd Dec 2019.", dt.date(2019, 12, 3)),
+        ("April showers in 2017", None),
+    ],
+)
+def test_date_lines(line: str, date: dt.date | None) -> None:
+    from anthology.importers.bylines import date_from_text
+
+    assert date_from_text(line) == date
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "role"),
+    [
+        ("By Clare Evans MBE, First director of Wiltshire Users Network, 1991-1997", ["Clare Evans MBE"], "First director of Wiltshire Users Network, 1991-1997"),
+        ("by Ann Bee and Cy Dee", ["Ann Bee", "Cy Dee"], None),
+        ("By: Ludwig van Beethoven & Dr Gary Hickey, composers", ["Ludwig van Beethoven", "Dr Gary Hickey"], "composers"),
+    ],
+)
+def test_bylines(line: str, authors: list[str], role: str | None) -> None:
+    from anthology.importers.bylines import parse_byline
+
+    byline = parse_byline(line)
+    assert byline is not None and (byline.authors, byline.role) == (authors, role)
+
+
+@pytest.mark.parametrize("line", ["By the end I was putting it together", "By 2020, we had grown", "Bye, Ann"])
+def test_sentences_are_not_bylines(line: str) -> None:
+    from anthology.importers.bylines import parse_byline
+
+    assert parse_byline(line) is None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 _BY = re.compile(r"^\s*(?:written\s+)?by[:\s]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 _AND = re.compile(r"\s*(?:,?\s+and\s+|\s*&\s*)\s*")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^)]+)\)\s*$")
+_POSTED = re.compile(r"^(?:posted|published|written|updated)(?:\s+on)?[:\s]+", re.IGNORECASE)
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _DATE_FORMATS = (
     "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%A %d %B %Y", "%a %d %b %Y", "%A %B %d %Y",
@@ -60,8 +61,8 @@ def author_from_feed(text: str) -> str:
 
 
 def date_from_text(text: str) -> dt.date | None:
-    """A short line that is only a date: '25 April 2017', 'Tuesday, April 25th, 2017', '2017-04-25'."""
-    text = " ".join(text.split()).strip(" .")
+    """A short line that is only a date: '25 April 2017', 'Tuesday, April 25th, 2017', 'Posted on 2017-04-25'."""
+    text = _POSTED.sub("", " ".join(text.split())).strip(" .")
     if not text or len(text) > 40:
         return None
     text = _ORDINAL.sub(r"\1", text)
