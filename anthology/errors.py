@@ -73,6 +73,10 @@ class SourceError(ConfigError):
     """A chapter file cannot be read or its front matter is wrong (exit 2)."""
 
 
+class ImportSourceError(ConfigError):
+    """A file given to `anthology import` cannot be read, is malformed, or would overwrite a chapter (exit 2)."""
+
+
 class BuildError(AnthologyError):
     """A stage failed while making an output, or an output failed validation (exit 1)."""
 

@@ -12,6 +12,7 @@ from .. import __version__
 from .add import add
 from .build import build
 from .check import check
+from .import_ import import_command
 from .new import new
 from .preview import preview
 
@@ -29,10 +30,11 @@ def main() -> None:
       anthology check                find every problem, with file and line
       anthology preview              live HTML preview at http://127.0.0.1:8000/
       anthology build                make the EPUB, the PDF and the HTML edition
+      anthology import blog.xml      turn a blog export into chapters
 
     Run 'anthology COMMAND --help' for a command's options.
     """
 
 
-for command in (new, add, check, build, preview):
+for command in (new, add, check, build, preview, import_command):
     main.add_command(command)

@@ -1,0 +1,136 @@
+"""RSS 2.0 and Atom feeds, and Blogger exports (Atom files in which each entry says what kind it is)."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+from .bylines import author_from_feed, date_from_iso, date_from_rfc822
+from .post import Post
+from .xmlread import child_text, children, local, namespace, stream_items
+
+ATOM = "http://www.w3.org/2005/Atom"
+XHTML = "http://www.w3.org/1999/xhtml"
+BLOGGER_KIND = "http://schemas.google.com/g/2005#kind"
+BLOGGER_POST = "http://schemas.google.com/blogger/2008/kind#post"
+
+
+class RssFeed:
+    name = "RSS feed"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.skipped = 0
+
+    def posts(self) -> Iterator[Post]:
+        def wanted(element: ET.Element, ancestors: list[ET.Element]) -> bool:
+            return local(element.tag) == "item" and bool(ancestors) and local(ancestors[-1].tag) == "channel"
+
+        for number, (item, _) in enumerate(stream_items(self.path, wanted), start=1):
+            names = [child.text.strip() for child in children(item, "creator") if child.text and child.text.strip()]
+            if not names:
+                names = [author_from_feed(c.text) for c in children(item, "author", ns="") if c.text and c.text.strip()]
+            content = ""
+            for child in item:
+                if local(child.tag) == "encoded" and "content" in namespace(child.tag):
+                    content = child.text or ""
+            yield Post(
+                title=" ".join(html.unescape(child_text(item, "title", ns="")).split()),
+                html=content or child_text(item, "description", ns=""),
+                base=self.path.parent,
+                authors=names,
+                date=date_from_rfc822(child_text(item, "pubDate", ns="")) or date_from_iso(child_text(item, "date")),
+                source=child_text(item, "link", ns="") or None,
+                where=f"item {number}",
+            )
+
+
+class AtomFeed:
+    """An Atom feed; in a Blogger export only the entries marked as posts are read."""
+
+    def __init__(self, path: Path, blogger: bool = False) -> None:
+        self.path = path
+        self.skipped = 0
+        self.name = "Blogger export" if blogger else "Atom feed"
+
+    def posts(self) -> Iterator[Post]:
+        feed_authors: list[str] = []
+
+        def wanted(element: ET.Element, ancestors: list[ET.Element]) -> bool:
+            return element.tag in (f"{{{ATOM}}}entry", f"{{{ATOM}}}author") and len(ancestors) == 1
+
+        number = 0
+        for entry, _ in stream_items(self.path, wanted):
+            if entry.tag == f"{{{ATOM}}}author":
+                feed_authors.extend(_names([entry]))
+                continue
+            number += 1
+            kinds = [c.get("term", "") for c in children(entry, "category", ATOM) if c.get("scheme") == BLOGGER_KIND]
+            if kinds and BLOGGER_POST not in kinds:
+                self.skipped += 1
+                continue
+            if _is_draft(entry):
+                self.skipped += 1
+                continue
+            date = date_from_iso(child_text(entry, "published", ATOM)) or date_from_iso(child_text(entry, "updated", ATOM))
+            yield Post(
+                title=" ".join(_text_construct(entry, "title", plain=True).split()),
+                html=_text_construct(entry, "content") or _text_construct(entry, "summary"),
+                base=self.path.parent,
+                authors=_names(children(entry, "author", ATOM)) or list(feed_authors),
+                date=date,
+                source=_link(entry),
+                where=f"entry {number}",
+            )
+
+
+def _names(authors: list[ET.Element]) -> list[str]:
+    return [name for a in authors if (name := " ".join(child_text(a, "name", ATOM).split()))]
+
+
+def _is_draft(entry: ET.Element) -> bool:
+    for control in children(entry, "control"):
+        for draft in children(control, "draft"):
+            if (draft.text or "").strip().lower() == "yes":
+                return True
+    return False
+
+
+def _link(entry: ET.Element) -> str | None:
+    for link in children(entry, "link", ATOM):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link.get("href")
+    return None
+
+
+def _text_construct(entry: ET.Element, name: str, plain: bool = False) -> str:
+    """An Atom text construct (type text, html or xhtml) as HTML, or as plain text when plain."""
+    for element in children(entry, name, ATOM):
+        kind = element.get("type", "text")
+        if kind == "xhtml":
+            div = next(iter(element), None)
+            if div is None:
+                return ""
+            if plain:
+                return "".join(div.itertext())
+            return (div.text and html.escape(div.text) or "") + "".join(_serialise(c) for c in div)
+        text = element.text or ""
+        if kind == "html":
+            return html.unescape(_strip_tags(text)) if plain else text
+        return text if plain else f"<p>{html.escape(text)}</p>"
+    return ""
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]*>", "", text)
+
+
+def _serialise(element: ET.Element) -> str:
+    """An XHTML element as HTML without namespace prefixes."""
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.tag.startswith("{"):
+            node.tag = local(node.tag)
+    return ET.tostring(element, encoding="unicode", method="html")

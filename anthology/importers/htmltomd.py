@@ -1,0 +1,251 @@
+"""A post's HTML to the Markdown that chapters are written in.
+
+markdownify does the conversion; around it we: make WordPress-style paragraphs, drop scripts and
+embeds, take a leading title, byline ("By Name, role") and date line out of the body into the post's
+front matter, turn HTML footnotes (a numbered call linking to a note further down) into Markdown
+footnotes, and hand every image to an ImageSink.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from markdownify import MarkdownConverter
+
+from .bylines import date_from_text, parse_byline
+from .images import ImageSink
+from .post import Post
+
+BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "figure", "pre", "hr", "section", "article", "header", "footer", "address", "time", "dl")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+DROP = ("script", "style", "noscript", "template", "form", "input", "button", "select", "textarea", "link", "meta", "svg", "object", "embed", "canvas", "audio", "video")
+_AUTOP_BLOCK = re.compile(r"^\s*<(?:/?(?:p|div|h[1-6]|ul|ol|li|blockquote|table|figure|pre|hr|section|dl|address|!--))\b", re.IGNORECASE)
+_NOTE_CALL = re.compile(r"^\[?\(?\s*(\d{1,3}|[*†‡])\s*\)?\]?$")
+_NOTE_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[\].)]?\s*")
+_NOTES_HEADING = re.compile(r"^(foot|end)?notes:?$", re.IGNORECASE)
+_FOOTNOTE_MARK = "AnthologyNote{}Ref"
+_LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|([~=])|(\d+)([.)])(?=\s|$))")
+_ESCAPE_ALWAYS = re.compile(r"([\[\]`|])")
+
+
+def autop(text: str) -> str:
+    """WordPress keeps paragraphs as blank-line-separated text; wrap such runs in <p>."""
+    chunks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    out = []
+    for chunk in chunks:
+        if not chunk.strip():
+            continue
+        if _AUTOP_BLOCK.match(chunk):
+            out.append(chunk)
+        else:
+            out.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>")
+    return "\n\n".join(out)
+
+
+def parse(post: Post) -> Tag:
+    """The post's body as a BeautifulSoup tree, cleaned of scripts, comments and page furniture."""
+    text = autop(post.html) if post.autop else post.html
+    soup = BeautifulSoup(text, "html.parser")
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for element in soup.find_all(DROP):
+        element.decompose()
+    if post.source and post.source.startswith(("http://", "https://")):
+        for link in soup.find_all("a", href=True):
+            href = str(link["href"])
+            if not href.startswith("#") and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+                link["href"] = urljoin(post.source, href)
+    return soup
+
+
+def take_front_matter(soup: Tag, post: Post) -> None:
+    """Move a leading repeated title, a 'By Name, role' line and a date line from the body to the post."""
+    for _ in range(4):
+        block = _first_block(soup)
+        if block is None:
+            return
+        text = " ".join(block.get_text(" ").split())
+        if block.name in HEADINGS and text.casefold() == post.title.casefold():
+            block.decompose()
+            continue
+        if not post.title and block.name in HEADINGS and text:
+            post.title = text
+            block.decompose()
+            continue
+        byline = parse_byline(block.get_text(""))
+        if byline is not None and block.name not in HEADINGS:
+            post.authors = byline.authors
+            post.byline = byline.role or post.byline
+            block.decompose()
+            continue
+        date = date_from_text(text)
+        if date is not None:
+            post.date = date if post.weak_date or post.date is None else post.date
+            block.decompose()
+            continue
+        return
+
+
+def _first_block(soup: Tag) -> Tag | None:
+    """The first element holding text, descending through wrappers that hold only one block."""
+    for child in soup.children:
+        if isinstance(child, NavigableString):
+            if child.strip():
+                return None
+            continue
+        if not isinstance(child, Tag):
+            continue
+        if not child.get_text().strip() and not child.find("img"):
+            continue
+        if child.name in ("div", "section", "article", "header") and child.find(BLOCKS):
+            return _first_block(child)
+        return child
+    return None
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    """Text that Markdown would read as a heading, quote, list, rule or fence: '# x' -> '\\# x',
+    '1. x' -> '1\\. x', '~~~' -> '&#126;~~', '==' -> '&#61;='."""
+    lead = match.group(1) + match.group(2)
+    if match.group(3):
+        return lead + "\\" + match.group(3)
+    if match.group(4):
+        return lead + f"&#{ord(match.group(4))};"
+    return lead + match.group(5) + "\\" + match.group(6)
+
+
+class _Converter(MarkdownConverter):
+    """markdownify set up for Python-Markdown: four-space list nesting, safe escaping, our images."""
+
+    def __init__(self, sink: ImageSink, **options: Any) -> None:
+        super().__init__(**options)
+        self.sink = sink
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        if "_noformat" in parent_tags:
+            return str(super().escape(text, parent_tags))  # type: ignore[misc]  # markdownify's stub omits it
+        text = text.replace("\\", "\\\\")
+        text = super().escape(text, parent_tags)  # type: ignore[misc]
+        text = text.replace("&", "&amp;")
+        text = text.replace("<", "&lt;")
+        text = _ESCAPE_ALWAYS.sub(r"\\\1", text)
+        text = text.replace("{", "\\{")
+        return _LINE_START.sub(_escape_marker, text)
+
+    def convert_hN(self, n: int, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A heading's own trailing '#' would be read as a closing sequence: escape it."""
+        text = re.sub(r"(?<!\\)#+\s*$", lambda m: m.group(0).strip().replace("#", "\\#"), text.strip())
+        return str(super().convert_hN(n, el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = (text or "").strip()
+        if not text:
+            return "\n"
+        parent = el.parent
+        if parent is not None and parent.name == "ol":
+            start_attr = str(parent.get("start", ""))
+            start = int(start_attr) if start_attr.isdigit() else 1
+            bullet = f"{start + len(el.find_previous_siblings('li'))}."
+        else:
+            bullet = "-"
+        bullet = bullet.ljust(4) if len(bullet) < 4 else bullet + " "
+        indent = " " * len(bullet)
+        lines = text.split("\n")
+        body = "\n".join([lines[0]] + [indent + line if line.strip() else "" for line in lines[1:]])
+        return f"{bullet}{body}\n"
+
+    def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        src, alt = self.sink.place(str(el.get("src", "")), str(el.get("alt", "")))
+        if not src:
+            return ""
+        alt = alt.replace("[", "(").replace("]", ")").replace("\n", " ")
+        return f"![{alt}]({src})"
+
+    def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = text.strip()
+        return f"\n\n*{text}*\n\n" if text else ""
+
+
+def to_markdown(soup: Tag, sink: ImageSink) -> str:
+    """The body as Markdown, footnotes at the end, images placed through the sink."""
+    for link in soup.find_all("a"):
+        images = link.find_all("img")
+        if images and not link.get_text().strip():
+            link.replace_with(*images)  # a picture linked to its own full-size copy
+    notes = _take_footnotes(soup)
+    converter = _Converter(
+        sink,
+        heading_style="ATX",
+        bullets="-",
+        table_infer_header=True,
+        sup_symbol="<sup>",
+        sub_symbol="<sub>",
+        escape_misc=False,
+        autolinks=False,
+    )
+    body = converter.convert_soup(soup).strip()
+    for number, _ in enumerate(notes, start=1):
+        body = body.replace(_FOOTNOTE_MARK.format(number), f"[^{number}]")
+    parts = [re.sub(r"\n{3,}", "\n\n", body)]
+    for number, note in enumerate(notes, start=1):
+        text = converter.convert_soup(note).strip() or "(empty note)"
+        lines = text.split("\n")
+        parts.append(f"[^{number}]: " + "\n".join([lines[0]] + ["    " + l if l.strip() else "" for l in lines[1:]]))
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _take_footnotes(soup: Tag) -> list[Tag]:
+    """Replace each footnote call with a marker and return the notes' contents in call order."""
+    notes: list[Tag] = []
+    seen: dict[int, int] = {}
+    order = {id(node): n for n, node in enumerate(soup.descendants)}
+    for link in list(soup.find_all("a", href=True)):
+        href = str(link["href"])
+        if not href.startswith("#") or len(href) < 2 or not _NOTE_CALL.match(link.get_text().strip()):
+            continue
+        target = soup.find(id=href[1:]) or soup.find("a", attrs={"name": href[1:]})
+        if not isinstance(target, Tag):
+            continue
+        note = target if target.name in ("li", "p", "div", "aside") else target.find_parent(["li", "p", "div", "aside"])
+        if note is None or note is soup or _contains(note, link) or order.get(id(note), 0) < order.get(id(link), 0):
+            continue
+        if any(_contains(n, link) for n in notes):
+            continue
+        call = link.parent if link.parent is not None and link.parent.name == "sup" and len(link.parent.get_text().strip()) == len(link.get_text().strip()) else link
+        key = id(note)
+        if key not in seen:
+            seen[key] = len(notes) + 1
+            notes.append(note)
+        call.replace_with(NavigableString(_FOOTNOTE_MARK.format(seen[key])))
+    contents: list[Tag] = []
+    for note in notes:
+        _drop_backlinks(note)
+        container = note.parent
+        note.extract()
+        if note.name != "li" and note.contents and isinstance(note.contents[0], NavigableString):
+            note.contents[0].replace_with(_NOTE_NUMBER.sub("", str(note.contents[0]), count=1))
+        if note.name == "li":
+            note.name = "div"
+        contents.append(note)
+        while isinstance(container, Tag) and container is not soup and not container.get_text().strip() and not container.find("img"):
+            parent = container.parent
+            before = container.find_previous_sibling()
+            container.decompose()
+            if isinstance(before, Tag) and before.name in HEADINGS and _NOTES_HEADING.match(before.get_text().strip()):
+                before.decompose()
+            container = parent
+    return contents
+
+
+def _contains(outer: Tag, inner: Tag) -> bool:
+    return any(parent is outer for parent in inner.parents)
+
+
+def _drop_backlinks(note: Tag) -> None:
+    for link in note.find_all("a", href=True):
+        text = link.get_text().strip()
+        if str(link["href"]).startswith("#") and (text in ("↑", "↩", "^", "↩︎", "") or _NOTE_CALL.match(text)):
+            link.decompose()

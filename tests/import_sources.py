@@ -1,0 +1,222 @@
+"""Small import sources written by the tests: a WordPress export, a Blogger export, an RSS feed, a .docx."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+from pathlib import Path
+
+from PIL import Image
+
+WXR_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"
+  xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Test blog</title>
+  <link>https://blog.example.org</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[annb]]></wp:author_login><wp:author_display_name><![CDATA[Ann Bee]]></wp:author_display_name></wp:author>
+  <wp:author><wp:author_id>2</wp:author_id><wp:author_login><![CDATA[editor]]></wp:author_login><wp:author_display_name><![CDATA[Blog Editor]]></wp:author_display_name></wp:author>
+"""
+WXR_TAIL = "</channel>\n</rss>\n"
+
+
+def png(colour: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def wxr_item(
+    title: str,
+    content: str,
+    login: str = "annb",
+    date: str = "2019-04-25 10:00:00",
+    status: str = "publish",
+    kind: str = "post",
+    link: str | None = None,
+    extra: str = "",
+) -> str:
+    slug = title.lower().replace(" ", "-")
+    return f"""  <item>
+    <title>{escape(title)}</title>
+    <link>{link or f"https://blog.example.org/{slug}/"}</link>
+    <pubDate>Thu, 25 Apr 2019 10:00:00 +0000</pubDate>
+    <dc:creator><![CDATA[{login}]]></dc:creator>
+    <content:encoded><![CDATA[{content}]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_date><![CDATA[{date}]]></wp:post_date>
+    <wp:status><![CDATA[{status}]]></wp:status>
+    <wp:post_type><![CDATA[{kind}]]></wp:post_type>
+    {extra}
+  </item>
+"""
+
+
+def attachment_item(url: str, alt: str) -> str:
+    meta = f"<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>"
+    return wxr_item("photo", "", kind="attachment", status="inherit", extra=f"<wp:attachment_url><![CDATA[{url}]]></wp:attachment_url>{meta}")
+
+
+WXR_FIRST_POST = """<h2>Why it matters</h2>
+Co-production is <em>a relationship</em>, not a favour.<sup><a href="#note-1" id="ref-1">1</a></sup>
+
+It starts with <a href="https://example.org/involve">people</a> and ends with <strong>them</strong>.
+
+[caption id="attachment_7" align="aligncenter" width="300"]<a href="https://blog.example.org/wp-content/uploads/2019/04/team.png"><img class="size-medium" src="https://blog.example.org/wp-content/uploads/2019/04/team-300x200.png" alt="" width="300" height="200" /></a> The team at work[/caption]
+
+<blockquote>Nothing about us without us.</blockquote>
+<ul>
+<li>Sharing power
+<ul>
+<li>from the start</li>
+</ul>
+</li>
+<li>Valuing everyone</li>
+</ul>
+<table>
+<tr><th>Step</th><th>Who</th></tr>
+<tr><td>Plan</td><td>Everyone</td></tr>
+</table>
+<ol class="footnotes"><li id="note-1">INVOLVE, 2018. <a href="#ref-1">↩</a></li></ol>"""
+
+
+def write_wxr(folder: Path, items: list[str] | None = None) -> Path:
+    """A WordPress export with two published posts, a draft, a page-less attachment, and its uploads folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    uploads = folder / "wp-content" / "uploads" / "2019" / "04"
+    uploads.mkdir(parents=True, exist_ok=True)
+    (uploads / "team.png").write_bytes(png("green"))
+    if items is None:
+        items = [
+            attachment_item("https://blog.example.org/wp-content/uploads/2019/04/team.png", "Five people around a table"),
+            wxr_item("Co-production and rugby", WXR_FIRST_POST, login="annb", date="2019-04-25 10:00:00"),
+            wxr_item(
+                "Notes from Wiltshire",
+                "<p>By Clare Evans MBE, First director of Wiltshire Users Network</p>\n<p>We learnt a lot: about #coproweek too.</p>",
+                login="editor",
+                date="2019-04-27 09:30:00",
+            ),
+            wxr_item("Unfinished thoughts", "<p>Draft.</p>", status="draft", date="2019-04-28 09:30:00"),
+        ]
+    path = folder / "blog.wordpress.xml"
+    path.write_text(WXR_HEAD + "".join(items) + WXR_TAIL, encoding="utf-8")
+    return path
+
+
+BLOGGER_POST = "http://schemas.google.com/blogger/2008/kind#post"
+BLOGGER_COMMENT = "http://schemas.google.com/blogger/2008/kind#comment"
+
+
+def blogger_entry(title: str, author: str, published: str, html: str, kind: str = BLOGGER_POST, link: str = "") -> str:
+    link_element = f'<link rel="alternate" type="text/html" href="{link}"/>' if link else ""
+    return f"""  <entry>
+    <id>tag:blogger.com,1999:blog-1.post-{abs(hash(title))}</id>
+    <published>{published}</published>
+    <updated>{published}</updated>
+    <category scheme="http://schemas.google.com/g/2005#kind" term="{kind}"/>
+    <title type="text">{escape(title)}</title>
+    <content type="html">{escape(html)}</content>
+    {link_element}
+    <author><name>{escape(author)}</name></author>
+  </entry>
+"""
+
+
+def write_atom(folder: Path, entries: list[str] | None = None) -> Path:
+    """A Blogger export (Atom): two posts and a comment, which is not a post."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if entries is None:
+        entries = [
+            blogger_entry(
+                "Ruth's story",
+                "Helen Sanderson",
+                "2017-04-21T09:00:00.000+01:00",
+                "<p>By Helen Sanderson, CEO of Helen Sanderson Associates</p><p>Ruth is 91.</p><h3>Who decides</h3><ol><li>Ruth</li><li>Her team</li></ol>",
+                link="https://coproweek.blogspot.com/2017/04/ruths-story.html",
+            ),
+            blogger_entry("Great post!", "A reader", "2017-04-22T09:00:00.000+01:00", "<p>Thanks</p>", kind=BLOGGER_COMMENT),
+            blogger_entry(
+                "What is co-produced research?",
+                "Gary Hickey",
+                "2017-04-20T09:00:00.000+01:00",
+                "<p>Co-production is a term I increasingly see.</p><blockquote><p>A vogue term?</p></blockquote>",
+                link="https://coproweek.blogspot.com/2017/04/research.html",
+            ),
+        ]
+    path = folder / "blog-export.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        "  <id>tag:blogger.com,1999:blog-1</id>\n  <updated>2017-04-30T00:00:00Z</updated>\n"
+        "  <title>Co-production blog</title>\n  <generator version="
+        '"7.00" uri="https://www.blogger.com">Blogger</generator>\n' + "".join(entries) + "</feed>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_rss(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "feed.rss"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+  <title>News</title><link>https://news.example.org/</link><description>d</description>
+  <item>
+    <title>Week one: what we learnt</title>
+    <link>https://news.example.org/week-one</link>
+    <dc:creator>Cy Dee</dc:creator>
+    <pubDate>Mon, 06 May 2019 08:00:00 +0100</pubDate>
+    <description>Short summary</description>
+    <content:encoded><![CDATA[<p>The <em>long</em> version.</p>]]></content:encoded>
+  </item>
+  <item>
+    <title>Week two</title>
+    <link>https://news.example.org/week-two</link>
+    <author>cy@example.org (Cy Dee)</author>
+    <pubDate>Mon, 13 May 2019 08:00:00 +0100</pubDate>
+    <description>&lt;p&gt;Only a description.&lt;/p&gt;</description>
+  </item>
+</channel>
+</rss>
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_docx(path: Path, title: str = "Listening first", author: str = "Dee Writer", byline: str | None = "Dee Writer, Carer and campaigner") -> Path:
+    """A Word document with a title, a byline, a heading, a list, a table and a picture with alt text."""
+    import docx
+    from docx.shared import Cm
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    document.core_properties.author = author
+    document.core_properties.title = title
+    document.add_heading(title, level=0)
+    if byline:
+        document.add_paragraph(f"By {byline}")
+    paragraph = document.add_paragraph("Listening is ")
+    paragraph.add_run("the first step").italic = True
+    paragraph.add_run(", and ")
+    paragraph.add_run("the hardest").bold = True
+    paragraph.add_run(".")
+    document.add_heading("What we heard", level=1)
+    document.add_paragraph("People want to be asked", style="List Bullet")
+    document.add_paragraph("People want to be heard", style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Who", "Said"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Carers", "Yes"
+    picture = path.parent / "chart.png"
+    picture.write_bytes(png("blue"))
+    document.add_picture(str(picture), width=Cm(4))
+    inline = document.inline_shapes[0]._inline
+    inline.docPr.set("descr", "A blue chart of answers")
+    document.save(str(path))
+    picture.unlink()
+    return path
