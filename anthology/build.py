@@ -19,7 +19,7 @@ from .model import Book, build_book
 from .print_profiles import PrintSettings, print_settings
 from .sources import read_chapters, read_matter
 
-FORMATS = ("epub", "pdf", "html", "booklet")
+FORMATS = ("epub", "pdf", "html", "booklet", "kepub")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
 
 
@@ -65,27 +65,53 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def make_outputs(
-    book: Book, markups: list[ChapterMarkup], formats: tuple[str, ...], report: BuildReport, settings: PrintSettings | None = None
+    book: Book,
+    markups: list[ChapterMarkup],
+    formats: tuple[str, ...],
+    report: BuildReport,
+    settings: PrintSettings | None = None,
+    say: Callable[[Step], None] = lambda step: None,
 ) -> list[Artifact]:
+    """Make every requested output in memory, in the order asked. The PDF is made first: its pages
+    give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written)."""
     from .backends.booklet import make_booklet
     from .backends.epub import make_epub
     from .backends.html import make_html
-    from .backends.pdf import make_pdf
+    from .backends.kepub import make_kepub
+    from .backends.pagemap import Pagination, paginate, print_source
+    from .backends.pdf import make_pdf, print_edition, render
 
-    artifacts: list[Artifact] = []
-    for name in formats:
-        if name == "epub":
-            artifacts.append(make_epub(book, markups))
-        elif name == "pdf":
+    made: dict[str, Artifact] = {}
+    pagination: Pagination | None = None
+    for name in sorted(formats, key=lambda n: n != "pdf"):
+        say(Step("output", name))
+        begun = time.perf_counter()
+        if name == "pdf":
             result = make_pdf(book, markups, settings)
-            artifacts.append(result.artifact)
+            made[name] = result.artifact
             for url in result.refused:
                 report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
+            pagination = paginate(result.document, print_source(book, len(result.document.pages)))
+        elif name in ("epub", "kepub"):
+            if pagination is None:
+                document = render(print_edition(book, markups, settings))[0]
+                pagination = paginate(document, print_source(book, len(document.pages)))
+            made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination)
         elif name == "html":
-            artifacts.append(make_html(book, markups))
+            made[name] = make_html(book, markups)
         elif name == "booklet":
-            artifacts.append(make_booklet(book, markups))
-    return artifacts
+            made[name] = make_booklet(book, markups)
+        report.timings[name] = time.perf_counter() - begun
+        say(Step("made", name))
+    return [made[name] for name in formats]
+
+
+def check_sources(book: Book, formats: tuple[str, ...]) -> None:
+    """What would make an output unusable: a cover image that cannot be used."""
+    from .cover import named_cover
+
+    if {"epub", "kepub"} & set(formats):
+        named_cover(book)
 
 
 def build(
@@ -112,14 +138,9 @@ def build(
     )
     render_matter.cache_clear()  # images may have changed since an earlier build in this process
     render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
+    check_sources(book, chosen)
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
-    artifacts = []
-    for name in chosen:
-        say(Step("output", name))
-        begun = time.perf_counter()
-        artifacts.extend(make_outputs(book, markups, (name,), report, settings))
-        report.timings[name] = time.perf_counter() - begun
-        say(Step("made", name))
+    artifacts = make_outputs(book, markups, chosen, report, settings, say)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 The checker reuses the stages a build runs (config, sources, model, markup) in a collecting mode, so
 it finds what a build would stop on plus what a build lets through but a reader would notice:
-unknown front matter keys, wrong types, missing or unused images, images without alt text, broken
+unknown front matter keys, wrong types, missing or unused images, undescribed images, broken
 links and footnotes, empty chapters, duplicate titles, invalid ISBNs and language tags, and values
 cut short by a YAML ``#`` comment.
 """

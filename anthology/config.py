@@ -110,6 +110,7 @@ BOOK_FIELDS = [
     Field("isbn", isbn_table, doc='isbn = { epub = "978-…", pdf = "978-…" }'),
     Field("dedication", schema.text, doc='dedication = "For …"'),
     Field("epigraph", epigraph, doc='epigraph = { text = "…", source = "…" }'),
+    Field("cover", schema.text, doc='cover = "cover.jpg" (a JPEG or PNG image, relative to anthology.toml)'),
 ]
 
 CONTRIBUTOR_FIELDS = [
@@ -146,6 +147,7 @@ class BookSettings:
     isbn: tuple[tuple[str, str], ...] = ()  # (format, hyphenated ISBN-13) in the order written
     dedication: str | None = None
     epigraph: Epigraph | None = None
+    cover: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,7 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
         isbn=tuple(isbn.items()),
         dedication=book.get("dedication"),
         epigraph=book.get("epigraph"),
+        cover=book.get("cover"),
     )
     extra = {name: values for name, values in tables.items() if name != "book"}
     return Config(

@@ -324,11 +324,15 @@ def _collect_images(root: etree._Element, state: _State) -> None:
     for img in root.iter(f"{{{XHTML_NS}}}img"):
         src = img.get("src", "")
         line = state.line_of(f"({src}") or state.line_of(src)
-        if not img.get("alt", "").strip():
-            state.warn(
-                f"image '{src}' has no alt text",
-                f"({src}",
-                hint=f"describe it for readers who cannot see it: ![A crowd at the match]({src})",
+        if not img.get("alt", "").strip() and "decorative" not in (img.get("class") or "").split():
+            state.problems.append(
+                Diagnostic(
+                    state.chapter.source,
+                    f"image '{src}' has no alt text",
+                    line=line,
+                    hint=f"describe it for readers who cannot see it: ![A crowd at the match]({src}); "
+                    f"if it is only decoration, mark it: ![]({src}){{: .decorative }}",
+                )
             )
         if "alt" not in img.attrib:
             img.set("alt", "")

@@ -43,6 +43,10 @@ language = {language}
 # A copyright or licence statement for the metadata.
 # rights = "© 2019 the authors"
 
+# The cover image, a JPEG or PNG (1600x2560 pixels suits every retailer). Without it the EPUB gets
+# a cover set in type: the title, the subtitle and the editors.
+# cover = "cover.jpg"
+
 # The chapter files in reading order. Without this list, every .md file in chapters/ is used,
 # in file-name order (2-b.md before 10-a.md).
 # chapters = ["chapters/01-welcome.md", "chapters/02-second.md"]

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond Python, from Debian's packages, when it is missing:
-# a Java runtime (EPUBCheck runs on it), poppler-utils (pdftotext, pdftoppm) and Chromium (the
-# preview's browser test drives it headless through the DevTools protocol).
+# Installs what the test suite needs beyond Python, when it is missing:
+# from Debian's packages a Java runtime (EPUBCheck runs on it), poppler-utils (pdftotext, pdftoppm),
+# Chromium (the preview's browser test drives it headless through the DevTools protocol; Ace drives
+# it too) and npm; from npm, DAISY Ace (the accessibility checker) into .tools/ace of the project,
+# without a bundled browser: it drives Debian's Chromium (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium).
 set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install these Debian packages first: ${need[*]}" >&2
@@ -15,4 +19,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+ace="$here/.tools/ace"
+if [ ! -x "$ace/node_modules/.bin/ace-cli" ]; then
+  echo "installing DAISY Ace into .tools/ace"
+  mkdir -p "$ace"
+  (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --ignore-scripts @daisy/ace-cli@^1.3 >/dev/null)
 fi

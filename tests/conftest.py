@@ -20,3 +20,13 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / "styles", book / "styles")
     build(book)
     return book / "build"
+
+
+@pytest.fixture(scope="session")
+def big_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 30-chapter book with images, footnotes and two languages, built once as EPUB, PDF and Kobo EPUB."""
+    from epub_books import write_big_book
+
+    book = write_big_book(tmp_path_factory.mktemp("big") / "book")
+    build(book, "epub,pdf,kepub")
+    return book / "build"

@@ -1,8 +1,10 @@
 """EPUB backend (ebooklib): packages the XHTML documents that layout produced.
 
-Steps, in order: ``metadata``, ``documents``, ``navigation``, ``package`` (ebooklib writes the
-container) and ``normalise`` (fixed entry times and order, ``mimetype`` first and stored), so two
-builds of the same sources give the same bytes.
+Steps, in order: ``metadata`` (contributors, accessibility facts, page source), ``documents``
+(cover page, the edition's documents with print page markers, images, stylesheets),
+``navigation`` (contents, landmarks, page list), ``package`` (ebooklib writes the container) and
+``normalise`` (the package's language, fixed entry times and order, ``mimetype`` first and
+stored), so two builds of the same sources give the same bytes.
 """
 
 from __future__ import annotations
@@ -11,17 +13,29 @@ import datetime as dt
 import io
 import os
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ebooklib import epub
+from lxml import etree
+from markupsafe import Markup
 
-from ..layout import Edition, lay_out
+from ..accessibility import AccessibilityFacts, accessibility_facts
+from ..cover import Cover, load_cover
+from ..layout import Document, Edition, lay_out
 from ..layout.documents import EXTENSIONS
 from ..layout.outline import Entry
 from ..markup import ChapterMarkup
 from ..model import Book
 from .artifacts import Artifact
+from .pagemap import PageTarget, Pagination, mark_pages
 
 MARC_RELATORS = "marc:relators"
+OPF_NS = "http://www.idpf.org/2007/opf"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# A change to the XHTML of every content document (file name, XHTML) -> XHTML; the Kobo edition uses it.
+Transform = Callable[[str, str], str]
 
 
 class XhtmlDocument(epub.EpubHtml):
@@ -36,6 +50,16 @@ class XhtmlDocument(epub.EpubHtml):
         return self.xhtml.encode("utf-8")
 
 
+@dataclass
+class EpubParts:
+    """What goes into the package, gathered before ebooklib sees it."""
+
+    edition: Edition
+    cover: Cover
+    pages: list[PageTarget] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # content document name -> XHTML, in reading order
+
+
 def build_date(book: Book) -> dt.datetime:
     """When the book was last changed, never the clock: SOURCE_DATE_EPOCH, else the newest date in the sources."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -48,7 +72,7 @@ def build_date(book: Book) -> dt.datetime:
     return dt.datetime.fromtimestamp(newest, tz=dt.timezone.utc).replace(tzinfo=None)
 
 
-def metadata(book: Book, package: epub.EpubBook) -> None:
+def metadata(book: Book, package: epub.EpubBook, facts: AccessibilityFacts, pagination: Pagination | None) -> None:
     settings = book.config.book
     package.set_identifier(settings.identifier)
     package.set_title(book.title)
@@ -68,12 +92,38 @@ def metadata(book: Book, package: epub.EpubBook) -> None:
         package.add_metadata("DC", "rights", book.rights)
     if book.date:
         package.add_metadata("DC", "date", book.date.isoformat())
+    for prop, value in facts.meta():
+        package.add_metadata(None, "meta", value, {"property": prop})
+    if facts.conforms_to:
+        package.add_metadata(None, "meta", facts.conforms_to, {"property": "dcterms:conformsTo"})
+    if pagination is not None:
+        package.add_metadata(None, "meta", pagination.source, {"property": "pageBreakSource"})
+    package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
-def documents(edition: Edition, package: epub.EpubBook) -> list[XhtmlDocument]:
+def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, cover: Cover) -> EpubParts:
+    """The cover page and the edition's documents as XHTML, with the print edition's page markers."""
+    edition = lay_out(book, markups, "epub")
+    parts = EpubParts(edition, cover)
+    body = edition.environment.get_template("cover.html").render(cover=cover, book=book)
+    cover_page = Document("cover", "cover", "Cover", book.language, Markup(body))
+    parts.files["cover.xhtml"] = edition.page(cover_page)
+    for document in edition.documents:
+        parts.files[edition.file_name(document)] = edition.page(document)
+    if pagination is not None:
+        changed, parts.pages = mark_pages(parts.files, pagination)
+        parts.files.update(changed)
+    return parts
+
+
+def documents(parts: EpubParts, package: epub.EpubBook, transform: Transform | None) -> list[XhtmlDocument]:
+    edition = parts.edition
     for sheet in edition.stylesheets:
         uid = "style-" + sheet.name.rsplit("/", 1)[-1].removesuffix(".css")
         package.add_item(epub.EpubItem(uid=uid, file_name=sheet.name, media_type="text/css", content=sheet.css.encode("utf-8")))
+    image = epub.EpubItem(uid="cover-image", file_name=parts.cover.file_name, media_type=parts.cover.media_type, content=parts.cover.data)
+    image.properties = ["cover-image"]
+    package.add_item(image)
     seen: set[str] = set()
     for asset in edition.assets:
         if asset.name in seen:
@@ -81,17 +131,21 @@ def documents(edition: Edition, package: epub.EpubBook) -> list[XhtmlDocument]:
         seen.add(asset.name)
         uid = "img-" + asset.name.rsplit("/", 1)[-1].split(".")[0]
         package.add_item(epub.EpubItem(uid=uid, file_name=asset.name, media_type=asset.media_type, content=asset.source.read_bytes()))
+    titles = {edition.file_name(d): (d.id, d.title, d.lang) for d in edition.documents}
+    titles["cover.xhtml"] = ("cover", "Cover", edition.book.language)
     items = []
-    for document in edition.documents:
-        item = XhtmlDocument(document.id, edition.file_name(document), document.title, document.lang, edition.page(document))
+    for name, xhtml in parts.files.items():
+        uid, title, lang = titles[name]
+        item = XhtmlDocument(uid, name, title, lang, transform(name, xhtml) if transform else xhtml)
         package.add_item(item)
         items.append(item)
     return items
 
 
-def navigation(edition: Edition, package: epub.EpubBook, items: list[XhtmlDocument]) -> XhtmlDocument:
+def navigation(parts: EpubParts, package: epub.EpubBook, items: list[XhtmlDocument]) -> XhtmlDocument:
+    edition = parts.edition
     template = edition.environment.get_template("nav.html")
-    nav_xhtml = template.render(book=edition.book, edition=edition, stylesheets=edition.stylesheets)
+    nav_xhtml = template.render(book=edition.book, edition=edition, stylesheets=edition.stylesheets, cover_file="cover.xhtml", pages=parts.pages)
     nav = XhtmlDocument("nav", "nav.xhtml", "Contents", edition.book.language, nav_xhtml, properties=["nav"])
     package.add_item(nav)
     package.add_item(epub.EpubNcx())
@@ -119,7 +173,17 @@ def package_bytes(package: epub.EpubBook, when: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
-def normalise(data: bytes, when: dt.datetime) -> bytes:
+def _package_document(data: bytes, language: str) -> bytes:
+    """The package document names the book's language (xml:lang) and anthology as its generator."""
+    root = etree.fromstring(data)
+    root.set(XML_LANG, language)
+    for meta in root.iter(f"{{{OPF_NS}}}meta"):
+        if meta.get("name") == "generator":
+            meta.set("content", "anthology")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def normalise(data: bytes, when: dt.datetime, language: str) -> bytes:
     """Same sources, same bytes: fixed entry times, stable order, ``mimetype`` first and stored."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -131,25 +195,34 @@ def normalise(data: bytes, when: dt.datetime) -> bytes:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.create_system = 3
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_document(content, language)
             if name == "mimetype":
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            target.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
     return out.getvalue()
 
 
-def epub_edition(book: Book, markups: list[ChapterMarkup]) -> Edition:
-    return lay_out(book, markups, "epub")
-
-
-def make_epub(book: Book, markups: list[ChapterMarkup]) -> Artifact:
-    edition = epub_edition(book, markups)
+def epub_bytes(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, transform: Transform | None = None) -> tuple[bytes, EpubParts]:
+    parts = gather(book, markups, pagination, load_cover(book))
+    facts = accessibility_facts(book, markups, page_list=bool(parts.pages))
     package = epub.EpubBook()
     package.FOLDER_NAME = "EPUB"
-    metadata(book, package)
-    items = documents(edition, package)
-    navigation(edition, package, items)
+    metadata(book, package, facts, pagination if parts.pages else None)
+    items = documents(parts, package, transform)
+    navigation(parts, package, items)
     when = build_date(book)
-    data = normalise(package_bytes(package, when), when)
-    return Artifact(f"{book.slug}.epub", data=data, summary=f"{len(book.chapters)} chapters")
+    return normalise(package_bytes(package, when), when, book.language), parts
+
+
+def chapter_count(n: int) -> str:
+    return f"{n} chapter" + ("" if n == 1 else "s")
+
+
+def make_epub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None) -> Artifact:
+    data, parts = epub_bytes(book, markups, pagination)
+    pages = f", {len(parts.pages)} print pages" if parts.pages else ", no print page numbers"
+    return Artifact(f"{book.slug}.epub", data=data, summary=f"{chapter_count(len(book.chapters))}{pages}")

@@ -20,7 +20,7 @@ def check(project_dir: Path, strict: bool, quiet: bool, verbose: bool) -> None:
     """Check the book in PROJECT_DIR and report every problem at once.
 
     Each problem is one line, 'path:line: level: message (how to fix it)'. Errors stop a build;
-    warnings (missing alt text, broken links and footnotes, unused images, empty chapters,
+    warnings (broken links and footnotes, unused images, empty chapters,
     duplicate titles, text cut by a YAML '#' comment) do not, unless --strict is given.
     Exit code: 0 when the book is fine, 1 when there are errors (or warnings with --strict),
     2 when there is no book to check.

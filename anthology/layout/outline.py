@@ -26,6 +26,7 @@ class Entry:
     label: str = ""  # 'Part I' for parts
     authors: str = ""
     children: tuple[Entry, ...] = ()
+    lang: str = ""  # a chapter's language
 
 
 def roman(number: int) -> str:
@@ -47,7 +48,7 @@ def part_label(number: int) -> str:
 def contents_entries(book: Book) -> tuple[Entry, ...]:
     """What comes after the contents page, nested by part."""
     entries: list[Entry] = [Entry(m.id, m.kind, m.title, authors=m.author_names) for m in book.front]
-    chapters = {c.number: Entry(c.id, "chapter", c.title, authors=c.author_names) for c in book.chapters}
+    chapters = {c.number: Entry(c.id, "chapter", c.title, authors=c.author_names, lang=c.lang) for c in book.chapters}
     if book.parts:
         for part in book.parts:
             children = tuple(chapters[c.number] for c in part.chapters)
