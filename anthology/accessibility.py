@@ -76,7 +76,7 @@ def image_facts(markups: list[ChapterMarkup] | tuple[ChapterMarkup, ...]) -> Ima
         for img in _images(markup):
             if _is_decorative(img):
                 decorative += 1
-            elif (img.get("alt") or "").strip():
+            elif (img.get("alt") or "").strip() or (img.get("title") or "").strip():  # described, or captioned
                 informative += 1
             else:
                 undescribed.append(f"{markup.chapter.source}: {img.get('src', '')}")

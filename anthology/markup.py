@@ -324,7 +324,8 @@ def _collect_images(root: etree._Element, state: _State) -> None:
     for img in root.iter(f"{{{XHTML_NS}}}img"):
         src = img.get("src", "")
         line = state.line_of(f"({src}") or state.line_of(src)
-        if not img.get("alt", "").strip() and "decorative" not in (img.get("class") or "").split():
+        described = img.get("alt", "").strip() or img.get("title", "").strip()  # a caption describes it too
+        if not described and "decorative" not in (img.get("class") or "").split():
             state.problems.append(
                 Diagnostic(
                     state.chapter.source,

@@ -96,11 +96,13 @@ def test_landmarks_and_contents(big: Epub) -> None:
         "bodymatter": "ch01-chapter-1-a-story-of-working-together.xhtml",
     }
     entries = ["".join(a.itertext()) for a in nav.iterfind(".//x:nav[@id='toc']/x:ol/x:li/x:a", NS)]
-    assert entries[1] == "Chapter 1 – A story of working together — Author Number1 Person"
-    assert len(entries) == 31
+    chapters = [e for e in entries if e.startswith("Chapter ")]
+    assert chapters[0] == "Chapter 1 – A story of working together — Author Number1 Person"
+    assert len(chapters) == 30 and entries[0] == "Title page"
     contents = big.tree("contents.xhtml")
     assert contents.find(".//x:nav", NS).get(EPUB_TYPE) == "toc"
-    assert "".join(contents.find(".//x:li/x:a", NS).itertext()) == entries[1]
+    listed = ["".join(a.itertext()) for a in contents.iterfind(".//x:li/x:a", NS)]
+    assert chapters[0] in listed
     welsh = [li for li in contents.iterfind(".//x:li", NS) if "Stori" in "".join(li.itertext())]
     assert len(welsh) == 6 and all(li.get("lang") == "cy" for li in welsh)
     nav_welsh = [li for li in nav.iterfind(".//x:nav[@id='toc']/x:ol/x:li", NS) if "Stori" in "".join(li.itertext())]

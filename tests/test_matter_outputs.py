@@ -61,7 +61,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_epub_spine_and_types(built: Path) -> None:
     epub = built / f"{SLUG}.epub"
-    assert epub_spine(epub) == SPINE
+    assert epub_spine(epub) == ["cover"] + SPINE  # the cover is shown first
     types = epub_section_types(epub)
     assert types["halftitle"] == "halftitlepage" and types["imprint"] == "copyright-page"
     assert types["foreword"] == "foreword" and types["part1-water"] == "part"
@@ -222,7 +222,7 @@ def test_images_in_front_matter_and_part_intros_are_packaged(tmp_path: Path) -> 
     (root / "front" / "foreword.md").write_text("![The map](map.png)\n")
     build(root, formats="epub,html,pdf")
     with zipfile.ZipFile(root / "build" / "test-book.epub") as z:
-        images = [n for n in z.namelist() if n.startswith("EPUB/images/")]
+        images = [n for n in z.namelist() if n.startswith("EPUB/images/") and n != "EPUB/images/cover.png"]
         foreword = z.read("EPUB/foreword.xhtml").decode()
         part = z.read("EPUB/part1-one.xhtml").decode()
     assert len(images) == 2

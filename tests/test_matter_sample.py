@@ -21,8 +21,8 @@ BIOS = [
 
 def test_epub_order(sample_build: Path) -> None:
     spine = epub_spine(sample_build / f"{SLUG}.epub")
-    assert spine[:4] == ["halftitle", "titlepage", "imprint", "contents"]
-    assert [s for s in spine[4:] if not s.startswith("ch")] == ["contributors"]
+    assert spine[:5] == ["cover", "halftitle", "titlepage", "imprint", "contents"]
+    assert [s for s in spine[5:] if not s.startswith("ch")] == ["contributors"]
     assert spine[-1] == "contributors"
     nav = labels(epub_nav(sample_build / f"{SLUG}.epub"))
     assert nav[:3] == ["Title page", "Copyright", "Contents"] and nav[-1] == "About the contributors"

@@ -161,12 +161,20 @@ def fill_labels(printed: list[str | None]) -> list[str]:
     return unique
 
 
+def _boxes(box: Any) -> Iterator[Any]:
+    """A box and everything inside it, in tree order, including absolutely positioned boxes
+    (which WeasyPrint keeps behind placeholders that its own ``descendants`` does not enter)."""
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
 def _flow_text_boxes(page_box: boxes.PageBox) -> Iterator[boxes.TextBox]:
     footnote_area = getattr(boxes, "FootnoteAreaBox", ())
     for child in page_box.children:
         if isinstance(child, boxes.MarginBox) or (footnote_area and isinstance(child, footnote_area)):
             continue
-        for box in child.descendants():
+        for box in _boxes(child):
             if isinstance(box, boxes.TextBox) and "::" not in (box.element_tag or "") and box.element is not None:
                 yield box
 
