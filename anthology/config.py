@@ -73,6 +73,34 @@ def epigraph(value: Any) -> Epigraph:
     return Epigraph(schema.text(value))
 
 
+SUBJECT = re.compile(r"^(thema|bisac):([A-Z0-9.]+)$", re.IGNORECASE)
+BISAC = re.compile(r"^[A-Z]{3}[0-9]{6}$")
+THEMA = re.compile(r"^[A-Z0-9][A-Z0-9.-]{0,11}$")
+
+
+def subject_list(value: Any) -> tuple[tuple[str, str], ...]:
+    """["thema:JBSF1", "bisac:SOC025000"] -> (("thema", "JBSF1"), ("bisac", "SOC025000"))."""
+    found = []
+    for item in schema.text_list(value):
+        match = SUBJECT.match(item.strip())
+        if not match:
+            raise FieldError(f"{item!r} is not a subject code: write 'thema:CODE' or 'bisac:CODE', e.g. 'thema:JBSF1'")
+        scheme, code = match.group(1).lower(), match.group(2).upper()
+        if scheme == "bisac" and not BISAC.match(code):
+            raise FieldError(f"{code!r} is not a BISAC code: three letters and six digits, e.g. SOC025000")
+        if scheme == "thema" and not THEMA.match(code):
+            raise FieldError(f"{code!r} is not a Thema code such as JBSF1")
+        found.append((scheme, code))
+    return tuple(found)
+
+
+def web_url(value: Any) -> str:
+    url = schema.text(value)
+    if not url.startswith(("http://", "https://")):
+        raise FieldError(f"{url!r} is not a web address starting http:// or https://")
+    return url
+
+
 def isbn_table(value: Any) -> dict[str, str]:
     """{ epub = "978-…", pdf = "978-…" }: one ISBN-13 per format, check digits validated."""
     if not isinstance(value, dict):
@@ -111,6 +139,9 @@ BOOK_FIELDS = [
     Field("dedication", schema.text, doc='dedication = "For …"'),
     Field("epigraph", epigraph, doc='epigraph = { text = "…", source = "…" }'),
     Field("cover", schema.text, doc='cover = "cover.jpg" (a JPEG or PNG image, relative to anthology.toml)'),
+    Field("description", schema.text, doc='description = "What the book is, in a paragraph (for catalogues)"'),
+    Field("subjects", subject_list, doc='subjects = ["thema:JBSF1", "bisac:SOC025000"]'),
+    Field("url", web_url, doc='url = "https://example.org/the-book" (where the book can be found)'),
 ]
 
 CONTRIBUTOR_FIELDS = [
@@ -148,6 +179,9 @@ class BookSettings:
     dedication: str | None = None
     epigraph: Epigraph | None = None
     cover: str | None = None
+    description: str | None = None
+    subjects: tuple[tuple[str, str], ...] = ()  # (scheme, code): ('thema', 'JBSF1')
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +328,9 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
         dedication=book.get("dedication"),
         epigraph=book.get("epigraph"),
         cover=book.get("cover"),
+        description=book.get("description"),
+        subjects=book.get("subjects", ()),
+        url=book.get("url"),
     )
     extra = {name: values for name, values in tables.items() if name != "book"}
     return Config(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pycountry
 
 from ..accessibility import AccessibilityFacts
+from ..model import Book
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,35 @@ def bibliographic_language(tag: str) -> str:
     if found is None:
         return "und"
     return getattr(found, "bibliographic", None) or found.alpha_3
+
+
+def catalogue_record(book: Book, facts: AccessibilityFacts, pages: int | None) -> CatalogueRecord:
+    """Every fact the kit's records need, from anthology.toml, the chapters and the print edition."""
+    settings = book.config.book
+    editors = tuple(Name(e.name, e.sort_as, "edt", e.bio) for e in book.editors)
+    editor_names = {e.name for e in editors}
+    authors = tuple(Name(a.name, a.sort_as, "aut", a.bio) for a in book.contributors if a.name not in editor_names)
+    contents = tuple(ContentsEntry(c.title, tuple(a.name for a in c.authors)) for c in book.chapters)
+    license_ = settings.license
+    return CatalogueRecord(
+        identifier=settings.identifier,
+        isbns={form: isbn.replace("-", "") for form, isbn in settings.isbn},
+        title=book.title,
+        subtitle=settings.subtitle,
+        editors=editors,
+        authors=authors,
+        language=book.language,
+        publisher=settings.publisher,
+        place=settings.place,
+        date=book.date,
+        description=settings.description,
+        subjects=tuple(Subject(scheme, code) for scheme, code in settings.subjects),
+        license_name=f"{license_.name} ({license_.short})" if license_ else None,
+        license_url=license_.url if license_ else None,
+        rights=book.rights,
+        edition=settings.edition,
+        pages=pages,
+        contents=contents,
+        url=settings.url,
+        accessibility=facts,
+    )
