@@ -19,7 +19,7 @@ from .model import Book, build_book
 from .print_profiles import PrintSettings, print_settings
 from .sources import read_chapters, read_matter
 
-FORMATS = ("epub", "pdf", "html", "booklet", "kepub")
+FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
 
 
@@ -78,6 +78,7 @@ def make_outputs(
     from .backends.epub import make_epub
     from .backends.html import make_html
     from .backends.kepub import make_kepub
+    from .backends.library import make_library
     from .backends.pagemap import Pagination, paginate, print_source
     from .backends.pdf import make_pdf, print_edition, render
 
@@ -101,6 +102,8 @@ def make_outputs(
             made[name] = make_html(book, markups)
         elif name == "booklet":
             made[name] = make_booklet(book, markups)
+        elif name == "library":
+            made[name] = make_library(book, markups, settings)
         report.timings[name] = time.perf_counter() - begun
         say(Step("made", name))
     return [made[name] for name in formats]
@@ -110,7 +113,7 @@ def check_sources(book: Book, formats: tuple[str, ...]) -> None:
     """What would make an output unusable: a cover image that cannot be used."""
     from .cover import named_cover
 
-    if {"epub", "kepub"} & set(formats):
+    if {"epub", "kepub", "library"} & set(formats):
         named_cover(book)
 
 

@@ -23,7 +23,7 @@ from .errors import Diagnostic
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 LEVEL_STYLES = {"error": "bold red", "warning": "yellow"}
-OUTPUT_LABELS = {"epub": "EPUB", "pdf": "PDF", "html": "HTML edition", "kepub": "Kobo EPUB"}
+OUTPUT_LABELS = {"epub": "EPUB", "pdf": "PDF", "html": "HTML edition", "kepub": "Kobo EPUB", "library": "library kit"}
 
 
 def wants_colour() -> bool:

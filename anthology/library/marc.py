@@ -59,9 +59,7 @@ def marc_record(record: CatalogueRecord, created: dt.date) -> Record:
     marc.add_field(Field(tag="245", indicators=Indicators("1" if main else "0", "0"), subfields=title_subfields))
     if record.edition:
         marc.add_field(Field(tag="250", indicators=Indicators(" ", " "), subfields=[Subfield("a", record.edition)]))
-    publication = []
-    if record.place:
-        publication.append(Subfield("a", record.place + " :"))
+    publication = [Subfield("a", (record.place or "[Place of publication not identified]") + " :")]
     publication.append(Subfield("b", (record.publisher or "[publisher not identified]") + ","))
     publication.append(Subfield("c", f"{record.date.year}." if record.date else "[date of publication not identified]"))
     marc.add_field(Field(tag="264", indicators=Indicators(" ", "1"), subfields=publication))
@@ -90,6 +88,7 @@ def marc_record(record: CatalogueRecord, created: dt.date) -> Record:
         marc.add_field(_name_field("700", person.name, person.inverted, person.role))
     if record.url:
         marc.add_field(Field(tag="856", indicators=Indicators("4", "0"), subfields=[Subfield("u", record.url)]))
+    marc.fields.sort(key=lambda f: f.tag)  # tag order; fields with the same tag keep theirs
     return marc
 
 
