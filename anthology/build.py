@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .backends.artifacts import Artifact
+from .backends.artifacts import Artifact, commit_all
 from .config import load_config
 from .errors import ConfigError, Diagnostic
 from .markup import ChapterMarkup, render_book_matter, render_chapters, render_matter
 from .model import Book, build_book
 from .print_profiles import PrintSettings, print_settings
+from .safety import stylesheet_warnings
 from .sources import read_chapters, read_matter
 
 FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
@@ -137,17 +138,18 @@ def build(
     settings = print_settings(book.config.extra.get("print"), print_options)
     total = len(book.chapters)
     markups = render_chapters(
-        book.chapters, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total))
+        book.chapters, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)), book_dir=project_dir
     )
     render_matter.cache_clear()  # images may have changed since an earlier build in this process
     render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
     check_sources(book, chosen)
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
+    # The chapters' own warnings come from the checker, which runs first; these only a build finds.
+    report.warnings.extend(stylesheet_warnings(project_dir))
     artifacts = make_outputs(book, markups, chosen, report, settings, say)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)
-    for artifact in artifacts:
-        report.outputs.append((artifact, artifact.commit(target)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target)))
     report.seconds = time.perf_counter() - started
     return report

@@ -65,7 +65,7 @@ def check_book(project_dir: Path) -> CheckReport:
     paths = _chapter_files(project_dir, config, report)
     sources = [source for source in (_read_source(path, report) for path in paths) if source is not None]
     book = build_book(config or _stand_in_config(project_dir), sources)
-    markups = [render_chapter(chapter, collect=True) for chapter in book.chapters]
+    markups = [render_chapter(chapter, project_dir, collect=True) for chapter in book.chapters]
     for markup in markups:
         report.diagnostics.extend(markup.diagnostics)
     _check_duplicate_titles(book.chapters, report)

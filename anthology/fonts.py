@@ -1,4 +1,5 @@
-"""The book fonts, from pinned pip packages (never the system's): Literata for text and headings.
+"""The book fonts, from pinned pip packages (never the system's): Literata for text and headings,
+Frank Ruhl Libre for Hebrew and Amiri for Arabic, which Literata does not cover.
 
 ``font_faces(url_for)`` writes the @font-face rules; ``url_for`` maps a font file to the URL the
 output uses (a file URI for print, a relative path for the HTML edition).
@@ -10,7 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import fontpkg_amiri
+import fontpkg_frank_ruhl_libre
 import fontpkg_literata
+
+# The font stack of the text: Literata first; the others supply the scripts Literata lacks.
+FALLBACK_FAMILIES = ("Frank Ruhl Libre", "Amiri")
 
 
 @dataclass(frozen=True)
@@ -23,14 +29,22 @@ class FontFace:
     @property
     def file_name(self) -> str:
         """A URL-safe name for the copied file (the packaged names hold brackets and commas)."""
-        return f"{self.family.lower().replace(' ', '-')}-{self.style}.ttf"
+        weight = "" if " " in self.weight else f"-{self.weight}"
+        return f"{self.family.lower().replace(' ', '-')}-{self.style}{weight}.ttf"
 
 
 def book_fonts() -> tuple[FontFace, ...]:
     files = Path(fontpkg_literata.ROOT) / "files"
+    hebrew = Path(fontpkg_frank_ruhl_libre.ROOT) / "files"
+    arabic = Path(fontpkg_amiri.ROOT) / "files"
     return (
         FontFace("Literata", files / "Literata[opsz,wght].ttf", "normal", "200 900"),
         FontFace("Literata", files / "Literata-Italic[opsz,wght].ttf", "italic", "200 900"),
+        FontFace("Frank Ruhl Libre", hebrew / "FrankRuhlLibre[wght].ttf", "normal", "300 900"),
+        FontFace("Amiri", arabic / "Amiri-Regular.ttf", "normal", "400"),
+        FontFace("Amiri", arabic / "Amiri-Bold.ttf", "normal", "700"),
+        FontFace("Amiri", arabic / "Amiri-Italic.ttf", "italic", "400"),
+        FontFace("Amiri", arabic / "Amiri-BoldItalic.ttf", "italic", "700"),
     )
 
 

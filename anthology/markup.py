@@ -12,9 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import markdown
 import nh3
@@ -22,7 +24,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .errors import Diagnostic, SourceError
+from .images import ImageProblem, inspect_image
 from .model import Book, Chapter, Matter
+from .repair import repair, unwrap
+from .safety import Refusal, is_remote, local_file
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -60,8 +65,10 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
     "blockquote": {"cite"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
-IMAGE_TYPES = {
+# file: and data: pass nh3 only so that the image and link checks can name them in a warning; neither reaches an output.
+URL_SCHEMES = {"http", "https", "mailto", "file", "data"}
+# Elements removed with everything inside them (the rest of what nh3 strips keeps its text).
+IMAGE_TYPES = {  # the file names the checker counts as images (markup itself reads the format from the bytes)
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -69,7 +76,24 @@ IMAGE_TYPES = {
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
 }
-_URL_WITH_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "noscript", "object", "embed", "template", "svg", "math", "frameset"}
+DECORATIVE = "decorative"
+MAX_NESTING = 40  # block quotes or list levels in the Markdown source
+MAX_DEPTH = 120  # elements inside one another in the chapter's XHTML
+LONG_WORD = 60  # characters without a space; longer ones get break opportunities every BREAK_EVERY
+BREAK_EVERY = 20
+_LONG_TOKEN = re.compile(r"\S{%d,}" % LONG_WORD)
+_REMOVED_TAG = re.compile(r"<(" + "|".join(sorted(CLEAN_CONTENT_TAGS)) + r")\b", re.IGNORECASE)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>)+")
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|[0-9]+[.)])[ \t]")
+_URL_SAFE = "".join(chr(c) for c in range(33, 127) if chr(c) not in "<>\"{}|\\^`")
+_BLOCK_TAGS = ("div", "table", "section", "aside", "blockquote", "figure", "ul", "ol", "dl", "pre")
+_BLOCK_OPEN = re.compile(r"<(" + "|".join(_BLOCK_TAGS) + r")(?=[\s>/])", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(r"</(" + "|".join(_BLOCK_TAGS) + r")\s*>", re.IGNORECASE)
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+BOOK_FILE = "anthology.toml"
+_NOTES_START = '<div class="footnote">'
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 _WRAPPER = re.compile(r"^<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">|</div>$")
@@ -102,6 +126,19 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class Image:
+    """One image as the chapter uses it: the asset's name, its alt text, and whether it is decorative.
+
+    A decorative image (marked ``{: .decorative }``) has an empty alt and role="presentation";
+    every other image has alt text (the markup stage refuses one without).
+    """
+
+    name: str
+    alt: str
+    decorative: bool = False
+
+
+@dataclass(frozen=True)
 class ChapterMarkup:
     chapter: Chapter | Matter
     xhtml: str  # the body as an XHTML fragment (block elements, in the XHTML namespace)
@@ -109,27 +146,38 @@ class ChapterMarkup:
     notes: tuple[Note, ...] = ()
     assets: tuple[Asset, ...] = ()
     word_count: int = 0
-    # what the checker reports: warnings always; errors only when rendered with collect=True
+    images: tuple[Image, ...] = ()
+    # what the checker reports: warnings always (what was left out, what a reader would notice);
+    # errors only when rendered with collect=True
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
 @dataclass
 class _State:
     chapter: Chapter | Matter
+    book_dir: Path  # no file outside this folder is read
     ids: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     problems: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     assets: dict[Path, Asset] = field(default_factory=dict)
+    images: list[Image] = field(default_factory=list)
 
     def line_of(self, needle: str) -> int | None:
-        """The file's line number of the first body line holding ``needle`` (None when not found)."""
-        for index, line in enumerate(self.chapter.markdown.split("\n")):
-            if needle in line:
-                return self.chapter.body_line + index
+        """The file's line number of the first body line that holds ``needle`` (None when not found);
+        a Markdown link or image target '(needle' is looked for first."""
+        if needle:
+            lines = self.chapter.markdown.split("\n")
+            for wanted in (f"({needle}", needle):
+                for index, line in enumerate(lines):
+                    if wanted in line:
+                        return self.chapter.body_line + index
         return None
 
-    def warn(self, message: str, needle: str, hint: str | None = None) -> None:
+    def error(self, message: str, needle: str = "", hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(self.chapter.source, message, line=self.line_of(needle), hint=hint))
+
+    def warn(self, message: str, needle: str = "", hint: str | None = None) -> None:
         self.warnings.append(
             Diagnostic(self.chapter.source, message, line=self.line_of(needle), hint=hint, level="warning")
         )
@@ -155,6 +203,7 @@ def _clean(html_text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
         filter_style_properties={"text-align"},
     )
 
@@ -165,19 +214,24 @@ def _to_xhtml(element: lxml_html.HtmlElement) -> etree._Element:
     new = etree.Element(f"{{{XHTML_NS}}}{tag.lower()}", nsmap=NSMAP)
     for name, value in element.attrib.items():
         if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
-            new.set(name, value)
-    new.text = element.text
+            new.set(name, _xml_text(value))
+    new.text = _xml_text(element.text)
     for child in element:
         if not isinstance(child.tag, str):  # comments, processing instructions
             if len(new):
-                new[-1].tail = (new[-1].tail or "") + (child.tail or "")
+                new[-1].tail = (new[-1].tail or "") + _xml_text(child.tail or "")
             else:
-                new.text = (new.text or "") + (child.tail or "")
+                new.text = (new.text or "") + _xml_text(child.tail or "")
             continue
         copy = _to_xhtml(child)
-        copy.tail = child.tail
+        copy.tail = _xml_text(child.tail)
         new.append(copy)
     return new
+
+
+def _xml_text(text: str | None) -> str | None:
+    """Text without the characters XML cannot hold (a character reference such as &#1; can bring them in)."""
+    return None if text is None else _XML_INVALID.sub("", text)
 
 
 def _local(element: etree._Element) -> str:
@@ -204,66 +258,65 @@ def _prefix_ids(root: etree._Element, state: _State) -> None:
         href = element.get("href", "")
         if href.startswith("#") and href[1:] in state.ids:
             element.set("href", "#" + state.ids[href[1:]])
-        elif "footnote-backref" in (element.get("class") or "").split():
-            continue  # the back link of a note never referred to; that note is reported on its own
-        elif href.startswith("#"):
-            state.warn(
-                f"link to '{href}' goes nowhere: no heading or anchor in this chapter has the id '{href[1:]}'",
-                f"({href}",
-                hint="give the target an id, e.g. '## Results {: #results }', or fix the link",
-            )
-        elif href and not _URL_WITH_SCHEME.match(href) and not href.startswith("//"):
-            state.warn(
-                f"link to '{href}' points to a file, which the book does not carry",
-                f"({href}",
-                hint="link to a web address (https://…) or to an id in this chapter ('#id')",
-            )
 
 
 def _shift_headings(root: etree._Element) -> list[Heading]:
+    """The top sub-heading becomes level two (below the chapter title); no level is skipped on the way down."""
     tags = [f"{{{XHTML_NS}}}h{n}" for n in range(1, 7)]
-    found = [e for e in root.iter(*tags)]
+    found = []
+    for element in list(root.iter(*tags)):
+        if "".join(element.itertext()).strip():
+            found.append(element)
+        elif len(element):  # only an image, say: not a heading anyone can find in the contents
+            element.tag = f"{{{XHTML_NS}}}p"
+        else:  # an empty '#' line
+            unwrap(element)
     if not found:
         return []
     top = min(int(_local(e)[1]) for e in found)
     shift = 2 - top
     headings = []
+    previous = 1
     for element in found:
-        level = min(6, int(_local(element)[1]) + shift)
+        level = min(6, int(_local(element)[1]) + shift, previous + 1)
         element.tag = f"{{{XHTML_NS}}}h{level}"
+        previous = level
         headings.append(Heading(level, element.get("id", ""), "".join(element.itertext()).strip()))
     return headings
 
 
 def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
-    container = None
-    for div in root.iter(f"{{{XHTML_NS}}}div"):
-        if "footnote" in (div.get("class") or "").split():
-            container = div
-            break
-    if container is None:
+    # Python-Markdown puts the notes in a <div class="footnote"> after everything else.
+    container = root[-1] if len(root) else None
+    if container is None or _local(container) != "div" or "footnote" not in (container.get("class") or "").split():
         return []
-    container.getparent().remove(container)
+    root.remove(container)
+    items = {li.get("id", ""): li for li in container.iter(f"{{{XHTML_NS}}}li")}
     refs: dict[str, str] = {}
     numbers: dict[str, int] = {}
-    for a in root.iter(f"{{{XHTML_NS}}}a"):
-        if "footnote-ref" in (a.get("class") or "").split():
-            sup = a.getparent()
-            target = a.get("href", "")[1:]
-            ref_id = sup.get("id") or _fresh_id(state, "fnref")
-            if "id" in sup.attrib:
-                del sup.attrib["id"]
-            a.set("id", ref_id)
-            a.set("class", "noteref")
-            a.set(EPUB_TYPE, "noteref")
-            a.set("role", "doc-noteref")
-            refs.setdefault(target, ref_id)
-            numbers.setdefault(target, len(numbers) + 1)
-            a.text = str(numbers[target])
+    # Calls in the text first, then calls inside the notes they reach (a note may cite another note).
+    queue = [a for a in root.iter(f"{{{XHTML_NS}}}a") if "footnote-ref" in (a.get("class") or "").split()]
+    while queue:
+        a = queue.pop(0)
+        sup = a.getparent()
+        target = a.get("href", "")[1:]
+        ref_id = sup.get("id") or _fresh_id(state, "fnref")
+        if "id" in sup.attrib:
+            del sup.attrib["id"]
+        a.set("id", ref_id)
+        a.set("class", "noteref")
+        a.set(EPUB_TYPE, "noteref")
+        a.set("role", "doc-noteref")
+        refs.setdefault(target, ref_id)
+        if target not in numbers:
+            numbers[target] = len(numbers) + 1
+            if target in items:
+                queue += [n for n in items[target].iter(f"{{{XHTML_NS}}}a") if "footnote-ref" in (n.get("class") or "").split()]
+        a.text = str(numbers[target])
     notes = []
     for li in container.iter(f"{{{XHTML_NS}}}li"):
         note_id = li.get("id", "")
-        if note_id not in refs:
+        if note_id and note_id not in refs and note_id in state.ids.values():
             original = next((old for old, new in state.ids.items() if new == note_id), note_id)
             label = original.split(":", 1)[-1]
             state.warn(
@@ -320,70 +373,274 @@ def serialise_fragment(wrapper: etree._Element) -> str:
 
 
 def _collect_images(root: etree._Element, state: _State) -> None:
+    """Every <img> must be a safe, real image file inside the book's folder, with alt text or marked decorative."""
     chapter_dir = state.chapter.source.parent
-    for img in root.iter(f"{{{XHTML_NS}}}img"):
-        src = img.get("src", "")
-        line = state.line_of(f"({src}") or state.line_of(src)
-        described = img.get("alt", "").strip() or img.get("title", "").strip()  # a caption describes it too
-        if not described and "decorative" not in (img.get("class") or "").split():
-            state.problems.append(
-                Diagnostic(
-                    state.chapter.source,
-                    f"image '{src}' has no alt text",
-                    line=line,
-                    hint=f"describe it for readers who cannot see it: ![A crowd at the match]({src}); "
-                    f"if it is only decoration, mark it: ![]({src}){{: .decorative }}",
-                )
-            )
-        if "alt" not in img.attrib:
-            img.set("alt", "")
-        if _URL_WITH_SCHEME.match(src) or src.startswith("//"):
-            state.problems.append(
-                Diagnostic(
-                    state.chapter.source,
-                    f"image '{src}' is not a local file",
-                    line=line,
-                    hint="download the image into the book's folder and refer to it by a relative path",
-                )
-            )
+    book_dir = state.book_dir
+    for img in list(root.iter(f"{{{XHTML_NS}}}img")):
+        src = img.get("src", "").strip()
+        classes = (img.get("class") or "").split()
+        decorative = DECORATIVE in classes
+        # A caption (the Markdown title, ![](photo.jpg "Caption")) describes an image that has no alt text.
+        alt = " ".join((img.get("alt") or "").split()) or " ".join((img.get("title") or "").split())
+        if not src:
+            state.warn("an image without a file name (src) was left out", "<img", hint="give it a src naming a file in the book's folder, or remove it")
+            _replace_by_text(img, alt)
             continue
-        path = (chapter_dir / src).resolve()
-        suffix = path.suffix.lower()
-        if suffix not in IMAGE_TYPES:
-            state.problems.append(
-                Diagnostic(state.chapter.source, f"image '{src}' is not a PNG, JPEG, GIF, SVG or WebP file", line=line)
+        if is_remote(src):
+            on_web = urlsplit(src).scheme.lower() in ("http", "https", "ftp", "")
+            state.warn(
+                f"image '{_short(src)}' " + ("is on the web" if on_web else "is a URL, not a file")
+                + "; it is left out (a build reads only the book's own files and never uses the network)",
+                src[:40],
+                hint="save the image into the book's folder and refer to it by a relative path",
             )
+            _replace_by_text(img, alt)
             continue
-        if not path.is_file():
-            state.problems.append(
-                Diagnostic(
-                    state.chapter.source,
-                    f"image '{src}' not found",
-                    line=line,
-                    hint="check the path; it is relative to the chapter file",
-                )
-            )
+        found = local_file(src, chapter_dir, book_dir)
+        if isinstance(found, Refusal):
+            state.error(f"image '{_short(src)}' {found.reason}", src, hint=_refusal_hint(found))
             continue
-        asset = state.assets.get(path)
+        try:
+            info = inspect_image(found)
+        except ImageProblem as problem:
+            state.error(f"image '{_short(src)}' {problem.message}", src, hint=problem.hint)
+            continue
+        asset = state.assets.get(found)
         if asset is None:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-            asset = Asset(path, f"images/{digest}{suffix}", IMAGE_TYPES[suffix])
-            state.assets[path] = asset
+            digest = hashlib.sha256(found.read_bytes()).hexdigest()[:16]
+            asset = Asset(found, f"images/{digest}{info.extension}", info.media_type)
+            state.assets[found] = asset
+        if not alt and not decorative:
+            state.error(
+                f"image '{_short(src)}' has no alt text",
+                src,
+                hint=f"describe it for readers who cannot see it: ![A red bicycle]({src}); "
+                f"or, if it is only ornament, mark it: ![]({src}){{: .{DECORATIVE} }}",
+            )
+            continue
         img.set("src", asset.name)
+        if decorative:
+            img.set("alt", "")
+            img.set("role", "presentation")
+        else:
+            img.set("alt", alt)
+        state.images.append(Image(asset.name, "" if decorative else alt, decorative))
 
 
-def render_chapter(chapter: Chapter | Matter, collect: bool = False) -> ChapterMarkup:
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _refusal_hint(refusal: Refusal) -> str:
+    if refusal.kind == "missing":
+        return "check the file name; it is relative to the chapter file"
+    if refusal.kind == "remote":
+        return "copy the file into the book's folder and refer to it by a relative path"
+    return "only files inside the book's folder are used: copy the file there and refer to it by a relative path"
+
+
+def _replace_by_text(element: etree._Element, text: str) -> None:
+    """Put ``text`` (an image's alt text) where ``element`` was, then remove the element."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    addition = f"[{text}]" if text else ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + addition + (element.tail or "")
+    else:
+        parent.text = (parent.text or "") + addition + (element.tail or "")
+    parent.remove(element)
+
+
+def _check_links(root: etree._Element, state: _State) -> None:
+    """Links go to the web, to an e-mail address, or to a place in this chapter; any other link keeps only its text."""
+    known = {e.get("id") for e in root.iter() if e.get("id")}
+    for a in list(root.iter(f"{{{XHTML_NS}}}a")):
+        href = a.get("href")
+        if href is None:
+            continue
+        href = href.strip()
+        if "footnote-backref" in (a.get("class") or "").split():
+            continue  # removed with its note's markup; a note never referred to is reported on its own
+        if href.startswith("#"):
+            if href[1:] in known:
+                continue
+            state.warn(
+                f"link to '#{_short(href[1:])}' goes nowhere: no heading or anchor in this chapter has the id "
+                f"'{_short(href[1:])}'; only its text is kept",
+                href,
+                hint="give the target an id, e.g. '## Results {: #results }', or fix the link",
+            )
+        else:
+            safe = _safe_url(href)
+            if safe is not None:
+                a.set("href", safe)
+                continue
+            state.warn(
+                f"link to '{_short(href)}' is not a web address: it points to a file, which the book does not carry; "
+                "only its text is kept",
+                href,
+                hint="link to a web address (https://…) or to an id in this chapter ('#id')",
+            )
+        unwrap(a)
+
+
+def _safe_url(href: str) -> str | None:
+    """``href`` as a valid absolute http(s) or mailto URL, percent-encoding what needs it; None if it is not one."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and parts.hostname:
+        return quote(href, safe=_URL_SAFE + "%")
+    if scheme == "mailto" and len(href) > len("mailto:"):
+        return quote(href, safe=_URL_SAFE + "%")
+    return None
+
+
+def _warn_removed(html_text: str, state: _State) -> None:
+    """Say which raw HTML elements are removed with their content (scripts, frames, embedded objects)."""
+    seen: set[str] = set()
+    for match in _REMOVED_TAG.finditer(html_text):
+        tag = match.group(1).lower()
+        if tag not in seen:
+            seen.add(tag)
+            state.warn(
+                f"raw HTML <{tag}> is not allowed in a book; it was removed with everything inside it",
+                f"<{match.group(1)}",
+                hint="remove it from the chapter; put any text it held outside it",
+            )
+
+
+def _break_long_words(root: etree._Element) -> None:
+    """Give very long words and URLs invisible break opportunities (<wbr/>), so no line overflows the page
+    and the print layout never tries to hyphenate a word thousands of characters long."""
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        if element.text and _LONG_TOKEN.search(element.text):
+            pieces = _split_long_words(element.text)
+            element.text = pieces[0]
+            for index, piece in enumerate(pieces[1:]):
+                wbr = etree.Element(f"{{{XHTML_NS}}}wbr")
+                wbr.tail = piece
+                element.insert(index, wbr)
+        if element.tail and element.getparent() is not None and _LONG_TOKEN.search(element.tail):
+            pieces = _split_long_words(element.tail)
+            element.tail = pieces[0]
+            anchor = element
+            for piece in pieces[1:]:
+                wbr = etree.Element(f"{{{XHTML_NS}}}wbr")
+                wbr.tail = piece
+                anchor.addnext(wbr)
+                anchor = wbr
+
+
+def _split_long_words(text: str) -> list[str]:
+    """``text`` cut inside each long word every BREAK_EVERY characters, never before a combining mark or joiner."""
+    pieces: list[str] = []
+    start = 0
+    for match in _LONG_TOKEN.finditer(text):
+        cut = match.start() + BREAK_EVERY
+        while cut < match.end() - 1:
+            while cut < match.end() and _clings(text[cut]):
+                cut += 1
+            if cut >= match.end():
+                break
+            pieces.append(text[start:cut])
+            start = cut
+            cut += BREAK_EVERY
+    pieces.append(text[start:])
+    return pieces
+
+
+def _clings(char: str) -> bool:
+    """A character that belongs to the one before it: a combining mark, a joiner, a variation selector."""
+    return bool(unicodedata.combining(char)) or char in "\u200d\u200c\u2060" or "\ufe00" <= char <= "\ufe0f" or unicodedata.category(char) in ("Mn", "Me", "Sk") and char not in "^`"
+
+
+def _warn_unclosed(markdown_text: str, state: _State) -> None:
+    """Say where a raw HTML block element is opened and never closed: Markdown after it is not formatted."""
+    text = _CODE.sub(lambda m: " " * len(m.group(0)), markdown_text)
+    opened: dict[str, list[int]] = {}
+    for match in sorted([*_BLOCK_OPEN.finditer(text), *_BLOCK_CLOSE.finditer(text)], key=lambda m: m.start()):
+        tag = match.group(1).lower()
+        if match.group(0).startswith("</"):
+            if opened.get(tag):
+                opened[tag].pop()
+        else:
+            opened.setdefault(tag, []).append(match.start())
+    for tag, starts in opened.items():
+        if starts:
+            line = state.chapter.body_line + text.count("\n", 0, starts[0])
+            state.warnings.append(
+                Diagnostic(
+                    state.chapter.source,
+                    f"raw HTML <{tag}> is never closed, so the Markdown after it is not formatted",
+                    line=line,
+                    hint=f"add </{tag}> where the block ends, or remove <{tag}>",
+                    level="warning",
+                )
+            )
+
+
+def _nesting(markdown_text: str) -> tuple[int, int]:
+    """(deepest block-quote nesting, deepest list indentation in levels) of the Markdown source, and its line index."""
+    deepest, where = 0, 0
+    for index, line in enumerate(markdown_text.split("\n")):
+        quote_prefix = _QUOTE_PREFIX.match(line)
+        depth = quote_prefix.group(0).count(">") if quote_prefix else 0
+        item = _LIST_ITEM.match(line[quote_prefix.end() if quote_prefix else 0 :])
+        if item:
+            depth += len(item.group(1).expandtabs(4)) // 4 + 1
+        if depth > deepest:
+            deepest, where = depth, index
+    return deepest, where
+
+
+def _depth(root: etree._Element) -> int:
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def _too_deep(state: _State, line: int | None) -> SourceError:
+    return SourceError(
+        Diagnostic(
+            state.chapter.source,
+            f"block quotes, lists or HTML elements are nested more than {MAX_NESTING} levels deep",
+            line=line,
+            hint="flatten the nesting; no reader can follow that many levels",
+        )
+    )
+
+
+def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, collect: bool = False) -> ChapterMarkup:
     """Turn one chapter's (or an editor's text's) Markdown into an XHTML fragment plus its headings,
     notes and images.
 
-    Errors raise a SourceError, unless ``collect`` is true: then they are returned with the warnings
-    in ``diagnostics`` (the checker reads every problem of every chapter that way).
+    Images are read only from inside ``book_dir``: the book's folder (by default the nearest folder
+    above the file that holds anthology.toml, else the file's own folder). Errors raise a
+    SourceError, unless ``collect`` is true: then they are returned with the warnings in
+    ``diagnostics`` (the checker reads every problem of every chapter that way).
     """
-    state = _State(chapter)
-    html_text = _clean(_markdown().convert(chapter.markdown))
-    fragment = lxml_html.fragment_fromstring(html_text or "<p></p>", create_parent="div")
-    root = _to_xhtml(fragment)
+    state = _State(chapter, (book_dir or _book_dir(chapter.source)).resolve())
+    try:
+        root = _parse(chapter, state)
+    except SourceError as error:
+        if not collect:
+            raise
+        return ChapterMarkup(chapter=chapter, xhtml="", diagnostics=tuple(error.diagnostics))
+    repair(root)
     _prefix_ids(root, state)
+    _check_links(root, state)
+    _break_long_words(root)
     notes = _extract_notes(root, state)
     _check_undefined_notes(root, state)
     headings = _shift_headings(root)
@@ -408,12 +665,45 @@ def render_chapter(chapter: Chapter | Matter, collect: bool = False) -> ChapterM
         notes=tuple(notes),
         assets=tuple(state.assets.values()),
         word_count=words,
+        images=tuple(state.images),
         diagnostics=tuple(state.problems + state.warnings),
     )
 
 
+def _book_dir(source: Path) -> Path:
+    """The book's folder: the nearest folder above ``source`` holding anthology.toml."""
+    for folder in list(source.resolve().parents)[:3]:
+        if (folder / BOOK_FILE).is_file():
+            return folder
+    return source.parent
+
+
+def _parse(chapter: Chapter | Matter, state: _State) -> etree._Element:
+    """Markdown to a cleaned XHTML tree, refusing nesting no reader could follow."""
+    text = _XML_INVALID.sub("", chapter.markdown)
+    deepest, where = _nesting(text)
+    if deepest > MAX_NESTING:
+        raise _too_deep(state, chapter.body_line + where)
+    try:
+        _warn_unclosed(text, state)
+        converted = _markdown().convert(text)
+        _warn_removed(converted, state)
+        html_text = _clean(converted)
+        # The notes come last; parsed apart, an element left open in the text cannot swallow them.
+        split = html_text.rfind(_NOTES_START)
+        body, notes = (html_text[:split], html_text[split:]) if split >= 0 else (html_text, "")
+        fragment = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
+        if notes:
+            fragment.extend(lxml_html.fragment_fromstring(notes, create_parent="div"))
+        if _depth(fragment) > MAX_DEPTH:
+            raise _too_deep(state, None)
+        return _to_xhtml(fragment)
+    except (RecursionError, etree.ParserError) as exc:
+        raise _too_deep(state, None) from exc
+
+
 def render_chapters(
-    chapters: tuple[Chapter, ...], each: Callable[[Chapter], None] | None = None
+    chapters: tuple[Chapter, ...], each: Callable[[Chapter], None] | None = None, book_dir: Path | None = None
 ) -> list[ChapterMarkup]:
     """Render every chapter (calling ``each`` before each one); report the problems of all chapters at once."""
     results: list[ChapterMarkup] = []
@@ -422,7 +712,7 @@ def render_chapters(
         if each is not None:
             each(chapter)
         try:
-            results.append(render_chapter(chapter))
+            results.append(render_chapter(chapter, book_dir))
         except SourceError as exc:
             problems.extend(exc.diagnostics)
     if problems:

@@ -5,22 +5,28 @@ Every problem in every chapter is collected, then raised together as one SourceE
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
-
-import re
-from urllib.parse import urlsplit
 
 from . import schema
 from .config import Config, Person, epigraph, license_id
 from .errors import Diagnostic, SourceError
+from .safety import inside
 from .schema import Field, FieldError
 from .text import natural_key
 
 CHAPTER_DIR = "chapters"
+MAX_CHAPTER_BYTES = 2 * 1024 * 1024  # about 300,000 words: a long novel's worth in one chapter
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+# Characters no XML document (so no EPUB, PDF source or web page) may hold.
+CONTROL_NAMES = {"\x0b": "vertical tab", "\x0c": "form feed, a page break", "\x1b": "escape", "\x08": "backspace"}
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 PERSON_FIELDS = [
     Field("name", schema.text, required=True, doc="name: Full Name"),
@@ -139,7 +145,16 @@ def chapter_paths(config: Config) -> list[Path]:
         problems: list[Diagnostic] = []
         for name in config.book.chapters:
             path = project / name
-            if not path.is_file():
+            if not inside(path, project):
+                problems.append(
+                    Diagnostic(
+                        config.path,
+                        f"chapter '{name}' listed in [book] chapters is outside the book's folder",
+                        key="book.chapters",
+                        hint="copy the chapter into the book's folder; only files inside it are read",
+                    )
+                )
+            elif not path.is_file():
                 problems.append(
                     Diagnostic(
                         config.path,
@@ -161,11 +176,21 @@ def chapter_paths(config: Config) -> list[Path]:
         raise SourceError(
             Diagnostic(folder, "no chapters found", hint="put one Markdown file (.md) per chapter in chapters/")
         )
+    outside = [p for p in paths if not inside(p, project)]
+    if outside:
+        raise SourceError(
+            [
+                Diagnostic(p, "is a link to a file outside the book's folder", hint="copy the file into chapters/ instead of linking to it")
+                for p in outside
+            ]
+        )
     return paths
 
 
 def decode(path: Path, data: bytes) -> str:
     """Bytes to text: UTF-8 (a byte-order mark is dropped), line endings normalised to '\\n'."""
+    if len(data) > MAX_CHAPTER_BYTES:
+        raise _too_big(path, len(data))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SourceError(
@@ -175,15 +200,49 @@ def decode(path: Path, data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        guess = _legacy_encoding(data)
         raise SourceError(
             Diagnostic(
                 path,
-                f"is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                f"is not UTF-8 text (byte 0x{data[exc.start]:02x}{guess})",
                 line=line,
                 hint="save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
             )
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        char = bad.group(0)
+        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
+        raise SourceError(
+            Diagnostic(
+                path,
+                f"contains U+{ord(char):04X} ({name.lower()}), which no e-book or web page may hold",
+                line=text.count("\n", 0, bad.start()) + 1,
+                hint="delete it; such characters often come from pasting out of a word processor",
+            )
+        )
+    return text
+
+
+def _too_big(path: Path, size: int) -> SourceError:
+    return SourceError(
+        Diagnostic(
+            path,
+            f"is {size / 1024 / 1024:.1f} MB; a chapter may be at most {MAX_CHAPTER_BYTES // 1024 // 1024} MB",
+            line=1,
+            hint="split it into several chapters, or check that it is the right file",
+        )
+    )
+
+
+def _legacy_encoding(data: bytes) -> str:
+    """A hint at the file's real encoding when it reads as Windows-1252 / Latin-1 (the usual suspects)."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return "; it looks like Windows-1252 or Latin-1"
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
@@ -236,6 +295,10 @@ def _key_lines(path: Path, front: str) -> dict[str, int]:
 
 
 def parse_front_matter(path: Path, front: str, fields: list[Field] = CHAPTER_FIELDS) -> dict[str, Any]:
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise SourceError(
+            Diagnostic(path, "front matter is too long (over 64 KB)", line=1, hint="check that the closing '---' line is there")
+        )
     try:
         data = load_yaml(front)
     except yaml.YAMLError as exc:
@@ -264,6 +327,9 @@ def parse_front_matter(path: Path, front: str, fields: list[Field] = CHAPTER_FIE
 
 def read_chapter(path: Path) -> ChapterSource:
     try:
+        size = path.stat().st_size
+        if size > MAX_CHAPTER_BYTES:
+            raise _too_big(path, size)
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(Diagnostic(path, f"cannot read: {exc.strerror}", hint="check the file exists and is readable")) from None

@@ -20,6 +20,7 @@ from ..errors import BuildError, Diagnostic
 from ..isbns import FORMATS as ISBN_FORMATS
 from ..markup import Asset, ChapterMarkup, render_matter
 from ..model import Book, Chapter, Matter
+from ..safety import clean_stylesheet, inside
 from .dates import long_date
 from .outline import CONTRIBUTORS_TITLE, OPENING_KINDS, Entry, contents_entries, part_label
 
@@ -159,8 +160,8 @@ def stylesheets(project_dir: Path, target: str, fonts_css: str = "") -> tuple[St
     for name in STYLESHEETS[target]:
         css = (PACKAGE_STYLES / f"{name}.css").read_text(encoding="utf-8")
         own = project_dir / "styles" / f"{name}.css"
-        if own.is_file():
-            css += f"\n/* {own.name} of the book */\n" + own.read_text(encoding="utf-8-sig")
+        if own.is_file() and inside(own, project_dir):
+            css += f"\n/* {own.name} of the book */\n" + clean_stylesheet(own.read_text(encoding="utf-8-sig"), own.parent, project_dir)[0]
         if name == "base" and fonts_css:
             css = fonts_css + "\n" + css
         sheets.append(Stylesheet(f"styles/{name}.css", css))
