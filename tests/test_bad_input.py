@@ -408,3 +408,17 @@ def test_hebrew_and_arabic_are_set_in_the_packaged_fonts(messy: tuple[Path, str]
             fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
     assert any(name.startswith("Frank-Ruhl-Libre") for name in fonts), fonts
     assert any(name.startswith("Amiri") for name in fonts), fonts
+
+
+def test_markup_records_each_image_with_its_alt_text(tmp_path: Path) -> None:
+    """The EPUB's accessibility metadata is made from these records: every image described or decorative."""
+    from anthology.build import load_book
+    from anthology.markup import render_chapter
+
+    body = '![A red square](a.png)\n\n![](rule.png){: .decorative }\n\n![](b.png "A caption")\n'
+    root = write_book(tmp_path / "book", {"a.md": front("Pictures") + body})
+    for name in ("a.png", "rule.png", "b.png"):
+        (root / "chapters" / name).write_bytes(png_bytes())
+    markup = render_chapter(load_book(root).chapters[0], root)
+    assert [(i.alt, i.decorative) for i in markup.images] == [("A red square", False), ("", True), ("A caption", False)]
+    assert 'role="presentation"' in markup.xhtml and 'alt="A caption"' in markup.xhtml

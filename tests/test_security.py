@@ -236,3 +236,29 @@ def test_build_never_writes_to_the_sources(tmp_path: Path) -> None:
     result = run_cli("build", str(root))
     assert result.exit_code == 0, result.output
     assert snapshot() == before
+
+
+def test_the_print_fetcher_reads_only_inside_its_folders(tmp_path: Path, secret: Path, listener: Listener) -> None:
+    from anthology.backends.fetcher import LocalFetcher
+
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "ok.css").write_text("p { color: red }", encoding="utf-8")
+    (book / "escape.css").symlink_to(secret / "secret.css")
+    fetcher = LocalFetcher([book], [])
+    assert fetcher.fetch((book / "ok.css").as_uri()).read() == b"p { color: red }"
+    refused = [
+        f"http://127.0.0.1:{listener.port}/x.css",
+        f"https://127.0.0.1:{listener.port}/x.css",
+        f"ftp://127.0.0.1:{listener.port}/x.css",
+        (secret / "secret.css").as_uri(),
+        (book / "escape.css").as_uri(),
+        (book / ".." / "private" / "secret.css").as_uri(),
+        f"file://127.0.0.1{secret}/secret.css",
+        (book / "missing.css").as_uri(),
+    ]
+    for url in refused:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.refused == refused
+    assert listener.connections == 0
