@@ -120,6 +120,8 @@ def stylesheet_warnings(project_dir: Path) -> list[Diagnostic]:
     if not folder.is_dir():
         return warnings
     for path in sorted(folder.glob("*.css")):
+        if not path.is_file():  # a folder or a named pipe: never opened (a pipe would wait for ever)
+            continue
         if not inside(path, project_dir):
             warnings.append(
                 Diagnostic(path, "is a link to a file outside the book's folder; it is not used", level="warning",

@@ -422,3 +422,13 @@ def test_markup_records_each_image_with_its_alt_text(tmp_path: Path) -> None:
     markup = render_chapter(load_book(root).chapters[0], root)
     assert [(i.alt, i.decorative) for i in markup.images] == [("A red square", False), ("", True), ("A caption", False)]
     assert 'role="presentation"' in markup.xhtml and 'alt="A caption"' in markup.xhtml
+
+
+def test_named_pipes_are_never_opened(tmp_path: Path) -> None:
+    """A named pipe where a chapter or a stylesheet is expected would make a reader wait for ever."""
+    root = write_book(tmp_path / "book", {"a.md": chapter()})
+    os.mkfifo(root / "chapters" / "b.md")
+    (root / "styles").mkdir()
+    os.mkfifo(root / "styles" / "base.css")
+    result = run_cli("build", str(root), "--format", "epub", seconds=60)
+    assert result.exit_code == 0, result.output
