@@ -287,9 +287,10 @@ def _shift_headings(root: etree._Element) -> list[Heading]:
 
 def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
     # Python-Markdown puts the notes in a <div class="footnote"> after everything else.
-    container = root[-1] if len(root) else None
-    if container is None or _local(container) != "div" or "footnote" not in (container.get("class") or "").split():
+    found = [c for c in root if _local(c) == "div" and "footnote" in (c.get("class") or "").split()]
+    if not found:
         return []
+    container = found[-1]
     root.remove(container)
     items = {li.get("id", ""): li for li in container.iter(f"{{{XHTML_NS}}}li")}
     refs: dict[str, str] = {}
@@ -642,6 +643,8 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
     _check_links(root, state)
     _break_long_words(root)
     notes = _extract_notes(root, state)
+    for stray in [a for a in root.iter(f"{{{XHTML_NS}}}a") if "footnote-backref" in (a.get("class") or "").split()]:
+        unwrap(stray)  # a back link that raw HTML in a note pushed out of the notes
     _check_undefined_notes(root, state)
     headings = _shift_headings(root)
     _collect_images(root, state)
