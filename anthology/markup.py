@@ -315,7 +315,7 @@ def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
                 queue += [n for n in items[target].iter(f"{{{XHTML_NS}}}a") if "footnote-ref" in (n.get("class") or "").split()]
         a.text = str(numbers[target])
     notes = []
-    for li in container.iter(f"{{{XHTML_NS}}}li"):
+    for li in list(container.iter(f"{{{XHTML_NS}}}li")):  # a list: serialising a note moves its content
         note_id = li.get("id", "")
         if note_id and note_id not in refs and note_id in state.ids.values():
             original = next((old for old, new in state.ids.items() if new == note_id), note_id)

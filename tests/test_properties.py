@@ -114,7 +114,8 @@ def _check_fragment(xhtml: str, notes: list[tuple[str, str]]) -> None:
 @SETTINGS
 @given(MARKDOWN)
 # Cases found by earlier runs: notes cited only from notes, a character reference to a control
-# character, an element left open before the notes, a closing tag inside a note, empty headings.
+# character, an element left open before the notes, a closing tag inside a note, empty headings,
+# a note after one that holds a list.
 @example("[^0]\n[^0]:[^1]\n[^1]:")
 @example("[^0]:\n[^]:[^0]")
 @example("&#1")
@@ -122,6 +123,7 @@ def _check_fragment(xhtml: str, notes: list[tuple[str, str]]) -> None:
 @example("[^]:</DIV>")
 @example("x[^1]\n\n[^1]: a </div> b\n\n[^2]: c")
 @example("## -- word word\n\n\n\n# \n\n#")
+@example("[^]:- 0\n\n[^0]\n[^0]:")
 def test_any_markdown_becomes_well_formed_xhtml(body: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = _write(Path(folder) / "book", ["Text."])
