@@ -428,3 +428,14 @@ def test_named_pipes_are_never_opened(tmp_path: Path) -> None:
     os.mkfifo(root / "styles" / "base.css")
     result = run_cli("build", str(root), "--format", "epub", seconds=60)
     assert result.exit_code == 0, result.output
+
+
+def test_a_note_holding_a_list_keeps_the_notes_after_it(tmp_path: Path) -> None:
+    from anthology.build import load_book
+    from anthology.markup import render_chapter
+
+    body = "One[^a] two[^b] three[^c].\n\n[^a]: A list:\n\n    - first\n    - second\n\n[^b]: Second note.\n[^c]: Third note.\n"
+    root = write_book(tmp_path / "book", {"a.md": front("Notes") + body})
+    markup = render_chapter(load_book(root).chapters[0], root)
+    assert [n.number for n in markup.notes] == [1, 2, 3]
+    assert "second" in markup.notes[0].xhtml and "Second note." in markup.notes[1].xhtml and "Third note." in markup.notes[2].xhtml
