@@ -40,6 +40,8 @@ REQUIRED_PARENT = {
     "col": {"colgroup"},
     "figcaption": {"figure"},
 }
+# Elements that never hold content (an HTML parser that does not know <wbr> may put text inside it).
+VOID = {"br", "wbr", "img", "hr", "col"}
 TABLE_PARTS = {"caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th"}
 _TABLE_ORDER = re.compile(r"^c?g*h?(b*|r+)f?$")
 _TABLE_CODES = {"caption": "c", "colgroup": "g", "thead": "h", "tbody": "b", "tr": "r", "tfoot": "f"}
@@ -199,6 +201,22 @@ def _fix_parents(root: etree._Element) -> bool:
     return changed
 
 
+def _empty_voids(root: etree._Element) -> None:
+    """Move whatever a void element holds to just after it."""
+    for element in list(root.iter()):
+        if _name(element) not in VOID or not (element.text or len(element)) or element.getparent() is None:
+            continue
+        parent = element.getparent()
+        index = parent.index(element)
+        text, tail, children = element.text or "", element.tail or "", list(element)
+        element.text = None
+        element.tail = text
+        for offset, child in enumerate(children, start=1):
+            parent.insert(index + offset, child)
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + tail
+
+
 def _fix_attributes(root: etree._Element) -> None:
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -239,6 +257,7 @@ def _attribute_ok(element: str, key: str, value: str) -> bool:
 
 def repair(root: etree._Element, rounds: int = 8) -> None:
     """Make ``root``'s content fit the XHTML content models, changing as little as possible."""
+    _empty_voids(root)
     for _ in range(rounds):
         changed = _fix_children(root)
         changed |= _fix_parents(root)
