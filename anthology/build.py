@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .backends.artifacts import Artifact, commit_all
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import Cache
 from .config import load_config
 from .errors import ConfigError, Diagnostic
-from .markup import ChapterMarkup, render_book_matter, render_chapters, render_matter
+from .markup import ChapterMarkup, render_book_matter, render_matter
 from .model import Book, build_book
 from .print_profiles import PrintSettings, print_settings
 from .safety import stylesheet_warnings
 from .sources import read_chapters, read_matter
+from .workers import default_jobs, render_chapters_in
 
 FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
@@ -72,32 +75,37 @@ def make_outputs(
     report: BuildReport,
     settings: PrintSettings | None = None,
     say: Callable[[Step], None] = lambda step: None,
+    cache: Cache | None = None,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
-    give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written)."""
+    give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written,
+    unless the cache holds the pagination of the same print edition)."""
     from .backends.booklet import make_booklet
     from .backends.epub import make_epub
     from .backends.html import make_html
     from .backends.kepub import make_kepub
     from .backends.library import make_library
-    from .backends.pagemap import Pagination, paginate, print_source
-    from .backends.pdf import make_pdf, print_edition, render
+    from .backends.pagemap import Pagination
+    from .backends.pdf import settings_for
+    from .backends.print_cache import print_output
 
+    cache = cache or Cache(None)
+    settings = settings or settings_for(book)
     made: dict[str, Artifact] = {}
     pagination: Pagination | None = None
     for name in sorted(formats, key=lambda n: n != "pdf"):
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
-            result = make_pdf(book, markups, settings)
+            result = print_output(book, markups, settings, cache)
+            assert result.artifact is not None
             made[name] = result.artifact
             for url in result.refused:
                 report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
-            pagination = paginate(result.document, print_source(book, len(result.document.pages)))
+            pagination = result.pagination
         elif name in ("epub", "kepub"):
             if pagination is None:
-                document = render(print_edition(book, markups, settings))[0]
-                pagination = paginate(document, print_source(book, len(document.pages)))
+                pagination = print_output(book, markups, settings, cache, want_pdf=False).pagination
             made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination)
         elif name == "html":
             made[name] = make_html(book, markups)
@@ -124,10 +132,14 @@ def build(
     output_dir: Path | None = None,
     progress: Callable[[Step], None] | None = None,
     print_options: Mapping[str, object] | None = None,
+    jobs: int | None = None,
+    use_cache: bool = True,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
+    ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the print
+    layout in ``build/.cache`` of the project.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -137,8 +149,9 @@ def build(
     book = load_book(project_dir)
     settings = print_settings(book.config.extra.get("print"), print_options)
     total = len(book.chapters)
-    markups = render_chapters(
-        book.chapters, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)), book_dir=project_dir
+    markups = render_chapters_in(
+        book.chapters, jobs or default_jobs(), each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)),
+        book_dir=project_dir,
     )
     render_matter.cache_clear()  # images may have changed since an earlier build in this process
     render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
@@ -146,7 +159,8 @@ def build(
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
     # The chapters' own warnings come from the checker, which runs first; these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    artifacts = make_outputs(book, markups, chosen, report, settings, say)
+    cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
+    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

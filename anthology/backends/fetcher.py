@@ -3,6 +3,7 @@
 Nothing is fetched from a network (no HTTP, no redirects, no ``file://host/``); a file is read only
 when its real path, every symbolic link followed, lies inside the book's folder, the package's own
 resources or the font packages. Anything refused is recorded so the build can warn about it.
+Every file read is recorded so a cached layout can be checked against the files it used.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class LocalFetcher(URLFetcher):
         self.roots = [r.resolve() for r in roots]
         self.assets = {a.name: a for a in assets}
         self.refused: list[str] = []
+        self.used: set[Path] = set()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -38,6 +40,7 @@ class LocalFetcher(URLFetcher):
             elif not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
                 self.refused.append(url)
                 raise ValueError(f"refused to read {url}: not a file inside the book's folder")
+            self.used.add(path)
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url}: anthology never uses the network")

@@ -68,7 +68,8 @@ def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSetti
     return print_pages(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
 
 
-def render(edition: Edition) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
+def render(edition: Edition, whole: str | None = None) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
+    """Lay out the edition (``whole``: its combined XHTML, when already made)."""
     book = edition.book
     project = book.config.project_dir.resolve()
     assets = list(edition.assets)
@@ -77,7 +78,7 @@ def render(edition: Edition) -> tuple[weasyprint.Document, LocalFetcher, FontCon
     font_config = FontConfiguration()
     css = [weasyprint.CSS(string=s.css, base_url=project.as_uri() + "/", url_fetcher=fetcher, font_config=font_config)
            for s in edition.stylesheets]
-    html = weasyprint.HTML(string=_without_links(edition.whole()), base_url=project.as_uri() + "/", url_fetcher=fetcher)
+    html = weasyprint.HTML(string=_without_links(whole if whole is not None else edition.whole()), base_url=project.as_uri() + "/", url_fetcher=fetcher)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = html.render(stylesheets=css, font_config=font_config, pdf_tags=True)
     return document, fetcher, font_config
@@ -165,6 +166,11 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     return data
 
 
+def pdf_summary(settings: PrintSettings, pages: int) -> str:
+    extras = [settings.profile.name] + (["bleed"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
+    return f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}"
+
+
 def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> PrintResult:
     """The print edition with ``settings`` (default: the book's ``[print]`` table)."""
     settings = settings or settings_for(book)
@@ -173,6 +179,5 @@ def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings |
     start = first_body_page(document, markups)
     data = write(book, document, settings, start)
     pages = len(document.pages)
-    extras = [settings.profile.name] + (["bleed"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
-    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}")
+    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
     return PrintResult(artifact, document, tuple(fetcher.refused), settings, start)

@@ -22,6 +22,8 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")
 @click.option("--marks/--no-marks", default=None, help="Add crop marks to the PDF.")
 @click.option("--pdf-variant", default=None, help="PDF standard, passed to WeasyPrint: pdf/ua-1 (default), pdf/a-3u, …")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use [default: the number of CPUs].")
+@click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the print layout kept in build/.cache when nothing it depends on changed.")
 @output_options
 def build(
     project_dir: Path,
@@ -31,6 +33,8 @@ def build(
     bleed: bool | None,
     marks: bool | None,
     pdf_variant: str | None,
+    jobs: int | None,
+    cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -46,6 +50,7 @@ def build(
       anthology build --output /tmp/out -v
       anthology build --format pdf,booklet --profile a5
       anthology build --format pdf --profile trade-6x9 --bleed --marks
+      anthology build --jobs 1 --no-cache
     """
     options = {"profile": profile, "bleed": bleed, "marks": marks, "pdf_variant": pdf_variant}
     shown = reporter(quiet, verbose)
@@ -61,7 +66,8 @@ def build(
         sys.exit(2)
     try:
         with shown.building():
-            report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options)
+            report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options,
+                                use_cache=cache, jobs=jobs)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)

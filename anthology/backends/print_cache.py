@@ -1,0 +1,112 @@
+"""The print edition through the build cache: the PDF and its pagination, laid out only when needed.
+
+The key is the hash of everything the layout reads that the build knows beforehand: the combined
+XHTML of the edition, its stylesheets, the print settings, the PDF's identifier and date, and the
+versions of anthology, WeasyPrint and pydyf. Files WeasyPrint reads while laying out (fonts,
+images, anything a stylesheet names) are recorded with their hashes in the entry, and a cached
+layout is used only when every one of them is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pydyf
+import weasyprint
+
+from .. import __version__
+from ..cache import Cache, digest, file_digest
+from ..markup import ChapterMarkup
+from ..model import Book
+from ..print_profiles import PrintSettings
+from .artifacts import Artifact
+from .pagemap import PageStart, Pagination, paginate, print_source
+from .pdf import build_date, pdf_summary, first_body_page, print_edition, render, write
+
+KIND = "print"
+
+
+@dataclass(frozen=True)
+class PrintOutput:
+    """The PDF (when asked for), where its pages begin, and what layout refused to load."""
+
+    artifact: Artifact | None
+    pagination: Pagination
+    refused: tuple[str, ...]
+    cached: bool = False
+
+
+def pagination_json(pagination: Pagination) -> dict[str, object]:
+    return {
+        "source": pagination.source,
+        "pages": [[p.label, p.unit, p.offset] for p in pagination.pages],
+        "texts": pagination.texts,
+    }
+
+
+def pagination_from_json(data: dict[str, object]) -> Pagination:
+    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in data["pages"])  # type: ignore[union-attr]
+    texts = {str(k): str(v) for k, v in data["texts"].items()}  # type: ignore[union-attr]
+    return Pagination(str(data["source"]), pages, texts)
+
+
+def _still_the_same(files: object) -> bool:
+    if not isinstance(files, dict):
+        return False
+    try:
+        return all(file_digest(Path(path)) == wanted for path, wanted in files.items())
+    except OSError:
+        return False
+
+
+def _cached(cache: Cache, key: str, want_pdf: bool) -> PrintOutput | None:
+    meta = cache.read_json(KIND, key, "meta.json")
+    if not isinstance(meta, dict) or not _still_the_same(meta.get("files")):
+        return None
+    try:
+        pagination = pagination_from_json(meta["pagination"])
+        refused = tuple(str(url) for url in meta["refused"])
+        artifact = None
+        if want_pdf:
+            data = cache.read(KIND, key, "book.pdf")
+            if data is None:
+                return None
+            artifact = Artifact(str(meta["name"]), data=data, summary=str(meta["summary"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return PrintOutput(artifact, pagination, refused, cached=True)
+
+
+def print_output(book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True) -> PrintOutput:
+    """The print edition's PDF (if ``want_pdf``) and pagination, from the cache when it is current."""
+    edition = print_edition(book, markups, settings)
+    whole = edition.whole()
+    key = digest(
+        [__version__, weasyprint.__version__, pydyf.__version__, whole, repr(settings), build_date(book).isoformat(), book.config.book.identifier]
+        + [part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)]
+    )
+    found = _cached(cache, key, want_pdf)
+    if found is not None:
+        return found
+    document, fetcher, _ = render(edition, whole)
+    pages = len(document.pages)
+    pagination = paginate(document, print_source(book, pages))
+    meta: dict[str, object] = {
+        "files": {str(path): file_digest(path) for path in sorted(fetcher.used)},
+        "pagination": pagination_json(pagination),
+        "refused": list(fetcher.refused),
+        "name": f"{book.slug}.pdf",
+    }
+    artifact = None
+    stored: dict[str, bytes] = {}
+    if want_pdf:
+        start = first_body_page(document, markups)
+        data = write(book, document, settings, start)
+        artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
+        meta["summary"] = artifact.summary  # only an entry made with its PDF has one
+        stored["book.pdf"] = data
+    stored["meta.json"] = json.dumps(meta, sort_keys=True).encode("utf-8")
+    cache.write(KIND, key, stored)
+    return PrintOutput(artifact, pagination, tuple(fetcher.refused))

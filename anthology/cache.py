@@ -1,0 +1,105 @@
+"""The build cache in ``build/.cache``: files stored under a content hash, never trusted blindly.
+
+An entry is a folder named by the hash of everything its content was made from. Each file in it
+is written whole (to a temporary name, then renamed) and read back with its own hash checked, so
+a half-written or damaged file is a miss, never a wrong output. Every failure to read or write the
+cache is ignored: the build then simply does the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+FOLDER = ".cache"
+KEEP = 8  # entries kept per kind; the oldest go first
+
+
+def digest(parts: Iterable[str | bytes]) -> str:
+    """SHA-256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Cache:
+    """Entries of one kind ('print', …) under ``root``; ``root`` None is a cache that keeps nothing."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    def _entry(self, kind: str, key: str) -> Path | None:
+        return None if self.root is None else self.root / kind / key
+
+    def read(self, kind: str, key: str, name: str) -> bytes | None:
+        """The file ``name`` of the entry, or None when missing or damaged."""
+        entry = self._entry(kind, key)
+        if entry is None:
+            return None
+        try:
+            index = json.loads((entry / "index.json").read_text(encoding="utf-8"))
+            data = (entry / name).read_bytes()
+        except (OSError, ValueError):
+            return None
+        if not isinstance(index, dict) or index.get(name) != hashlib.sha256(data).hexdigest():
+            return None
+        return data
+
+    def read_json(self, kind: str, key: str, name: str) -> object | None:
+        data = self.read(kind, key, name)
+        if data is None:
+            return None
+        try:
+            return json.loads(data.decode("utf-8"))
+        except ValueError:
+            return None
+
+    def write(self, kind: str, key: str, files: dict[str, bytes]) -> None:
+        """Store the entry's files (added to what it already holds); failures are ignored."""
+        entry = self._entry(kind, key)
+        if entry is None:
+            return
+        try:
+            entry.mkdir(parents=True, exist_ok=True)
+            try:
+                index = json.loads((entry / "index.json").read_text(encoding="utf-8"))
+                index = index if isinstance(index, dict) else {}
+            except (OSError, ValueError):
+                index = {}
+            for name, data in files.items():
+                _write_atomically(entry / name, data)
+                index[name] = hashlib.sha256(data).hexdigest()
+            _write_atomically(entry / "index.json", json.dumps(index, sort_keys=True).encode("utf-8"))
+            os.utime(entry)
+            self._prune(entry.parent)
+        except OSError:
+            return
+
+    def _prune(self, folder: Path) -> None:
+        entries = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

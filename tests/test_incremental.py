@@ -1,0 +1,133 @@
+"""Parallel and incremental builds give the same bytes as a serial cold build.
+
+A small book (8 chapters, notes, an image) is built cold with one process and no cache; other
+builds of it in the same folder (the PDF names images by their absolute address) are compared
+with it byte for byte. A build that must not lay out the print edition runs with layout made to
+fail, so a cache hit is proved, not assumed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import chapter, write_book
+from PIL import Image
+
+from anthology.backends import print_cache
+from anthology.build import build
+from anthology.cache import Cache, digest
+
+SLUG = "test-book"
+
+
+def _book(root: Path) -> Path:
+    chapters = {}
+    for n in range(1, 9):
+        body = f"Chapter {n} opens here.[^a]\n\n" + ("Words of the story go on. " * (20 + 10 * n)) + "\n\n[^a]: A note.\n"
+        if n == 3:
+            body += "\n![A blue square](square.png)\n"
+        chapters[f"{n:02d}-c.md"] = chapter(title=f"Chapter {n}", author=f"Author {n}", body=body, date="2020-01-02")
+    root = write_book(root, chapters)
+    Image.new("RGB", (40, 40), "#2040a0").save(root / "chapters" / "square.png")
+    return root
+
+
+def _outputs(build_dir: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(build_dir.rglob("*")):
+        if path.is_file() and ".cache" not in path.parts:
+            found[path.relative_to(build_dir).as_posix()] = path.read_bytes()
+    return found
+
+
+def _cold(root: Path, formats: str = "epub,pdf,html", **options: object) -> dict[str, bytes]:
+    """The outputs of a serial build without the cache, built in ``root``; its build folder is then emptied."""
+    build(root, formats, jobs=1, use_cache=False, **options)  # type: ignore[arg-type]
+    made = _outputs(root / "build")
+    shutil.rmtree(root / "build")
+    return made
+
+
+def _no_layout(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the print edition was laid out again")
+
+
+def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path) -> None:
+    root = _book(tmp_path / "book")
+    cold = _cold(root)
+    build(root, "epub,pdf,html", jobs=2, use_cache=False)
+    assert _outputs(root / "build") == cold
+    assert not (root / "build" / ".cache").exists()
+
+
+def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _book(tmp_path / "book")
+    cold = _cold(root)
+    build(root, "epub,pdf,html", jobs=2)
+    assert _outputs(root / "build") == cold
+    monkeypatch.setattr(print_cache, "render", _no_layout)
+    shutil.rmtree(root / "build" / "html")
+    (root / "build" / f"{SLUG}.pdf").unlink()
+    build(root, "epub,pdf,html", jobs=2)
+    assert _outputs(root / "build") == cold
+    (root / "build" / f"{SLUG}.epub").unlink()
+    build(root, "epub", jobs=1)  # an EPUB alone takes the print page numbers from the cache
+    assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
+
+
+def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Path) -> None:
+    root = _book(tmp_path / "book")
+    build(root, "epub,pdf", jobs=1)
+    edited = root / "chapters" / "05-c.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("opens here", "begins here"), encoding="utf-8")
+    build(root, "epub,pdf", jobs=1)
+    assert len(list((root / "build" / ".cache" / "print").iterdir())) == 2
+    incremental = _outputs(root / "build")
+    assert incremental == _cold(root, "epub,pdf")
+
+
+@pytest.mark.parametrize("change", ["stylesheet", "image", "page size"])
+def test_a_change_anywhere_the_layout_reads_invalidates_the_cache(tmp_path: Path, change: str) -> None:
+    root = _book(tmp_path / "book")
+    build(root, "pdf", jobs=1)
+    before = (root / "build" / f"{SLUG}.pdf").read_bytes()
+    options: dict[str, object] = {}
+    if change == "stylesheet":
+        (root / "styles").mkdir()
+        (root / "styles" / "print.css").write_text("p { letter-spacing: 0.1em; }\n", encoding="utf-8")
+    elif change == "image":
+        Image.new("RGB", (40, 40), "#a02040").save(root / "chapters" / "square.png")
+    else:
+        options = {"profile": "a4"}
+    build(root, "pdf", jobs=1, print_options=options)
+    after = (root / "build" / f"{SLUG}.pdf").read_bytes()
+    assert after != before
+    assert _cold(root, "pdf", print_options=options)[f"{SLUG}.pdf"] == after
+
+
+def test_damaged_cache_files_are_ignored(tmp_path: Path) -> None:
+    root = _book(tmp_path / "book")
+    cold = _cold(root)
+    build(root, "epub,pdf,html", jobs=1)
+    entry = next((root / "build" / ".cache" / "print").iterdir())
+    (entry / "book.pdf").write_bytes(b"%PDF-1.7 not what was stored")
+    (entry / "meta.json").write_text("{ truncated", encoding="utf-8")
+    build(root, "epub,pdf,html", jobs=1)
+    assert _outputs(root / "build") == cold
+    (entry / "index.json").write_bytes(b"\x00\xff")
+    build(root, "epub,pdf,html", jobs=1)
+    assert _outputs(root / "build") == cold
+
+
+def test_cache_store_checks_what_it_reads(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    key = digest(["a", "b"])
+    assert digest(["ab"]) != key and digest(["a", "b"]) == key
+    cache.write("print", key, {"x": b"one"})
+    assert cache.read("print", key, "x") == b"one"
+    (tmp_path / "print" / key / "x").write_bytes(b"two")
+    assert cache.read("print", key, "x") is None
+    assert cache.read("print", "missing", "x") is None
+    assert Cache(None).read("print", key, "x") is None
