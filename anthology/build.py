@@ -76,6 +76,7 @@ def make_outputs(
     settings: PrintSettings | None = None,
     say: Callable[[Step], None] = lambda step: None,
     cache: Cache | None = None,
+    chunked: bool = True,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
     give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written,
@@ -97,7 +98,7 @@ def make_outputs(
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
-            result = print_output(book, markups, settings, cache)
+            result = print_output(book, markups, settings, cache, chunked=chunked)
             assert result.artifact is not None
             made[name] = result.artifact
             for url in result.refused:
@@ -105,7 +106,7 @@ def make_outputs(
             pagination = result.pagination
         elif name in ("epub", "kepub"):
             if pagination is None:
-                pagination = print_output(book, markups, settings, cache, want_pdf=False).pagination
+                pagination = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked).pagination
             made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination)
         elif name == "html":
             made[name] = make_html(book, markups)
@@ -134,12 +135,14 @@ def build(
     print_options: Mapping[str, object] | None = None,
     jobs: int | None = None,
     use_cache: bool = True,
+    chunked: bool = True,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the print
-    layout in ``build/.cache`` of the project.
+    layout in ``build/.cache`` of the project; ``chunked`` lays out the print edition a few chapters
+    at a time and joins the pages (False: as one document, slower for long books).
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -160,7 +163,7 @@ def build(
     # The chapters' own warnings come from the checker, which runs first; these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
     cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache)
+    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

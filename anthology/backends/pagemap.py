@@ -181,13 +181,15 @@ def _flow_text_boxes(page_box: boxes.PageBox) -> Iterator[boxes.TextBox]:
 
 def paginate(document: weasyprint.Document, source: str) -> Pagination:
     """Where each page of the laid-out print edition starts, in units and characters."""
-    root = document.pages[0]._page_box.children[0].element if document.pages else None
-    if root is None:
+    # One root element, or one per chunk when the edition was laid out in chunks and joined.
+    roots = list(dict.fromkeys(page._page_box.children[0].element for page in document.pages if page._page_box.children))
+    roots = [root for root in roots if root is not None]
+    if not roots:
         return Pagination(source, ())
-    parents = {child: parent for parent in root.iter() for child in parent}
+    parents = {child: parent for root in roots for parent in root.iter() for child in parent}
     units: dict[Any, Any] = {}
 
-    all_units = _units(root)
+    all_units = set().union(*(_units(root) for root in roots))
 
     def nested(element: Any) -> bool:
         return element in all_units

@@ -68,20 +68,41 @@ def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSetti
     return print_pages(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
 
 
-def render(edition: Edition, whole: str | None = None) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
-    """Lay out the edition (``whole``: its combined XHTML, when already made)."""
+@dataclass
+class RenderContext:
+    """What every layout of one edition shares: the fetcher, the fonts and the parsed stylesheets."""
+
+    base_url: str
+    fetcher: LocalFetcher
+    font_config: FontConfiguration
+    css: list[weasyprint.CSS]
+
+    def render(self, text: str, extra_css: str = "") -> weasyprint.Document:
+        """Lay out one XHTML page of the edition, with ``extra_css`` after the edition's stylesheets."""
+        html = weasyprint.HTML(string=_without_links(text), base_url=self.base_url, url_fetcher=self.fetcher)
+        sheets = list(self.css)
+        if extra_css:
+            sheets.append(weasyprint.CSS(string=extra_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config))
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        return html.render(stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
+
+
+def render_context(edition: Edition) -> RenderContext:
     book = edition.book
     project = book.config.project_dir.resolve()
-    assets = list(edition.assets)
+    base_url = project.as_uri() + "/"
     roots = [project, PACKAGE_DIR] + sorted({f.path.parent.resolve() for f in book_fonts()})
-    fetcher = LocalFetcher(roots, assets)
+    fetcher = LocalFetcher(roots, list(edition.assets))
     font_config = FontConfiguration()
-    css = [weasyprint.CSS(string=s.css, base_url=project.as_uri() + "/", url_fetcher=fetcher, font_config=font_config)
-           for s in edition.stylesheets]
-    html = weasyprint.HTML(string=_without_links(whole if whole is not None else edition.whole()), base_url=project.as_uri() + "/", url_fetcher=fetcher)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = html.render(stylesheets=css, font_config=font_config, pdf_tags=True)
-    return document, fetcher, font_config
+    css = [weasyprint.CSS(string=s.css, base_url=base_url, url_fetcher=fetcher, font_config=font_config) for s in edition.stylesheets]
+    return RenderContext(base_url, fetcher, font_config, css)
+
+
+def render(edition: Edition, whole: str | None = None) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
+    """Lay out the edition as one document (``whole``: its combined XHTML, when already made)."""
+    context = render_context(edition)
+    document = context.render(whole if whole is not None else edition.whole())
+    return document, context.fetcher, context.font_config
 
 
 def _without_links(text: str) -> str:

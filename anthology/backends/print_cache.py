@@ -23,6 +23,7 @@ from ..model import Book
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
 from .pagemap import PageStart, Pagination, paginate, print_source
+from .print_chunks import render_chunked
 from .pdf import build_date, pdf_summary, first_body_page, print_edition, render, write
 
 KIND = "print"
@@ -79,18 +80,22 @@ def _cached(cache: Cache, key: str, want_pdf: bool) -> PrintOutput | None:
     return PrintOutput(artifact, pagination, refused, cached=True)
 
 
-def print_output(book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True) -> PrintOutput:
-    """The print edition's PDF (if ``want_pdf``) and pagination, from the cache when it is current."""
+def print_output(
+    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True, chunked: bool = True
+) -> PrintOutput:
+    """The print edition's PDF (if ``want_pdf``) and pagination, from the cache when it is current.
+    ``chunked``: laid out in chunks (see ``print_chunks``), else as one document."""
     edition = print_edition(book, markups, settings)
     whole = edition.whole()
     key = digest(
-        [__version__, weasyprint.__version__, pydyf.__version__, whole, repr(settings), build_date(book).isoformat(), book.config.book.identifier]
+        [__version__, weasyprint.__version__, pydyf.__version__, "chunks" if chunked else "whole", whole, repr(settings), build_date(book).isoformat(), book.config.book.identifier]
         + [part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)]
     )
     found = _cached(cache, key, want_pdf)
     if found is not None:
         return found
-    document, fetcher, _ = render(edition, whole)
+    laid = render_chunked(edition, whole) if chunked else None
+    document, fetcher = laid if laid is not None else render(edition, whole)[:2]
     pages = len(document.pages)
     pagination = paginate(document, print_source(book, pages))
     meta: dict[str, object] = {

@@ -24,6 +24,7 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--pdf-variant", default=None, help="PDF standard, passed to WeasyPrint: pdf/ua-1 (default), pdf/a-3u, …")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use [default: the number of CPUs].")
 @click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the print layout kept in build/.cache when nothing it depends on changed.")
+@click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time and join the pages, or as one document.")
 @output_options
 def build(
     project_dir: Path,
@@ -35,6 +36,7 @@ def build(
     pdf_variant: str | None,
     jobs: int | None,
     cache: bool,
+    layout: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -67,7 +69,8 @@ def build(
     try:
         with shown.building():
             report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options,
-                                use_cache=cache, jobs=jobs)
+                                use_cache=cache, jobs=jobs,
+                                chunked=layout == "chunks")
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)

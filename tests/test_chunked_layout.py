@@ -1,0 +1,96 @@
+"""The print edition laid out in chunks reads the same as laid out in one document.
+
+Two small books (parts, front and back matter, notes, an image; and eight plain chapters) are
+laid out both ways, the chunked one with one document per chunk so that every boundary is a join.
+Compared: page count, page labels, the text of every page (pdftotext), bookmarks with their
+pages, the targets of the links, and the EPUB's page list made from each layout.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from matter_book import write_matter_book
+from pypdf import PdfReader
+from test_incremental import _book
+
+from anthology.backends import print_chunks
+from anthology.build import build
+
+
+def _reading(pdf: Path) -> dict[str, object]:
+    reader = PdfReader(str(pdf))
+    texts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+
+    def outline(items: list[object], depth: int = 0) -> list[tuple[int, str, int]]:
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += outline(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))  # type: ignore[attr-defined]
+        return found
+
+    links = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            destination = annotation.get("/Dest") or (annotation.get("/A") or {}).get("/D")
+            links.append((number, str(destination)))
+    return {
+        "pages": len(reader.pages),
+        "labels": reader.page_labels,
+        "texts": texts,
+        "outline": outline(reader.outline),
+        "links": links,
+    }
+
+
+@pytest.fixture(scope="module", params=["matter", "plain"])
+def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp(request.param)
+    root = write_matter_book(folder / "book") if request.param == "matter" else _book(folder / "book")
+    build(root, "pdf,epub", jobs=1, use_cache=False, chunked=False, output_dir=folder / "whole")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    try:
+        build(root, "pdf,epub", jobs=1, use_cache=False, chunked=True, output_dir=folder / "chunks")
+    finally:
+        patch.undo()
+    return folder / "whole", folder / "chunks"
+
+
+def test_chunked_layout_reads_the_same_as_one_document(both: tuple[Path, Path]) -> None:
+    whole, chunks = both
+    (pdf,) = [p.name for p in whole.glob("*.pdf")]
+    expected, got = _reading(whole / pdf), _reading(chunks / pdf)
+    assert got["pages"] == expected["pages"]
+    assert got["labels"] == expected["labels"]
+    assert got["outline"] == expected["outline"]  # every chapter starts on the same page
+    assert got["links"] == expected["links"]
+    for number, (want, have) in enumerate(zip(expected["texts"], got["texts"])):  # type: ignore[arg-type]
+        assert have == want, f"page {number + 1}"
+
+
+def test_chunked_layout_gives_the_same_pdf_and_epub(both: tuple[Path, Path]) -> None:
+    whole, chunks = both
+    for made in sorted(whole.glob("*.*")):
+        assert (chunks / made.name).read_bytes() == made.read_bytes(), made.name
+
+
+def test_chunks_open_with_a_body_document_and_keep_front_and_back_apart(tmp_path: Path) -> None:
+    from anthology.backends.pdf import print_edition
+    from anthology.build import load_book
+    from anthology.markup import render_book_matter, render_chapters
+
+    book = load_book(write_matter_book(tmp_path / "book"))
+    render_book_matter(book)
+    edition = print_edition(book, render_chapters(book.chapters))
+    parts = print_chunks.chunks(edition, 2)
+    assert [c.kind for c in parts][0] == "front" and parts[-1].kind == "back"
+    assert [d.id for c in parts for d in c.documents] == [d.id for d in edition.documents]
+    assert all(c.documents[0].body_matter for c in parts if c.kind == "body")
+    marker = print_chunks._end_marker(parts[1].documents[0])
+    assert print_chunks.END in marker.body and f'id="{parts[1].documents[0].id}"' not in marker.body
