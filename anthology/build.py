@@ -77,6 +77,7 @@ def make_outputs(
     say: Callable[[Step], None] = lambda step: None,
     cache: Cache | None = None,
     chunked: bool = True,
+    print_pages: bool = True,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
     give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written,
@@ -94,19 +95,28 @@ def make_outputs(
     settings = settings or settings_for(book)
     made: dict[str, Artifact] = {}
     pagination: Pagination | None = None
+    page_list_warned = False
     for name in sorted(formats, key=lambda n: n != "pdf"):
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
             result = print_output(book, markups, settings, cache, chunked=chunked)
-            assert result.artifact is not None
+            if result is None or result.artifact is None:
+                raise RuntimeError("the print edition was not made")
             made[name] = result.artifact
             for url in result.refused:
                 report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
             pagination = result.pagination
         elif name in ("epub", "kepub"):
             if pagination is None:
-                pagination = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked).pagination
+                printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not print_pages)
+                pagination = printed.pagination if printed is not None else None
+                if printed is None and not page_list_warned:
+                    page_list_warned = True
+                    report.warnings.append(Diagnostic(
+                        None, f"the {name.upper()} has no print page numbers (page list): the print edition was not laid out",
+                        level="warning", key="--no-print-pages", hint="build the PDF with it, or leave out --no-print-pages",
+                    ))
             made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination)
         elif name == "html":
             made[name] = make_html(book, markups)
@@ -136,13 +146,15 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     chunked: bool = True,
+    print_pages: bool = True,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the print
     layout in ``build/.cache`` of the project; ``chunked`` lays out the print edition a few chapters
-    at a time and joins the pages (False: as one document, slower for long books).
+    at a time and joins the pages (False: as one document, slower for long books); ``print_pages``
+    False lets an EPUB made without the PDF leave out the print page numbers unless the cache has them.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -163,7 +175,7 @@ def build(
     # The chapters' own warnings come from the checker, which runs first; these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
     cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked)
+    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,9 @@
 """Time anthology against pandoc on synthetic anthologies of N chapters; print a table of figures.
 
 For each N: generate the book (benchmarks/generate.py), then run, each as a separate process,
-  - anthology build --format epub, --format pdf, and --format epub,pdf,
+  - anthology build --format epub, --format pdf, and --format epub,pdf, each cold (--no-cache),
+  - the incremental rebuild: epub,pdf built once with the cache, one chapter edited (same length),
+    then built again,
   - when pandoc is installed: pandoc's EPUB, and pandoc's HTML laid out by WeasyPrint into a PDF,
 and print wall time, peak memory (the largest process), PDF pages, and the ratio anthology/pandoc.
 
@@ -64,20 +66,40 @@ def anthology_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "anthology.cli"]
 
 
-def run_size(chapters: int, words: int, work: Path) -> list[Figure]:
+def edit_one_chapter(book: Path) -> None:
+    """Change one word of the middle chapter for another of the same length."""
+    files = sorted((book / "chapters").glob("*.md"))
+    chosen = files[len(files) // 2]
+    text = chosen.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    words = body.split(" ")
+    middle = len(words) // 2
+    index = next(i for i in range(middle, len(words)) if words[i].isalpha() and len(words[i]) >= 4)
+    words[index] = words[index][::-1] if words[index][::-1] != words[index] else words[index].upper()
+    chosen.write_text(head + sep + " ".join(words), encoding="utf-8")
+
+
+def run_size(chapters: int, words: int, work: Path, extra: list[str], incremental: bool, pandoc: bool = True) -> list[Figure]:
     book = generate(work / f"book-{chapters}", chapters, words)
     out = book / "build"
     figures: list[Figure] = []
     ours = anthology_command()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1556668800"}
-    figures.append(measure("anthology epub", ours + ["build", str(book), "--format", "epub"], env))
-    fig = measure("anthology pdf", ours + ["build", str(book), "--format", "pdf"], env)
+    cold = ["--no-cache"] + extra
+    figures.append(measure("anthology epub", ours + ["build", str(book), "--format", "epub"] + cold, env))
+    fig = measure("anthology pdf", ours + ["build", str(book), "--format", "pdf"] + cold, env)
     fig.pages = pdf_pages(out / f"benchmark-anthology-{chapters}.pdf")
     figures.append(fig)
-    fig = measure("anthology epub+pdf", ours + ["build", str(book), "--format", "epub,pdf"], env)
+    fig = measure("anthology epub+pdf", ours + ["build", str(book), "--format", "epub,pdf"] + cold, env)
     fig.pages = pdf_pages(out / f"benchmark-anthology-{chapters}.pdf")
     figures.append(fig)
-    if shutil.which("pandoc"):
+    if incremental:
+        subprocess.run(ours + ["build", str(book), "--format", "epub,pdf", "-q"] + extra, env=env, check=True)
+        edit_one_chapter(book)
+        fig = measure("anthology epub+pdf, 1 edited", ours + ["build", str(book), "--format", "epub,pdf"] + extra, env)
+        fig.pages = pdf_pages(out / f"benchmark-anthology-{chapters}.pdf")
+        figures.append(fig)
+    if pandoc and shutil.which("pandoc"):
         files = sorted(str(p) for p in (book / "chapters").glob("*.md"))
         common = ["pandoc", "--resource-path", str(book / "chapters"), "--metadata", f"title=Benchmark anthology {chapters}"]
         figures.append(measure("pandoc epub", common + ["-o", str(work / "pandoc.epub")] + files))
@@ -101,7 +123,8 @@ def report(chapters: int, figures: list[Figure]) -> None:
     for f in figures:
         per_page = f"{f.wall / f.pages * 1000:.1f}ms" if f.pages else ""
         print(f"  {f.name:30} {f.wall:8.2f} {f.peak_mib:9.0f} {f.pages or '':>6} {per_page:>8}")
-    pairs = [("anthology epub", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"), ("anthology pdf", "pandoc html+weasyprint pdf")]
+    pairs = [("anthology epub", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"), ("anthology pdf", "pandoc html+weasyprint pdf"),
+             ("anthology epub+pdf, 1 edited", "anthology epub+pdf")]
     for ours, theirs in pairs:
         if ours in by_name and theirs in by_name:
             print(f"  ratio {ours} / {theirs}: {by_name[ours].wall / by_name[theirs].wall:.2f}")
@@ -112,13 +135,18 @@ def main() -> None:
     parser.add_argument("--chapters", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--words", type=int, default=1500)
     parser.add_argument("--keep", type=Path, help="keep the generated books and outputs in this folder")
+    parser.add_argument("--layout", choices=["chunks", "whole"], default="chunks", help="passed to anthology build")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to anthology build")
+    parser.add_argument("--no-incremental", action="store_true", help="leave out the incremental rebuild")
+    parser.add_argument("--no-pandoc", action="store_true", help="leave out pandoc's builds")
     args = parser.parse_args()
+    extra = ["--layout", args.layout] + (["--jobs", str(args.jobs)] if args.jobs else [])
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} {platform.release()}")
     work = args.keep or Path(tempfile.mkdtemp(prefix="anthology-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
         for n in args.chapters:
-            report(n, run_size(n, args.words, work))
+            report(n, run_size(n, args.words, work, extra, not args.no_incremental, not args.no_pandoc))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -68,6 +68,7 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
     build(root, "epub,pdf,html", jobs=2)
     assert _outputs(root / "build") == cold
     monkeypatch.setattr(print_cache, "render", _no_layout)
+    monkeypatch.setattr(print_cache, "render_chunked", _no_layout)
     shutil.rmtree(root / "build" / "html")
     (root / "build" / f"{SLUG}.pdf").unlink()
     build(root, "epub,pdf,html", jobs=2)
@@ -131,3 +132,25 @@ def test_cache_store_checks_what_it_reads(tmp_path: Path) -> None:
     assert cache.read("print", key, "x") is None
     assert cache.read("print", "missing", "x") is None
     assert Cache(None).read("print", key, "x") is None
+
+
+def test_epub_without_print_pages_says_so_and_takes_them_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+
+    root = _book(tmp_path / "book")
+    cold = _cold(root, "epub,pdf")
+    monkeypatch.setattr(print_cache, "render", _no_layout)
+    monkeypatch.setattr(print_cache, "render_chunked", _no_layout)
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--no-print-pages", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "no print page numbers" in result.output and "--no-print-pages" in result.output
+    assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
+    monkeypatch.undo()
+    build(root, "pdf", jobs=1)
+    monkeypatch.setattr(print_cache, "render", _no_layout)
+    monkeypatch.setattr(print_cache, "render_chunked", _no_layout)
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--no-print-pages", "--jobs", "1"])
+    assert result.exit_code == 0 and "no print page numbers" not in result.output, result.output
+    assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]

@@ -81,10 +81,12 @@ def _cached(cache: Cache, key: str, want_pdf: bool) -> PrintOutput | None:
 
 
 def print_output(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True, chunked: bool = True
-) -> PrintOutput:
+    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True, chunked: bool = True,
+    cached_only: bool = False,
+) -> PrintOutput | None:
     """The print edition's PDF (if ``want_pdf``) and pagination, from the cache when it is current.
-    ``chunked``: laid out in chunks (see ``print_chunks``), else as one document."""
+    ``chunked``: laid out in chunks (see ``print_chunks``), else as one document. ``cached_only``:
+    None rather than a layout when the cache does not have it."""
     edition = print_edition(book, markups, settings)
     whole = edition.whole()
     key = digest(
@@ -92,7 +94,7 @@ def print_output(
         + [part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)]
     )
     found = _cached(cache, key, want_pdf)
-    if found is not None:
+    if found is not None or cached_only:
         return found
     laid = render_chunked(edition, whole) if chunked else None
     document, fetcher = laid if laid is not None else render(edition, whole)[:2]

@@ -34,7 +34,7 @@ from .fetcher import LocalFetcher
 from .pdf import render_context
 
 END = "anthology-chunk-end"
-CHUNK_DOCUMENTS = 8  # body documents laid out together
+CHUNK_DOCUMENTS = 16  # body documents laid out together: few enough to stay fast, enough to share the set-up cost
 _OPENING_TAG = re.compile(r"\s*<([A-Za-z][\w-]*)\b([^>]*)>")
 _ID = re.compile(r'\sid="[^"]*"')
 

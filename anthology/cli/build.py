@@ -25,6 +25,7 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use [default: the number of CPUs].")
 @click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the print layout kept in build/.cache when nothing it depends on changed.")
 @click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time and join the pages, or as one document.")
+@click.option("--print-pages/--no-print-pages", default=True, show_default=True, help="Give an EPUB built without the PDF the print edition's page numbers (lays out the print edition unless build/.cache has it).")
 @output_options
 def build(
     project_dir: Path,
@@ -37,6 +38,7 @@ def build(
     jobs: int | None,
     cache: bool,
     layout: str,
+    print_pages: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -70,7 +72,7 @@ def build(
         with shown.building():
             report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options,
                                 use_cache=cache, jobs=jobs,
-                                chunked=layout == "chunks")
+                                chunked=layout == "chunks", print_pages=print_pages)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)
