@@ -16,7 +16,7 @@ from matter_book import write_matter_book
 from pypdf import PdfReader
 from test_incremental import _book
 
-from anthology.backends import print_chunks
+from anthology.backends import print_cache, print_chunks
 from anthology.build import build
 
 
@@ -48,6 +48,10 @@ def _reading(pdf: Path) -> dict[str, object]:
     }
 
 
+def _no_whole_layout(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the chunked layout fell back to one document")
+
+
 @pytest.fixture(scope="module", params=["matter", "plain"])
 def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp(request.param)
@@ -55,6 +59,7 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     build(root, "pdf,epub", jobs=1, use_cache=False, chunked=False, output_dir=folder / "whole")
     patch = pytest.MonkeyPatch()
     patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    patch.setattr(print_cache, "render", _no_whole_layout)  # proves that the chunks stood in for one document
     try:
         build(root, "pdf,epub", jobs=1, use_cache=False, chunked=True, output_dir=folder / "chunks")
     finally:
@@ -94,3 +99,22 @@ def test_chunks_open_with_a_body_document_and_keep_front_and_back_apart(tmp_path
     assert all(c.documents[0].body_matter for c in parts if c.kind == "body")
     marker = print_chunks._end_marker(parts[1].documents[0])
     assert print_chunks.END in marker.body and f'id="{parts[1].documents[0].id}"' not in marker.body
+
+
+def test_numbering_the_chunks_cannot_follow_falls_back_to_one_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _book(tmp_path / "book")
+    (root / "styles").mkdir()
+    (root / "styles" / "print.css").write_text("@page :nth(1 of first-chapter) { counter-reset: page 7; }\n", encoding="utf-8")
+    build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    results = []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        results.append(print_chunks.render_chunked(*args, **kwargs))  # type: ignore[arg-type]
+        return results[-1]
+
+    monkeypatch.setattr(print_cache, "render_chunked", spy)
+    build(root, "pdf", jobs=1, use_cache=False, chunked=True, output_dir=tmp_path / "chunks")
+    assert results == [None]
+    whole, chunks = _reading(tmp_path / "whole" / "test-book.pdf"), _reading(tmp_path / "chunks" / "test-book.pdf")
+    assert chunks == whole

@@ -108,7 +108,8 @@ def _is_marker(element: Any) -> bool:
 # ---------------------------------------------------------------- the print edition
 
 
-def _page_label(page_box: boxes.PageBox) -> str | None:
+def printed_number(page_box: boxes.PageBox) -> str | None:
+    """The page number printed in a margin of the page, if any."""
     for child in page_box.children:
         if isinstance(child, boxes.MarginBox):
             text = "".join(b.text for b in child.descendants() if isinstance(b, boxes.TextBox)).strip()
@@ -216,7 +217,7 @@ def paginate(document: weasyprint.Document, source: str) -> Pagination:
     starts: list[tuple[Any, int] | None] = []
     printed: list[str | None] = []
     for page in document.pages:
-        printed.append(_page_label(page._page_box))
+        printed.append(printed_number(page._page_box))
         first: tuple[Any, int] | None = None
         for box in _flow_text_boxes(page._page_box):
             chars = significant(box.text)

@@ -14,8 +14,8 @@ opening would force is made as in one document; the pages from that copy on are 
 
 What is carried from one chunk to the next: the page number and the book's title for the running
 heads (``string(book-title)``, set on the title page). The result is checked: when a chunk would
-not start on the side of the spread where one document would start it, the whole book is laid
-out as one document instead.
+not start on the side of the spread where one document would start it, or a page prints another
+number than the one counted for it, the whole book is laid out as one document instead.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from lxml import etree
 from ..layout import Document, Edition
 from ..markup import EPUB_NS, XHTML_NS
 from .fetcher import LocalFetcher
+from .pagemap import printed_number
 from .pdf import render_context
 
 END = "anthology-chunk-end"
@@ -141,6 +142,9 @@ def render_chunked(edition: Edition, whole: str, size: int | None = None) -> tup
             pages = pages[:cut]
         if index != 0:
             for offset, each in enumerate(pages):
+                printed = printed_number(each._page_box)
+                if printed is not None and printed.isdigit() and int(printed) != page + offset:
+                    return None  # the stylesheets number the pages otherwise than this module assumes
                 for anchor in each.anchors:
                     numbers.setdefault(anchor, page + offset)
             page += len(pages)
