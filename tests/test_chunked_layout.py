@@ -101,10 +101,12 @@ def test_chunks_open_with_a_body_document_and_keep_front_and_back_apart(tmp_path
     assert print_chunks.END in marker.body and f'id="{parts[1].documents[0].id}"' not in marker.body
 
 
-def test_numbering_the_chunks_cannot_follow_falls_back_to_one_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("css", ["@page :nth(1 of first-chapter) { counter-reset: page 7; }", ".chapter { break-before: auto; }"])
+def test_what_the_chunks_cannot_follow_falls_back_to_one_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, css: str) -> None:
+    """Numbering the chunks do not know, and chapters that do not open on a page of their own."""
     root = _book(tmp_path / "book")
     (root / "styles").mkdir()
-    (root / "styles" / "print.css").write_text("@page :nth(1 of first-chapter) { counter-reset: page 7; }\n", encoding="utf-8")
+    (root / "styles" / "print.css").write_text(css + "\n", encoding="utf-8")
     build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
     monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
     results = []

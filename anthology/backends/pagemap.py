@@ -164,13 +164,13 @@ def fill_labels(printed: list[str | None]) -> list[str]:
 
 def _boxes(box: Any) -> Iterator[Any]:
     """A box and everything inside it, in tree order, including absolutely positioned boxes
-    (which WeasyPrint keeps behind placeholders that its own ``descendants`` does not enter)."""
+    (which WeasyPrint keeps behind stand-in boxes that its own ``descendants`` does not enter)."""
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _boxes(child)
 
 
-def _flow_text_boxes(page_box: boxes.PageBox) -> Iterator[boxes.TextBox]:
+def flow_text_boxes(page_box: boxes.PageBox) -> Iterator[boxes.TextBox]:
     footnote_area = getattr(boxes, "FootnoteAreaBox", ())
     for child in page_box.children:
         if isinstance(child, boxes.MarginBox) or (footnote_area and isinstance(child, footnote_area)):
@@ -219,7 +219,7 @@ def paginate(document: weasyprint.Document, source: str) -> Pagination:
     for page in document.pages:
         printed.append(printed_number(page._page_box))
         first: tuple[Any, int] | None = None
-        for box in _flow_text_boxes(page._page_box):
+        for box in flow_text_boxes(page._page_box):
             chars = significant(box.text)
             if not chars:
                 continue

@@ -31,7 +31,7 @@ from lxml import etree
 from ..layout import Document, Edition
 from ..markup import EPUB_NS, XHTML_NS
 from .fetcher import LocalFetcher
-from .pagemap import printed_number
+from .pagemap import flow_text_boxes, printed_number
 from .pdf import render_context
 
 END = "anthology-chunk-end"
@@ -137,8 +137,8 @@ def render_chunked(edition: Edition, whole: str, size: int | None = None) -> tup
         pages = list(document.pages)
         if following is not None:
             cut = next((i for i, p in enumerate(pages) if END in p.anchors), None)
-            if cut is None:
-                return None
+            if cut is None or any(True for _ in flow_text_boxes(pages[cut]._page_box)):
+                return None  # the next chunk would not open on a page of its own
             pages = pages[:cut]
         if index != 0:
             for offset, each in enumerate(pages):
@@ -157,5 +157,6 @@ def render_chunked(edition: Edition, whole: str, size: int | None = None) -> tup
         if position % 2:
             return None
         position += len(laid[i])
-    assert first_document is not None
+    if first_document is None:
+        return None
     return first_document.copy(joined), context.fetcher
