@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FOLDER = ".cache"
-KEEP = 8  # entries kept per kind; the oldest go first
+KEEP = 4  # entries kept per kind; the oldest go first
 
 
 def digest(parts: Iterable[str | bytes]) -> str:
