@@ -99,7 +99,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.replace(name, path)
+        os.rename(name, path)  # atomic on POSIX, and apart from the outputs' own renames
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
