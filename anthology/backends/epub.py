@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from ..layout.documents import EXTENSIONS
 from ..layout.outline import Entry
 from ..markup import ChapterMarkup
 from ..model import Book
+from . import stamp
 from .artifacts import Artifact
 from .pagemap import PageTarget, Pagination, mark_pages
 
@@ -61,15 +61,8 @@ class EpubParts:
 
 
 def build_date(book: Book) -> dt.datetime:
-    """When the book was last changed, never the clock: SOURCE_DATE_EPOCH, else the newest date in the sources."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
-    date = book.date
-    if date is not None:
-        return dt.datetime(date.year, date.month, date.day)
-    newest = max(int(c.source.stat().st_mtime) for c in book.chapters)
-    return dt.datetime.fromtimestamp(newest, tz=dt.timezone.utc).replace(tzinfo=None)
+    """The package's modification date: the book's one build date (see ``stamp``), without a zone."""
+    return stamp.build_date(book).replace(tzinfo=None)
 
 
 def metadata(book: Book, package: epub.EpubBook, facts: AccessibilityFacts, pagination: Pagination | None) -> None:

@@ -33,6 +33,7 @@ from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .artifacts import Artifact
+from .stamp import build_date
 from .fetcher import LocalFetcher
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
@@ -108,17 +109,6 @@ def render(edition: Edition, whole: str | None = None) -> tuple[weasyprint.Docum
 def _without_links(text: str) -> str:
     """The combined document carries its stylesheets through the CSS objects, not <link> elements."""
     return "\n".join(line for line in text.split("\n") if not line.startswith('<link rel="stylesheet"'))
-
-
-def build_date(book: Book) -> dt.datetime:
-    """The PDF's creation and modification date, never the clock: SOURCE_DATE_EPOCH, else the book's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    if book.date is not None:
-        return dt.datetime(book.date.year, book.date.month, book.date.day, tzinfo=dt.timezone.utc)
-    newest = max((int(c.source.stat().st_mtime) for c in book.chapters), default=0)
-    return dt.datetime.fromtimestamp(newest, tz=dt.timezone.utc)
 
 
 @contextlib.contextmanager
