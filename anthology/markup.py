@@ -23,6 +23,7 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
+from .config import CONFIG_NAME
 from .errors import Diagnostic, SourceError
 from .images import ImageProblem, inspect_image
 from .model import Book, Chapter, Matter
@@ -92,7 +93,6 @@ _BLOCK_TAGS = ("div", "table", "section", "aside", "blockquote", "figure", "ul",
 _BLOCK_OPEN = re.compile(r"<(" + "|".join(_BLOCK_TAGS) + r")(?=[\s>/])", re.IGNORECASE)
 _BLOCK_CLOSE = re.compile(r"</(" + "|".join(_BLOCK_TAGS) + r")\s*>", re.IGNORECASE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-BOOK_FILE = "anthology.toml"
 _NOTES_START = '<div class="footnote">'
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -676,7 +676,7 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
 def _book_dir(source: Path) -> Path:
     """The book's folder: the nearest folder above ``source`` holding anthology.toml."""
     for folder in list(source.resolve().parents)[:3]:
-        if (folder / BOOK_FILE).is_file():
+        if (folder / CONFIG_NAME).is_file():
             return folder
     return source.parent
 

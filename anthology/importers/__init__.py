@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import CONFIG_NAME
 from ..errors import Diagnostic, ImportSourceError
 from .detect import open_source
 from .htmltomd import parse, take_front_matter, to_markdown
@@ -99,7 +100,7 @@ def import_source(
         if not report.written:
             raise ImportSourceError(_nothing_found(source, report, selection))
         writer.commit()
-        if not (project_dir / "anthology.toml").is_file():
+        if not (project_dir / CONFIG_NAME).is_file():
             report.warnings.append(
                 Diagnostic(project_dir / "anthology.toml", "not found: the chapters are written, but the book needs its settings to build", level="warning", hint="see README, 'anthology.toml'")
             )
