@@ -78,6 +78,7 @@ def make_outputs(
     cache: Cache | None = None,
     chunked: bool = True,
     print_pages: bool = True,
+    jobs: int = 1,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
     give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written,
@@ -100,7 +101,7 @@ def make_outputs(
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
-            result = print_output(book, markups, settings, cache, chunked=chunked)
+            result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
             if result is None or result.artifact is None:
                 raise RuntimeError("the print edition was not made")
             made[name] = result.artifact
@@ -109,7 +110,7 @@ def make_outputs(
             pagination = result.pagination
         elif name in ("epub", "kepub"):
             if pagination is None:
-                printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not print_pages)
+                printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not print_pages, jobs=jobs)
                 pagination = printed.pagination if printed is not None else None
                 if printed is None and not page_list_warned:
                     page_list_warned = True
@@ -164,8 +165,9 @@ def build(
     book = load_book(project_dir)
     settings = print_settings(book.config.extra.get("print"), print_options)
     total = len(book.chapters)
+    jobs = jobs or default_jobs()
     markups = render_chapters_in(
-        book.chapters, jobs or default_jobs(), each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)),
+        book.chapters, jobs, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)),
         book_dir=project_dir,
     )
     render_matter.cache_clear()  # images may have changed since an earlier build in this process
@@ -175,7 +177,7 @@ def build(
     # The chapters' own warnings come from the checker, which runs first; these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
     cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages)
+    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

@@ -67,8 +67,18 @@ class Cache:
         except ValueError:
             return None
 
-    def write(self, kind: str, key: str, files: dict[str, bytes]) -> None:
-        """Store the entry's files (added to what it already holds); failures are ignored."""
+    def touch(self, kind: str, key: str) -> None:
+        """Mark the entry as used now, so that it is among the last to be pruned."""
+        entry = self._entry(kind, key)
+        if entry is not None:
+            try:
+                os.utime(entry)
+            except OSError:
+                return
+
+    def write(self, kind: str, key: str, files: dict[str, bytes], keep: int = KEEP) -> None:
+        """Store the entry's files (added to what it already holds), keeping the ``keep`` newest
+        entries of the kind; failures are ignored."""
         entry = self._entry(kind, key)
         if entry is None:
             return
@@ -84,13 +94,13 @@ class Cache:
                 index[name] = hashlib.sha256(data).hexdigest()
             _write_atomically(entry / "index.json", json.dumps(index, sort_keys=True).encode("utf-8"))
             os.utime(entry)
-            self._prune(entry.parent)
+            self._prune(entry.parent, keep)
         except OSError:
             return
 
-    def _prune(self, folder: Path) -> None:
+    def _prune(self, folder: Path, keep: int) -> None:
         entries = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:
+        for old in entries[keep:]:
             shutil.rmtree(old, ignore_errors=True)
 
 

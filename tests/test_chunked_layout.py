@@ -9,14 +9,17 @@ pages, the targets of the links, and the EPUB's page list made from each layout.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+
+import pikepdf
 
 import pytest
 from matter_book import write_matter_book
 from pypdf import PdfReader
 from test_incremental import _book
 
-from anthology.backends import print_cache, print_chunks
+from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build
 
 
@@ -61,7 +64,7 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
     patch.setattr(print_cache, "render", _no_whole_layout)  # proves that the chunks stood in for one document
     try:
-        build(root, "pdf,epub", jobs=1, use_cache=False, chunked=True, output_dir=folder / "chunks")
+        build(root, "pdf,epub", jobs=2, use_cache=False, chunked=True, output_dir=folder / "chunks")
     finally:
         patch.undo()
     return folder / "whole", folder / "chunks"
@@ -79,10 +82,47 @@ def test_chunked_layout_reads_the_same_as_one_document(both: tuple[Path, Path]) 
         assert have == want, f"page {number + 1}"
 
 
-def test_chunked_layout_gives_the_same_pdf_and_epub(both: tuple[Path, Path]) -> None:
+def test_chunked_layout_gives_the_same_epub_and_a_pdf_whose_joins_hold(both: tuple[Path, Path]) -> None:
+    """The EPUB's page list is the same; in the joined PDF every link, destination, structure element
+    and font subset refers to something of its own document."""
     whole, chunks = both
-    for made in sorted(whole.glob("*.*")):
-        assert (chunks / made.name).read_bytes() == made.read_bytes(), made.name
+    (epub,) = [p.name for p in whole.glob("*.epub")]
+    assert (chunks / epub).read_bytes() == (whole / epub).read_bytes()
+    (pdf,) = chunks.glob("*.pdf")
+    with pikepdf.open(pdf) as joined:
+        pages = {page.obj.objgen for page in joined.pages}
+        names = joined.Root.Names.Dests.Names
+        destinations = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        assert all(d[0].objgen in pages for d in destinations.values())
+        parents = joined.Root.StructTreeRoot.ParentTree.Nums
+        keys = [int(parents[i]) for i in range(0, len(parents), 2)]
+        assert keys == list(range(len(keys))) and int(joined.Root.StructTreeRoot.ParentTreeNextKey) == len(keys)
+        used, links, tags = set(), 0, {}
+        for page in joined.pages:
+            used.add(int(page.obj.StructParents))
+            for annotation in page.obj.get("/Annots", []):
+                used.add(int(annotation.StructParent))
+                if "/Dest" in annotation:
+                    links += 1
+                    assert str(annotation.Dest) in destinations
+                else:
+                    assert not str(annotation.A.URI).startswith(print_chunks.CROSS_LINK)
+            for font in page.obj.Resources.get("/Font", {}).values():
+                tags.setdefault(str(font.BaseFont), set()).add(font.objgen)
+        assert used == set(keys) and links > 0
+        assert all(len(objects) == 1 for objects in tags.values()), "two font subsets share a tag"
+
+        def elements(element: object) -> Iterator[object]:
+            for kid in element.get("/K", []) if isinstance(element.get("/K"), pikepdf.Array) else [element.get("/K")]:  # type: ignore[attr-defined]
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                    yield kid
+                    yield from elements(kid)
+
+        document = joined.Root.StructTreeRoot.K[0]
+        found = list(elements(document))
+        assert len(found) > len(joined.pages)
+        assert all(e.Pg.objgen in pages for e in found if "/Pg" in e)  # type: ignore[attr-defined]
+        assert all(kid.P.objgen == document.objgen for kid in document.K)
 
 
 def test_chunks_open_with_a_body_document_and_keep_front_and_back_apart(tmp_path: Path) -> None:
@@ -112,10 +152,10 @@ def test_what_the_chunks_cannot_follow_falls_back_to_one_document(tmp_path: Path
     results = []
 
     def spy(*args: object, **kwargs: object) -> object:
-        results.append(print_chunks.render_chunked(*args, **kwargs))  # type: ignore[arg-type]
+        results.append(chunk_runner.make_joined(*args, **kwargs))  # type: ignore[arg-type]
         return results[-1]
 
-    monkeypatch.setattr(print_cache, "render_chunked", spy)
+    monkeypatch.setattr(print_cache, "make_joined", spy)
     build(root, "pdf", jobs=1, use_cache=False, chunked=True, output_dir=tmp_path / "chunks")
     assert results == [None]
     whole, chunks = _reading(tmp_path / "whole" / "test-book.pdf"), _reading(tmp_path / "chunks" / "test-book.pdf")

@@ -15,7 +15,9 @@ import pytest
 from helpers import chapter, write_book
 from PIL import Image
 
-from anthology.backends import print_cache
+from anthology.backends import chunk_runner, print_cache, print_chunks
+from anthology.backends.chunk_layout import lay_out_chunk
+from anthology.backends.print_chunks import ChunkJob
 from anthology.build import build
 from anthology.cache import Cache, digest
 
@@ -54,7 +56,8 @@ def _no_layout(*args: object, **kwargs: object) -> None:
     raise AssertionError("the print edition was laid out again")
 
 
-def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path) -> None:
+def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)  # four body chunks: two workers lay them out at once
     root = _book(tmp_path / "book")
     cold = _cold(root)
     build(root, "epub,pdf,html", jobs=2, use_cache=False)
@@ -68,7 +71,7 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
     build(root, "epub,pdf,html", jobs=2)
     assert _outputs(root / "build") == cold
     monkeypatch.setattr(print_cache, "render", _no_layout)
-    monkeypatch.setattr(print_cache, "render_chunked", _no_layout)
+    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
     shutil.rmtree(root / "build" / "html")
     (root / "build" / f"{SLUG}.pdf").unlink()
     build(root, "epub,pdf,html", jobs=2)
@@ -78,12 +81,22 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
 
 
-def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Path) -> None:
+def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the chunk of the edited chapter is laid out again (chunks of two chapters: 1-2, 3-4, 5-6, 7-8)."""
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
     root = _book(tmp_path / "book")
-    build(root, "epub,pdf", jobs=1)
+    build(root, "epub,pdf", jobs=2)
     edited = root / "chapters" / "05-c.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("opens here", "begins here"), encoding="utf-8")
+    laid: list[tuple[str, int]] = []
+
+    def spy(job: ChunkJob, *args: object) -> object:
+        laid.append((job.kind, job.index))
+        return lay_out_chunk(job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chunk_runner, "lay_out_chunk", spy)
     build(root, "epub,pdf", jobs=1)
+    assert laid == [("body", 3)]  # front matter is chunk 0; chapters 5 and 6 are the third body chunk
     assert len(list((root / "build" / ".cache" / "print").iterdir())) == 2
     incremental = _outputs(root / "build")
     assert incremental == _cold(root, "epub,pdf")
@@ -142,7 +155,7 @@ def test_epub_without_print_pages_says_so_and_takes_them_from_the_cache(tmp_path
     root = _book(tmp_path / "book")
     cold = _cold(root, "epub,pdf")
     monkeypatch.setattr(print_cache, "render", _no_layout)
-    monkeypatch.setattr(print_cache, "render_chunked", _no_layout)
+    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
     result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--no-print-pages", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert "no print page numbers" in result.output and "--no-print-pages" in result.output
@@ -150,7 +163,7 @@ def test_epub_without_print_pages_says_so_and_takes_them_from_the_cache(tmp_path
     monkeypatch.undo()
     build(root, "pdf", jobs=1)
     monkeypatch.setattr(print_cache, "render", _no_layout)
-    monkeypatch.setattr(print_cache, "render_chunked", _no_layout)
+    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
     result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--no-print-pages", "--jobs", "1"])
     assert result.exit_code == 0 and "no print page numbers" not in result.output, result.output
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]

@@ -182,11 +182,25 @@ def flow_text_boxes(page_box: boxes.PageBox) -> Iterator[boxes.TextBox]:
 
 def paginate(document: weasyprint.Document, source: str) -> Pagination:
     """Where each page of the laid-out print edition starts, in units and characters."""
+    printed, starts, texts = page_starts(document)
+    return pagination_of(source, printed, starts, texts)
+
+
+def pagination_of(source: str, printed: list[str | None], starts: list[tuple[str | None, int]], texts: dict[str, str]) -> Pagination:
+    """A Pagination from what ``page_starts`` found (for a book laid out in chunks: their lists joined)."""
+    labels = fill_labels(printed)
+    pages = tuple(PageStart(label, unit, offset) for label, (unit, offset) in zip(labels, starts))
+    return Pagination(source, pages, texts)
+
+
+def page_starts(document: weasyprint.Document) -> tuple[list[str | None], list[tuple[str | None, int]], dict[str, str]]:
+    """For each page: the number printed on it, and the unit and offset where its text starts; and the
+    significant text of every unit found."""
     # One root element, or one per chunk when the edition was laid out in chunks and joined.
     roots = list(dict.fromkeys(page._page_box.children[0].element for page in document.pages if page._page_box.children))
     roots = [root for root in roots if root is not None]
     if not roots:
-        return Pagination(source, ())
+        return [None] * len(document.pages), [(None, 0)] * len(document.pages), {}
     parents = {child: parent for root in roots for parent in root.iter() for child in parent}
     units: dict[Any, Any] = {}
 
@@ -214,11 +228,11 @@ def paginate(document: weasyprint.Document, source: str) -> Pagination:
     texts: dict[Any, str] = {}
     folded: dict[Any, str] = {}
     positions: dict[Any, int] = {}
-    starts: list[tuple[Any, int] | None] = []
+    starts: list[tuple[str | None, int]] = []
     printed: list[str | None] = []
     for page in document.pages:
         printed.append(printed_number(page._page_box))
-        first: tuple[Any, int] | None = None
+        first: tuple[str | None, int] | None = None
         for box in flow_text_boxes(page._page_box):
             chars = significant(box.text)
             if not chars:
@@ -232,17 +246,9 @@ def paginate(document: weasyprint.Document, source: str) -> Pagination:
                 positions[unit] = 0
             start, positions[unit] = _locate(folded[unit], positions[unit], _fold(chars))
             if first is None:
-                first = (unit, start)
-        starts.append(first)
-    labels = fill_labels(printed)
-    pages = []
-    for label, start in zip(labels, starts):
-        if start is None:
-            pages.append(PageStart(label, None, 0))
-        else:
-            unit, offset = start
-            pages.append(PageStart(label, unit.get("id"), offset))
-    return Pagination(source, tuple(pages), {unit.get("id"): text for unit, text in texts.items()})
+                first = (unit.get("id"), start)
+        starts.append(first or (None, 0))
+    return printed, starts, {unit.get("id"): text for unit, text in texts.items()}
 
 
 def _fold(text: str) -> str:

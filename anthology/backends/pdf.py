@@ -50,7 +50,7 @@ class PrintResult:
     document: weasyprint.Document
     refused: tuple[str, ...]
     settings: PrintSettings
-    first_body_page: int  # index of the page where the first chapter opens
+    first_body_page: int  # index of the page where the first part or chapter opens
 
 
 def font_url(face: FontFace) -> str:
@@ -125,10 +125,11 @@ def _source_date(date: dt.datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def first_body_page(document: weasyprint.Document, markups: list[ChapterMarkup]) -> int:
-    if not markups:
+def first_body_page(document: weasyprint.Document, edition: Edition) -> int:
+    """Index of the page where the body (the first part or chapter) opens: page 1 of the print numbering."""
+    first = next((d.id for d in edition.documents if d.body_matter), None)
+    if first is None:
         return 0
-    first = markups[0].chapter.id
     return next((i for i, page in enumerate(document.pages) if first in page.anchors), 0)
 
 
@@ -187,7 +188,7 @@ def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings |
     settings = settings or settings_for(book)
     edition = print_edition(book, markups, settings)
     document, fetcher, _ = render(edition)
-    start = first_body_page(document, markups)
+    start = first_body_page(document, edition)
     data = write(book, document, settings, start)
     pages = len(document.pages)
     artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))

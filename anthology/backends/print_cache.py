@@ -23,7 +23,7 @@ from ..model import Book
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
 from .pagemap import PageStart, Pagination, paginate, print_source
-from .print_chunks import render_chunked
+from .chunk_runner import make_joined
 from .pdf import build_date, pdf_summary, first_body_page, print_edition, render, write
 
 KIND = "print"
@@ -82,11 +82,11 @@ def _cached(cache: Cache, key: str, want_pdf: bool) -> PrintOutput | None:
 
 def print_output(
     book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True, chunked: bool = True,
-    cached_only: bool = False,
+    cached_only: bool = False, jobs: int = 1,
 ) -> PrintOutput | None:
     """The print edition's PDF (if ``want_pdf``) and pagination, from the cache when it is current.
-    ``chunked``: laid out in chunks (see ``print_chunks``), else as one document. ``cached_only``:
-    None rather than a layout when the cache does not have it."""
+    ``chunked``: laid out in chunks by ``jobs`` processes and joined (see ``chunk_runner``), else as
+    one document. ``cached_only``: None rather than a layout when the cache does not have it."""
     edition = print_edition(book, markups, settings)
     whole = edition.whole()
     key = digest(
@@ -96,24 +96,25 @@ def print_output(
     found = _cached(cache, key, want_pdf)
     if found is not None or cached_only:
         return found
-    laid = render_chunked(edition, whole) if chunked else None
-    document, fetcher = laid if laid is not None else render(edition, whole)[:2]
-    pages = len(document.pages)
-    pagination = paginate(document, print_source(book, pages))
+    joined = make_joined(edition, book, settings, cache, jobs) if chunked else None
+    if joined is not None:
+        data, pages, pagination = joined.pdf, joined.pages, joined.pagination
+        used, refused = [Path(p) for p in joined.used], list(joined.refused)
+    else:
+        document, fetcher = render(edition, whole)[:2]
+        pages = len(document.pages)
+        pagination = paginate(document, print_source(book, pages))
+        start = first_body_page(document, edition)
+        data = write(book, document, settings, start)
+        used, refused = sorted(fetcher.used), list(fetcher.refused)
     meta: dict[str, object] = {
-        "files": {str(path): file_digest(path) for path in sorted(fetcher.used)},
+        "files": {str(path): file_digest(path) for path in used},
         "pagination": pagination_json(pagination),
-        "refused": list(fetcher.refused),
+        "refused": refused,
         "name": f"{book.slug}.pdf",
     }
-    artifact = None
-    stored: dict[str, bytes] = {}
-    if want_pdf:
-        start = first_body_page(document, markups)
-        data = write(book, document, settings, start)
-        artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
-        meta["summary"] = artifact.summary  # only an entry made with its PDF has one
-        stored["book.pdf"] = data
-    stored["meta.json"] = json.dumps(meta, sort_keys=True).encode("utf-8")
+    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
+    meta["summary"] = artifact.summary
+    stored = {"book.pdf": data, "meta.json": json.dumps(meta, sort_keys=True).encode("utf-8")}
     cache.write(KIND, key, stored)
-    return PrintOutput(artifact, pagination, tuple(fetcher.refused))
+    return PrintOutput(artifact if want_pdf else None, pagination, tuple(refused))

@@ -1,49 +1,59 @@
-"""The print edition laid out in chunks: the body a few documents at a time, then joined.
+"""The print edition in chunks: which documents are laid out together, and what each chunk is told.
 
-WeasyPrint's cost per page grows with the size of the document it lays out, so a long book is laid
-out as a series of small documents and their pages are put together into one before the PDF is
-written (bookmarks, links, tags and fonts are then made once, for the whole book).
+WeasyPrint's cost per page grows with the size of the document it lays out, and its pages cannot
+leave the process that made them, so a long book is laid out as a series of small documents, each
+written as its own PDF (by ``chunk_layout``, in worker processes) and then joined (``pdf_join``).
 
-Order: the body chunks first (the first opens with the first chapter or part, whose page restarts
-the numbering at 1; each later chunk starts at the number where the one before stopped), then
-the back matter (About the contributors needs the chapters' page numbers), then the opening and
-front matter (the contents needs every page number). The numbers a chunk refers to in another
-chunk are given to it as literal text in place of ``target-counter``. Each chunk is laid out with
-an empty copy of the next chunk's first element at its end, so the blank page that the next
-opening would force is made as in one document; the pages from that copy on are dropped.
+Chunks: the front matter (up to the first chapter or part), the body a few documents at a time,
+the back matter. Order of work: the body chunks (in parallel; each learns the number of its first
+page from the page counts of those before it, see ``chunk_layout``), then the back matter (About
+the contributors needs the chapters' page numbers), then the front matter (the contents needs every
+page number). What a chunk refers to in another chunk is given to it in its own stylesheet: page
+numbers as literal text in place of ``target-counter``, the book's title for the running heads
+(``string(book-title)``, set on the title page). Links to another chunk are written as
+``CROSS_LINK`` addresses, which the join turns back into links inside the PDF.
 
-What is carried from one chunk to the next: the page number and the book's title for the running
-heads (``string(book-title)``, set on the title page). The result is checked: when a chunk would
-not start on the side of the spread where one document would start it, or a page prints another
-number than the one counted for it, the whole book is laid out as one document instead.
+Each chunk but the last is laid out with an empty copy of the next chunk's first element at its
+end, so the blank page that the next opening would force is made as in one document; the page of
+that copy is dropped.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
-import weasyprint
 from lxml import etree
 
 from ..layout import Document, Edition
 from ..markup import EPUB_NS, XHTML_NS
-from .fetcher import LocalFetcher
-from .pagemap import flow_text_boxes, printed_number
-from .pdf import render_context
 
 END = "anthology-chunk-end"
-CHUNK_DOCUMENTS = 16  # body documents laid out together: few enough to stay fast, enough to share the set-up cost
+CROSS_LINK = "anthology-chunk:"  # href of a link to another chunk; the join points it at the anchor
+CHUNK_DOCUMENTS = 8  # body documents laid out together: few enough to stay fast, enough to share the set-up cost
 _OPENING_TAG = re.compile(r"\s*<([A-Za-z][\w-]*)\b([^>]*)>")
-_ID = re.compile(r'\sid="[^"]*"')
+_ID = re.compile(r'\sid="([^"]*)"')
+_LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
 
 
 @dataclass(frozen=True)
 class Chunk:
     documents: tuple[Document, ...]
     kind: str  # "front", "body" or "back"
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """What a worker needs to lay out and write one chunk."""
+
+    index: int  # position among the chunks
+    kind: str
+    text: str  # the chunk's XHTML
+    css: str  # its own stylesheet, after the edition's
+    drop_last: bool  # the last page holds the copy of the next chunk's opening
+    body: int | None  # for a body chunk: its position among the body chunks (its first page follows theirs)
+    start: int | None  # the number of its first page when known beforehand (the back matter)
 
 
 def chunks(edition: Edition, size: int = CHUNK_DOCUMENTS) -> list[Chunk]:
@@ -75,7 +85,7 @@ def _css_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=True).replace("\\u", "\\")  # CSS escapes are \HEX, JSON's \uHEX
 
 
-def _book_title(edition: Edition) -> str | None:
+def book_title(edition: Edition) -> str | None:
     """The text ``string(book-title)`` takes in one document: that of the title page's heading."""
     page = next((d for d in edition.documents if d.kind == "titlepage"), None)
     if page is None:
@@ -89,16 +99,35 @@ def _book_title(edition: Edition) -> str | None:
     return None if heading is None else " ".join("".join(heading.itertext()).split())
 
 
-def _chunk_css(start: int | None, numbers: dict[str, int], own: set[str], book_title: str | None) -> str:
+def anchors(chunk: Chunk) -> set[str]:
+    return {found for document in chunk.documents for found in _ID.findall(document.body)}
+
+
+def foreign_targets(chunk: Chunk) -> list[str]:
+    """The anchors of other chunks that this chunk links to, in order of first mention."""
+    own = anchors(chunk)
+    found = (target for document in chunk.documents for target in _LOCAL_HREF.findall(document.body))
+    return [target for target in dict.fromkeys(found) if target not in own]
+
+
+def _cross_links(body: str, foreign: set[str]) -> str:
+    def swap(match: re.Match[str]) -> str:
+        target = match.group(1)
+        return f' href="{CROSS_LINK}{target}"' if target in foreign else match.group(0)
+
+    return _LOCAL_HREF.sub(swap, body)
+
+
+def chunk_css(numbered: bool, numbers: dict[str, int], title: str | None) -> str:
+    """The chunk's own rules: its first page numbered 1 (the worker prints the right numbers, see
+    ``chunk_layout``), the book's title for the running heads, the page numbers of other chunks."""
     rules = []
-    if start is not None:
-        rules.append(f"@page :first {{ counter-reset: page {start}; }}")
-    if book_title is not None:
-        rules.append(f"html {{ string-set: book-title {_css_string(book_title)}; }}")
+    if numbered:
+        rules.append("@page :first { counter-reset: page 1; }")
+    if title is not None:
+        rules.append(f"html {{ string-set: book-title {_css_string(title)}; }}")
     for target, number in numbers.items():
-        if target in own:
-            continue
-        href = _css_string("#" + target)
+        href = _css_string(CROSS_LINK + target)
         rules.append(
             f'a.toc-link[href={href}]::after, a.contributor-chapter[href={href}]::after '
             f'{{ content: leader(". ") "{number}" !important; }}'
@@ -106,57 +135,14 @@ def _chunk_css(start: int | None, numbers: dict[str, int], own: set[str], book_t
     return "\n".join(rules)
 
 
-def _anchors(chunk: Chunk) -> set[str]:
-    found = set()
-    for document in chunk.documents:
-        found.update(re.findall(r'\sid="([^"]+)"', document.body))
-    return found
-
-
-def render_chunked(edition: Edition, whole: str, size: int | None = None) -> tuple[weasyprint.Document, LocalFetcher] | None:
-    """The edition laid out chunk by chunk and joined; None when the chunks cannot stand in for one
-    document (the caller then lays out ``whole``)."""
-    parts = chunks(edition, size or CHUNK_DOCUMENTS)
-    if len(parts) < 3:
-        return None
-    context = render_context(edition)
-    book_title = _book_title(edition)
-    laid: dict[int, list[Any]] = {}
-    numbers: dict[str, int] = {}
-    first_document = None
-    page = 1  # the number of the next body or back page
-    order = [i for i, c in enumerate(parts) if c.kind != "front"] + [0]
-    for index in order:
-        chunk = parts[index]
-        following = parts[index + 1].documents[0] if index + 1 < len(parts) else None
-        documents = list(chunk.documents) + ([_end_marker(following)] if following is not None else [])
-        start = None if index in (0, 1) else page
-        css = _chunk_css(start, numbers, _anchors(chunk), book_title if index != 0 else None)
-        text = edition.render(documents, title=edition.book.title, lang=edition.book.language, current=None)
-        document = context.render(text, css)
-        pages = list(document.pages)
-        if following is not None:
-            cut = next((i for i, p in enumerate(pages) if END in p.anchors), None)
-            if cut is None or any(True for _ in flow_text_boxes(pages[cut]._page_box)):
-                return None  # the next chunk would not open on a page of its own
-            pages = pages[:cut]
-        if index != 0:
-            for offset, each in enumerate(pages):
-                printed = printed_number(each._page_box)
-                if printed is not None and printed.isdigit() and int(printed) != page + offset:
-                    return None  # the stylesheets number the pages otherwise than this module assumes
-                for anchor in each.anchors:
-                    numbers.setdefault(anchor, page + offset)
-            page += len(pages)
-        laid[index] = pages
-        if index == 0:
-            first_document = document
-    joined = [p for i in range(len(parts)) for p in laid[i]]
-    position = 0
-    for i in range(len(parts)):  # every chunk must open on a right-hand page, as in one document
-        if position % 2:
-            return None
-        position += len(laid[i])
-    if first_document is None:
-        return None
-    return first_document.copy(joined), context.fetcher
+def chunk_text(edition: Edition, parts: list[Chunk], index: int) -> tuple[str, bool]:
+    """The XHTML of chunk ``index``, with links to other chunks rewritten, and whether it ends with
+    the copy of the next chunk's opening."""
+    chunk = parts[index]
+    foreign = set(foreign_targets(chunk))
+    documents = [replace(d, body=_cross_links(d.body, foreign)) if foreign else d for d in chunk.documents]
+    following = parts[index + 1].documents[0] if index + 1 < len(parts) else None
+    if following is not None:
+        documents.append(_end_marker(following))
+    text = edition.render(documents, title=edition.book.title, lang=edition.book.language, current=None)
+    return text, following is not None

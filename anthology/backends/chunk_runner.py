@@ -1,0 +1,204 @@
+"""The print edition made chunk by chunk: each from the cache or laid out by a worker, then joined.
+
+Steps: ``plan`` (the chunks' XHTML and stylesheets), ``body`` (the body chunks, those the cache
+holds taken from it, the rest laid out by ``jobs`` processes at once; a cached chunk whose first
+page number has changed is laid out again), ``back`` and ``front`` (they print the chapters' page
+numbers), ``check`` (every chunk opens on a right-hand page and numbers its pages as one document
+would; otherwise None, and the caller lays out the book as one document), ``join``.
+
+A chunk's cache entry is keyed by everything its layout reads that is known beforehand (its XHTML
+and stylesheet, the edition's stylesheets, the print settings, the PDF's date and identifier, the
+versions of the libraries) and holds its PDF, the number of its first page and what the join and
+the EPUB's page list need; files read during layout are recorded with their hashes and checked.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pikepdf
+import pydyf
+import weasyprint
+
+from .. import __version__
+from ..cache import Cache, digest, file_digest
+from ..layout import Edition
+from ..model import Book
+from ..print_profiles import PrintSettings
+from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker
+from .pagemap import Pagination, pagination_of, print_source
+from . import print_chunks
+from .pdf_join import join
+from .print_chunks import ChunkJob, book_title, chunk_css, chunk_text, chunks, foreign_targets
+from .stamp import build_date
+
+KIND = "print-chunk"
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The print edition made in chunks."""
+
+    pdf: bytes
+    pages: int
+    front_pages: int  # pages before the first chapter or part
+    pagination: Pagination
+    used: tuple[str, ...]
+    refused: tuple[str, ...]
+    laid_out: tuple[int, ...]  # indices of the chunks laid out in this build (the others came from the cache)
+
+
+class _Runner:
+    """Lays out chunk jobs in this process (``jobs`` 1) or in a pool of forked workers."""
+
+    def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int) -> None:
+        self.setup = setup
+        workers = min(jobs, size)
+        self.ledger: Ledger = SharedLedger(counts) if workers > 1 else LocalLedger(counts)
+        self.pool = (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=start_worker, initargs=(setup, self.ledger))
+            if workers > 1 else None
+        )
+
+    def run(self, jobs: Sequence[ChunkJob]) -> list[ChunkResult]:
+        if self.pool is None:
+            return [lay_out_chunk(job, self.setup, self.ledger) for job in jobs]
+        futures: list[Future[ChunkResult]] = [self.pool.submit(run_in_worker, job) for job in jobs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result_json(result: ChunkResult) -> bytes:
+    fields = asdict(result)
+    del fields["pdf"]
+    fields["files"] = {path: file_digest(Path(path)) for path in result.used if Path(path).is_file()}
+    return json.dumps(fields, sort_keys=True).encode("utf-8")
+
+
+def _from_cache(cache: Cache, key: str) -> ChunkResult | None:
+    meta = cache.read_json(KIND, key, "meta.json")
+    if not isinstance(meta, dict):
+        return None
+    try:
+        files = meta.pop("files")
+        if any(file_digest(Path(path)) != wanted for path, wanted in files.items()):
+            return None
+        data = cache.read(KIND, key, "chunk.pdf")
+        if data is None:
+            return None
+        meta["bookmarks"] = [[tuple(mark) for mark in page] for page in meta["bookmarks"]]
+        meta["starts"] = [tuple(start) for start in meta["starts"]]
+        result = ChunkResult(pdf=data, **meta)
+    except (KeyError, TypeError, ValueError, OSError):
+        return None
+    cache.touch(KIND, key)
+    return result
+
+
+def _numbers(results: Sequence[ChunkResult]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for result in results:
+        for offset, ids in enumerate(result.anchors):
+            for anchor in ids:
+                found.setdefault(anchor, (result.start or 1) + offset)
+    return found
+
+
+def make_joined(
+    edition: Edition, book: Book, settings: PrintSettings, cache: Cache, jobs: int = 1, size: int | None = None,
+    each: Callable[[int, int], None] | None = None,
+) -> Joined | None:
+    """The print edition laid out in chunks and joined; None when the chunks cannot stand in for one
+    document (the caller then lays it out whole). ``each(done, total)`` follows the chunks."""
+    parts = chunks(edition, size or print_chunks.CHUNK_DOCUMENTS)
+    if len(parts) < 3:
+        return None
+    title = book_title(edition)
+    common = [__version__, weasyprint.__version__, pydyf.__version__, pikepdf.__version__, repr(settings), build_date(book).isoformat(),
+              book.config.book.identifier] + [part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)]
+    body = [i for i, chunk in enumerate(parts) if chunk.kind == "body"]
+    back = next((i for i, chunk in enumerate(parts) if chunk.kind == "back"), None)
+
+    keys: dict[int, str] = {}
+
+    def job(index: int, css: str, body_position: int | None, start: int | None) -> tuple[ChunkJob, str]:
+        text, drop = chunk_text(edition, parts, index)
+        made = ChunkJob(index, parts[index].kind, text, css, drop, body_position, start)
+        keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.body), str(made.start)])
+        return made, keys[index]
+
+    body_jobs = [job(i, chunk_css(n > 0, {}, title), n, None) for n, i in enumerate(body)]
+    found = {i: _from_cache(cache, key) for i, (_, key) in zip(body, body_jobs)}
+    counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
+    setup = Setup(edition, book, settings)
+    runner = _Runner(setup, counts, jobs, sum(1 for i in body if found[i] is None) or 1)
+    laid: list[int] = []
+    results: dict[int, ChunkResult] = {}
+    total = len(parts)
+    try:
+        fresh = [made for (made, _), i in zip(body_jobs, body) if found[i] is None]
+        for result in runner.run(fresh):
+            results[result.index] = result
+        starts, page = {}, 1
+        for i in body:
+            starts[i] = page
+            page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
+        stale = [made for (made, _), i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]]  # type: ignore[union-attr]
+        for result in runner.run(stale):
+            results[result.index] = result
+        for i in body:
+            results.setdefault(i, found[i])  # type: ignore[arg-type]
+        laid += [made.index for made in fresh + stale]
+        if each is not None:
+            each(len(body), total)
+        order = [results[i] for i in body]
+        for index, start in ((back, page), (0, None)):
+            if index is None:
+                continue
+            targets = foreign_targets(parts[index])
+            numbers = _numbers(order if index == back else order + ([results[back]] if back is not None else []))
+            css = chunk_css(start is not None, {t: numbers[t] for t in targets if t in numbers}, title if index != 0 else None)
+            made, key = job(index, css, None, start)
+            cached = _from_cache(cache, key)
+            if cached is None:
+                (cached,) = runner.run([made])
+                laid.append(index)
+            results[index] = cached
+            if each is not None:
+                each(len(body) + (2 if index == 0 and back is not None else 1), total)
+    except ChunkAborted:
+        return None
+    finally:
+        runner.close()
+    in_order = [results[i] for i in range(len(parts))]
+    if any(result.problem for result in in_order):
+        return None
+    position = 0
+    for result in in_order:  # every chunk must open on a right-hand page, as in one document
+        if position % 2:
+            return None
+        position += result.pages
+    for index in laid:
+        cache.write(KIND, keys[index], {"chunk.pdf": results[index].pdf, "meta.json": _result_json(results[index])}, keep=2 * len(parts) + 4)
+    pdf = join([r.pdf for r in in_order], bookmark_tree(in_order), in_order[0].pages)
+    pages = sum(r.pages for r in in_order)
+    pagination = pagination_of(
+        print_source(book, pages), [n for r in in_order for n in r.printed], [s for r in in_order for s in r.starts],
+        {unit: text for r in in_order for unit, text in r.texts.items()},
+    )
+    used = tuple(sorted({path for r in in_order for path in r.used}))
+    refused = tuple(dict.fromkeys(url for r in in_order for url in r.refused))
+    return Joined(pdf, pages, in_order[0].pages, pagination, used, refused, tuple(sorted(laid)))
