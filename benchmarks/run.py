@@ -6,7 +6,8 @@ For each N: generate the book (benchmarks/generate.py), then run, each as a sepa
   - the incremental rebuild: epub,pdf built once with the cache, one chapter edited (same length),
     then built again,
   - when pandoc is installed: pandoc's EPUB, and pandoc's HTML laid out by WeasyPrint into a PDF,
-and print wall time, peak memory (the largest process), PDF pages, and the ratio anthology/pandoc.
+and print wall time, peak memory (of all its processes together), PDF pages, and the ratio anthology/pandoc,
+then whether each of the issue's targets is met by the figures of this run.
 
     python benchmarks/run.py --chapters 50 200 1000 --words 1500
 """
@@ -27,14 +28,51 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-# Runs one command in a fresh process and reports its wall time and the peak RSS of its children.
+# Runs one command in a fresh process and reports its wall time and its peak memory: the largest sum,
+# over the samples taken every 50 ms, of the proportional set size (PSS: shared pages split between
+# the processes sharing them) of the command and every process it started, so that worker processes
+# count, and count once.
 MEASURE = r"""
-import json, resource, subprocess, sys, time
+import json, os, subprocess, sys, tempfile, time
+
+def tree(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
 start = time.perf_counter()
-done = subprocess.run(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+log = tempfile.TemporaryFile()
+process = subprocess.Popen(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=log)
+peak = 0
+while process.poll() is None:
+    peak = max(peak, sum(pss_kib(pid) for pid in tree(process.pid)))
+    time.sleep(0.05)
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kib": peak, "code": done.returncode, "err": done.stderr.decode()[-400:]}))
+log.seek(0)
+err = log.read()
+print(json.dumps({"wall": wall, "peak_kib": peak, "code": process.returncode, "err": err.decode()[-400:]}))
 """
 
 
@@ -116,8 +154,12 @@ def run_size(chapters: int, words: int, work: Path, extra: list[str], incrementa
         p_html = measure("pandoc html", common + ["-s", "--embed-resources" if _pandoc_has("--embed-resources") else "--self-contained", "-o", str(html)] + files)
         weasy = shutil.which("weasyprint", path=str(Path(sys.executable).parent)) or "weasyprint"
         p_pdf = measure("weasyprint pdf", [weasy, str(html), str(work / "pandoc.pdf")])
-        figures.append(Figure("pandoc epub+pdf", p_html.wall + p_pdf.wall + figures[-1].wall, max(p_html.peak_mib, p_pdf.peak_mib, figures[-1].peak_mib), pdf_pages(work / "pandoc.pdf")))
-        figures.append(Figure("pandoc html+weasyprint pdf", p_html.wall + p_pdf.wall, max(p_html.peak_mib, p_pdf.peak_mib), pdf_pages(work / "pandoc.pdf")))
+        pages = pdf_pages(work / "pandoc.pdf")
+        p_pdf.pages = pages
+        p_epub = figures[-1]
+        figures.append(p_pdf)
+        figures.append(Figure("pandoc epub+pdf", p_html.wall + p_pdf.wall + p_epub.wall, max(p_html.peak_mib, p_pdf.peak_mib, p_epub.peak_mib), pages))
+        figures.append(Figure("pandoc html+weasyprint pdf", p_html.wall + p_pdf.wall, max(p_html.peak_mib, p_pdf.peak_mib), pages))
     return figures
 
 
@@ -134,11 +176,47 @@ def report(chapters: int, figures: list[Figure]) -> None:
             continue
         per_page = f"{f.wall / f.pages * 1000:.1f}ms" if f.pages else ""
         print(f"  {f.name:32} {f.wall:8.2f} {f.peak_mib:9.0f} {f.pages or '':>6} {per_page:>8}")
-    pairs = [("anthology epub", "pandoc epub"), ("anthology epub, no print pages", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"), ("anthology pdf", "pandoc html+weasyprint pdf"),
-             ("anthology epub+pdf, 1 edited", "anthology epub+pdf")]
+    pairs = [("anthology epub", "pandoc epub"), ("anthology epub, no print pages", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"),
+             ("anthology pdf", "pandoc html+weasyprint pdf"), ("anthology pdf", "weasyprint pdf"), ("anthology epub+pdf, 1 edited", "anthology epub+pdf")]
     for ours, theirs in pairs:
         if ours in by_name and theirs in by_name and by_name[ours].wall == by_name[ours].wall:
             print(f"  ratio {ours} / {theirs}: {by_name[ours].wall / by_name[theirs].wall:.2f}")
+    RESULTS[chapters] = by_name
+
+
+RESULTS: dict[int, dict[str, Figure]] = {}
+
+
+def _ran(figure: Figure | None) -> bool:
+    return figure is not None and figure.wall == figure.wall
+
+
+def targets() -> None:
+    """The issue's targets, checked against the figures of this run (those it has)."""
+    lines = []
+    at = RESULTS.get(200, {})
+    ours, theirs = at.get("anthology epub"), at.get("pandoc epub")
+    if _ran(ours) and _ran(theirs):
+        lines.append(("200: EPUB alone <= pandoc's EPUB", ours.wall / theirs.wall, 1.0))  # type: ignore[union-attr]
+    ours, theirs = at.get("anthology epub+pdf"), at.get("pandoc epub+pdf")
+    if _ran(ours) and _ran(theirs):
+        lines.append(("200: EPUB+PDF <= 1/2 of pandoc's EPUB+PDF", ours.wall / theirs.wall, 0.5))  # type: ignore[union-attr]
+    edited, cold = at.get("anthology epub+pdf, 1 edited"), at.get("anthology epub+pdf")
+    if _ran(edited) and _ran(cold):
+        lines.append(("200: one chapter edited <= 15% of cold", edited.wall / cold.wall, 0.15))  # type: ignore[union-attr]
+    big = RESULTS.get(1000, {})
+    ours, single = big.get("anthology pdf"), big.get("weasyprint pdf")
+    if _ran(ours) and _ran(single):
+        lines.append(("1000: PDF <= 1/3 of one WeasyPrint document", ours.wall / single.wall, 1 / 3))  # type: ignore[union-attr]
+    if _ran(ours):
+        lines.append(("1000: PDF peak memory < 600 MiB", ours.peak_mib / 600, 1.0))  # type: ignore[union-attr]
+    small = RESULTS.get(50, {}).get("anthology pdf")
+    if _ran(ours) and _ran(small) and ours.pages and small.pages:  # type: ignore[union-attr]
+        lines.append(("1000 vs 50: PDF cost per page <= 1.2x", (ours.wall / ours.pages) / (small.wall / small.pages), 1.2))  # type: ignore[union-attr]
+    if lines:
+        print("\ntargets (figure / limit)")
+        for name, value, limit in lines:
+            print(f"  {name:48} {value:6.2f} / {limit:.2f}  {'met' if value <= limit else 'NOT met'}")
 
 
 def main() -> None:
@@ -160,6 +238,7 @@ def main() -> None:
     try:
         for n in args.chapters:
             report(n, run_size(n, args.words, work, extra, not args.no_incremental, not args.no_pandoc))
+        targets()
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

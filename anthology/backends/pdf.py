@@ -35,6 +35,7 @@ from ..print_profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_set
 from .artifacts import Artifact
 from .stamp import build_date
 from .fetcher import LocalFetcher
+from .static_fonts import static_instances
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
 
@@ -163,7 +164,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        with _source_date(when):
+        with _source_date(when), static_instances():
             data = document.write_pdf(
                 pdf_variant=settings.pdf_variant or None,
                 pdf_identifier=identifier,
