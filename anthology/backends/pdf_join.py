@@ -84,13 +84,11 @@ class _Joiner:
 
     def add(self, source: pikepdf.Pdf, foreign: bool) -> None:
         def copy(obj: Any) -> Any:
-            if not foreign:
+            if not foreign or not isinstance(obj, pikepdf.Object):
                 return obj
-            if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-                return self.pdf.copy_foreign(obj)
-            if isinstance(obj, pikepdf.Array):
-                return pikepdf.Array([copy(item) for item in obj])
-            return obj
+            if not obj.is_indirect:  # copied whole, in one call, as an object of its own
+                obj = source.make_indirect(obj)
+            return self.pdf.copy_foreign(obj)
 
         tree = source.Root.get("/StructTreeRoot")
         mapping = dict(_numbers(tree.ParentTree)) if tree is not None and "/ParentTree" in tree else {}
