@@ -1,26 +1,34 @@
 """Chunks of the print edition, each written as its own tagged PDF, joined into the book's PDF.
 
-The first chunk's PDF (the front matter) is the base: its catalogue keeps the metadata, language,
-viewer preferences and output intent. Every other chunk brings its pages, and with them:
+The join streams: one chunk is open at a time, its objects are written out under new numbers and
+it is closed, so memory stays that of the largest chunk however long the book (a PDF library that
+holds the whole joined document needs several kilobytes per object, and a tagged book has about
+seventy objects a page). What each chunk brings, and what becomes of it:
 
-- its structure tree: the children of its Document element join the base's Document element, and
-  the parent tree (which maps each page's marked content and each link to its structure element)
-  is numbered again for the whole book;
+- its pages, under one page tree for the book;
+- its structure tree: the children of its Document element join one Document element, and the
+  parent tree (which maps each page's marked content and each link to its structure element) is
+  numbered again for the whole book;
 - its named destinations (one for every id of the book), merged into one sorted name tree;
 - its links: a link to another chunk was written as a ``CROSS_LINK`` address and becomes a link to
   the named destination, as in one document;
+- its font subsets, with tags of their own (every chunk names its subsets alike, and two different
+  subsets in one PDF must not share a tag).
 
-and then the outline (from the bookmarks of all the chunks' pages, nested as in one document) and
-the page labels (lower-case roman numerals for the front matter, then 1, 2, …) are made for the
-whole. Font subsets stay those of each chunk. The bytes depend only on the chunks' bytes.
+The first chunk (the front matter) gives the catalogue's metadata, language, viewer preferences
+and output intent, and the document information. The outline (from the bookmarks of all pages,
+nested as in one document) and the page labels (roman numerals for the front matter, then 1, 2, …)
+are made for the whole. Objects go into compressed object streams, with a cross-reference stream.
+The bytes depend only on the chunks' bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import warnings
-from collections.abc import Iterator, Sequence
+import re
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pikepdf
@@ -28,6 +36,10 @@ import pikepdf
 from .print_chunks import CROSS_LINK
 
 Bookmark = tuple[str, tuple[int, float, float], list[Any], str]  # label, (page, x, y), children, state
+PER_STREAM = 200  # objects per object stream
+
+# A literal string (QPDF escapes the parentheses inside), a hex string, or a reference.
+_TOKENS = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>(?!>)|(?<![\w.])(\d+) (\d+) R\b", re.DOTALL)
 
 
 def _tag(seed: str) -> str:
@@ -56,159 +68,310 @@ def _names(tree: Any) -> Iterator[tuple[str, Any]]:
         yield from _names(kid)
 
 
-class _Joiner:
-    def __init__(self, base: pikepdf.Pdf) -> None:
-        self.pdf = base
-        root = base.Root
-        self.structure = root.get("/StructTreeRoot")
-        self.document = None if self.structure is None else self.structure.K[0]
-        self.parents: list[tuple[int, Any]] = []
-        self.destinations: dict[str, Any] = {}
-        self.sources = 0
-        self.retagged: set[tuple[int, int]] = set()
+def _pdf_string(text: str) -> bytes:
+    return pikepdf.String(text).unparse()
 
-    def _retag(self, page: Any, salt: int) -> None:
-        """Give the chunk's font subsets tags of their own: each chunk names its subsets as every other
-        chunk does, but a PDF must not give two different subsets the same tag."""
-        for font in page.get("/Resources", {}).get("/Font", {}).values():
-            if font.objgen in self.retagged:
+
+def _number(value: float) -> bytes:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return (text if text not in ("", "-0") else "0").encode()
+
+
+class _Writer:
+    """PDF objects written one by one; numbers given out in order; object streams and an xref stream at the end."""
+
+    def __init__(self, version: str) -> None:
+        self.out = io.BytesIO()
+        self.out.write(f"%PDF-{version}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
+        self.next = 1
+        self.offsets: dict[int, int] = {}  # object -> file offset (type 1)
+        self.packed: dict[int, tuple[int, int]] = {}  # object -> (object stream, index) (type 2)
+        self.pending: list[tuple[int, bytes]] = []
+        self.streams = version >= "1.5"
+
+    def reserve(self, count: int = 1) -> int:
+        first = self.next
+        self.next += count
+        return first
+
+    def add(self, number: int, body: bytes) -> None:
+        if not self.streams:
+            self._direct(number, body)
+            return
+        self.pending.append((number, body))
+        if len(self.pending) >= PER_STREAM:
+            self._flush()
+
+    def add_stream(self, number: int, dictionary: bytes, data: bytes) -> None:
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n%s\nstream\n" % (number, dictionary))
+        self.out.write(data)
+        self.out.write(b"\nendstream\nendobj\n")
+
+    def _direct(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        holder = self.reserve()
+        header, bodies, position = [], [], 0
+        for index, (number, body) in enumerate(self.pending):
+            header.append(b"%d %d" % (number, position))
+            bodies.append(body)
+            position += len(body) + 1
+            self.packed[number] = (holder, index)
+        head = b" ".join(header) + b"\n"
+        data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
+        dictionary = b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>" % (len(self.pending), len(head), len(data))
+        self.add_stream(holder, dictionary, data)
+        self.pending = []
+
+    def finish(self, root: int, info: int | None, identifier: bytes) -> bytes:
+        self._flush()
+        ids = b"[<%s> <%s>]" % (identifier.hex().encode(), identifier.hex().encode())
+        trailer = b"/Root %d 0 R" % root + (b" /Info %d 0 R" % info if info is not None else b"") + b" /ID " + ids
+        if not self.streams:
+            start = self.out.tell()
+            rows = [b"0000000000 65535 f \n"] + [
+                (b"%010d 00000 n \n" % self.offsets[n]) if n in self.offsets else b"0000000000 65535 f \n" for n in range(1, self.next)
+            ]
+            self.out.write(b"xref\n0 %d\n" % self.next + b"".join(rows))
+            self.out.write(b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n" % (self.next, trailer, start))
+            return self.out.getvalue()
+        xref = self.reserve()
+        start = self.out.tell()
+        self.offsets[xref] = start
+        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+        for n in range(1, self.next):
+            if n in self.offsets:
+                rows.append(b"\x01" + self.offsets[n].to_bytes(4, "big") + b"\x00\x00")
+            elif n in self.packed:
+                holder, index = self.packed[n]
+                rows.append(b"\x02" + holder.to_bytes(4, "big") + index.to_bytes(2, "big"))
+            else:
+                rows.append(b"\x00\x00\x00\x00\x00\xff\xff")
+        data = zlib.compress(b"".join(rows), 6)
+        dictionary = b"<< /Type /XRef /Size %d /W [1 4 2] /Filter /FlateDecode /Length %d %s >>" % (self.next, len(data), trailer)
+        self.out.write(b"%d 0 obj\n%s\nstream\n" % (xref, dictionary))
+        self.out.write(data)
+        self.out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+        return self.out.getvalue()
+
+
+def _renumberer(mapping: Callable[[int], int]) -> Callable[[bytes], bytes]:
+    def swap(match: re.Match[bytes]) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)  # a string: left as it is
+        return b"%d 0 R" % mapping(int(match.group(1)))
+
+    return lambda text: _TOKENS.sub(swap, text)
+
+
+def _walk(obj: Any, seen: set[int]) -> None:
+    """The object numbers of an indirect tree (outline items, name and number tree nodes)."""
+    if not isinstance(obj, pikepdf.Object):
+        return
+    if obj.is_indirect:
+        if obj.objgen[0] in seen:
+            return
+        seen.add(obj.objgen[0])
+    if isinstance(obj, pikepdf.Dictionary):
+        for key in ("/First", "/Next", "/Kids"):
+            if key in obj:
+                _walk(obj[key], seen)
+    elif isinstance(obj, pikepdf.Array):
+        for item in obj:
+            if isinstance(item, pikepdf.Dictionary):
+                _walk(item, seen)
+
+
+class _Join:
+    def __init__(self, version: str) -> None:
+        self.writer = _Writer(version)
+        w = self.writer
+        self.catalog, self.pages_root, self.structure, self.document = w.reserve(), w.reserve(), w.reserve(), w.reserve()
+        self.pages: list[int] = []
+        self.kids: list[bytes] = []  # the Document element's children
+        self.parents: list[bytes] = []  # parent tree values, by key
+        self.destinations: dict[str, bytes] = {}
+        self.base_catalog: dict[str, bytes] = {}
+        self.info: int | None = None
+        self.tagged = False
+
+    def add(self, data: bytes, index: int) -> None:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            self._add(pdf, index)
+
+    def _add(self, pdf: pikepdf.Pdf, index: int) -> None:
+        root = pdf.Root
+        objects = list(pdf.objects)
+        size = max((o.objgen[0] for o in objects), default=0) + 1
+        base = self.writer.reserve(size)
+        special: dict[int, int] = {}
+        skipped: set[int] = set()
+        catalog_number = root.objgen[0]
+        special[catalog_number] = self.catalog
+        skipped.add(catalog_number)
+        for obj in objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Pages":
+                special[obj.objgen[0]] = self.pages_root
+                skipped.add(obj.objgen[0])
+        tree = root.get("/StructTreeRoot")
+        document = None
+        if tree is not None:
+            self.tagged = True
+            special[tree.objgen[0]] = self.structure
+            skipped.add(tree.objgen[0])
+            document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+            special[document.objgen[0]] = self.document
+            skipped.add(document.objgen[0])
+            if "/ParentTree" in tree:
+                _walk(tree.get("/ParentTree"), skipped)
+        for key in ("/Outlines", "/PageLabels"):
+            if key in root:
+                _walk(root.get(key), skipped)
+        names = root.get("/Names")
+        if names is not None:
+            if names.is_indirect:
+                skipped.add(names.objgen[0])
+            if "/Dests" in names:
+                _walk(names.get("/Dests"), skipped)
+
+        def number(old: int) -> int:
+            return special.get(old, base + old)
+
+        renumber = _renumberer(number)
+        mapping = dict(_numbers(tree.ParentTree)) if tree is not None and "/ParentTree" in tree else {}
+        for page in pdf.pages:
+            obj = page.obj
+            self.pages.append(number(obj.objgen[0]))
+            self._retag(obj, index)
+            if "/StructParents" in obj:
+                value = mapping.get(int(obj.StructParents))
+                obj.StructParents = len(self.parents)
+                self.parents.append(renumber(value.unparse()) if value is not None else b"[]")
+            for annotation in obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    value = mapping.get(int(annotation.StructParent))
+                    annotation.StructParent = len(self.parents)
+                    self.parents.append(renumber(value.unparse()) if value is not None else b"null")
+                _link(annotation)
+        if document is not None:
+            kids = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
+            self.kids.extend(renumber(kid.unparse()) for kid in kids)
+        if names is not None and "/Dests" in names:
+            for name, destination in _names(names.Dests):
+                self.destinations.setdefault(name, renumber(destination.unparse(resolved=not destination.is_indirect)))
+        if index == 0:
+            for key, value in root.items():
+                if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Names", "/Outlines", "/PageLabels"):
+                    self.base_catalog[key] = renumber(value.unparse())
+            info = pdf.trailer.get("/Info")
+            if info is not None and info.is_indirect:
+                self.info = number(info.objgen[0])
+        for obj in objects:
+            old = obj.objgen[0]
+            if old in skipped:
                 continue
-            self.retagged.add(font.objgen)
+            if isinstance(obj, pikepdf.Stream):
+                dictionary = pikepdf.Dictionary(obj.stream_dict)
+                raw = obj.read_raw_bytes()
+                dictionary.Length = len(raw)
+                self.writer.add_stream(number(old), renumber(dictionary.unparse()), raw)
+            else:
+                self.writer.add(number(old), renumber(obj.unparse(resolved=True)))
+
+    @staticmethod
+    def _retag(page: Any, salt: int) -> None:
+        if salt == 0:
+            return
+        for font in page.get("/Resources", {}).get("/Font", {}).values():
             for each in [font, *font.get("/DescendantFonts", [])]:
                 for holder, key in ((each, "/BaseFont"), (each.get("/FontDescriptor"), "/FontName")):
                     if holder is None or key not in holder:
                         continue
                     tag, plus, name = str(holder[key])[1:].partition("+")
-                    if plus and len(tag) == 6:
+                    if plus and len(tag) == 6 and not tag.startswith("~"):
                         holder[key] = pikepdf.Name("/" + _tag(f"{salt}:{tag}") + "+" + name)
 
-    def add(self, source: pikepdf.Pdf, foreign: bool) -> None:
-        def copy(obj: Any) -> Any:
-            if not foreign or not isinstance(obj, pikepdf.Object):
-                return obj
-            if not obj.is_indirect:  # copied whole, in one call, as an object of its own
-                obj = source.make_indirect(obj)
-            return self.pdf.copy_foreign(obj)
-
-        tree = source.Root.get("/StructTreeRoot")
-        mapping = dict(_numbers(tree.ParentTree)) if tree is not None and "/ParentTree" in tree else {}
-        if foreign:
-            first = len(self.pdf.pages)
-            with warnings.catch_warnings():  # the named destinations are merged below
-                warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-                self.pdf.pages.extend(source.pages)
-            pages = list(self.pdf.pages)[first:]
-        else:
-            pages = list(self.pdf.pages)
-        for page in pages:
-            if foreign:
-                self._retag(page, self.sources)
-            if "/StructParents" in page:
-                self._parent(page, "/StructParents", copy(mapping[int(page.StructParents)]))
-            for annotation in page.get("/Annots", []):
-                if "/StructParent" in annotation:
-                    self._parent(annotation, "/StructParent", copy(mapping[int(annotation.StructParent)]))
-                self._link(annotation)
-        if tree is not None and self.document is not None and foreign:
-            for kid in copy(tree.K[0].K):
-                kid.P = self.document
-                self.document.K.append(kid)
-        self.sources += 1
-        dests = source.Root.get("/Names", {}).get("/Dests")
-        if dests is not None:
-            for name, destination in _names(dests):
-                self.destinations.setdefault(name, copy(destination))
-
-    def _parent(self, holder: Any, key: str, value: Any) -> None:
-        number = len(self.parents)
-        holder[key] = number
-        self.parents.append((number, value))
-
-    @staticmethod
-    def _link(annotation: Any) -> None:
-        action = annotation.get("/A")
-        if action is None or action.get("/S") != "/URI":
-            return
-        uri = str(action.URI)
-        if uri.startswith(CROSS_LINK):
-            target = uri[len(CROSS_LINK) :]
-            del annotation["/A"]
-            annotation.Dest = pikepdf.String(target)
-            if "/Contents" in annotation:
-                annotation.Contents = pikepdf.String(target)
-
-    def finish(self, outline: Sequence[Bookmark], front_pages: int) -> None:
-        root = self.pdf.Root
-        if self.structure is not None:
-            nums = pikepdf.Array()
-            for number, value in self.parents:
-                nums.append(number)
-                nums.append(value)
-            self.structure.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
-            self.structure.ParentTreeNextKey = len(self.parents)
+    def finish(self, outline: Sequence[Bookmark], front_pages: int, identifier: bytes) -> bytes:
+        w = self.writer
+        kids = b" ".join(b"%d 0 R" % n for n in self.pages)
+        w.add(self.pages_root, b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (kids, len(self.pages)))
+        catalog = [b"/Type /Catalog", b"/Pages %d 0 R" % self.pages_root]
+        if self.tagged:
+            parent_tree = w.reserve()
+            nums = b" ".join(b"%d %s" % (key, value) for key, value in enumerate(self.parents))
+            w.add(parent_tree, b"<< /Nums [ %s ] >>" % nums)
+            w.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (self.structure, b" ".join(self.kids)))
+            w.add(self.structure, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
+                  % (self.document, parent_tree, len(self.parents)))
+            catalog.append(b"/StructTreeRoot %d 0 R" % self.structure)
         if self.destinations:
-            flat = pikepdf.Array()
-            for name in sorted(self.destinations):
-                flat.append(pikepdf.String(name))
-                flat.append(self.destinations[name])
-            names = root.get("/Names")
-            if names is None:
-                root.Names = names = pikepdf.Dictionary()
-            names.Dests = self.pdf.make_indirect(pikepdf.Dictionary(Names=flat))
-        if "/Outlines" in root:
-            del root["/Outlines"]
+            dests = w.reserve()
+            entries = b" ".join(_pdf_string(name) + b" " + self.destinations[name] for name in sorted(self.destinations))
+            w.add(dests, b"<< /Names [ %s ] >>" % entries)
+            catalog.append(b"/Names << /Dests %d 0 R >>" % dests)
         if outline:
-            self._outline(outline)
-        nums = pikepdf.Array()
-        if front_pages > 0:
-            nums.extend([0, pikepdf.Dictionary(S=pikepdf.Name.r)])
-        nums.extend([front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)])
-        root.PageLabels = pikepdf.Dictionary(Nums=nums)
+            catalog.append(b"/Outlines %d 0 R" % self._outline(outline))
+        labels = (b"0 << /S /r >> " if front_pages > 0 else b"") + b"%d << /S /D >>" % front_pages
+        catalog.append(b"/PageLabels << /Nums [ %s ] >>" % labels)
+        catalog += [key.encode() + b" " + value for key, value in sorted(self.base_catalog.items())]
+        w.add(self.catalog, b"<< " + b" ".join(catalog) + b" >>")
+        return w.finish(self.catalog, self.info, identifier)
 
-    def _outline(self, tree: Sequence[Bookmark]) -> None:
-        pages = self.pdf.pages
+    def _outline(self, tree: Sequence[Bookmark]) -> int:
+        w = self.writer
+        top = w.reserve()
 
-        def items(entries: Sequence[Bookmark], parent: Any) -> tuple[list[Any], int]:
-            made: list[Any] = []
+        def items(entries: Sequence[Bookmark], parent: int) -> tuple[list[int], int]:
+            numbers = [w.reserve() for _ in entries]
             count = 0
-            for label, (page, x, y), children, state in entries:
-                item = self.pdf.make_indirect(pikepdf.Dictionary(
-                    Title=pikepdf.String(label), Dest=pikepdf.Array([pages[page].obj, pikepdf.Name.XYZ, x, y, 0]),
-                ))
-                kids, kid_count = items(children, item)
-                item.Count = -kid_count if state == "closed" else kid_count
+            for i, (label, (page, x, y), children, state) in enumerate(entries):
+                kids, kid_count = items(children, numbers[i])
                 count += 1 + (0 if state == "closed" else kid_count)
-                if made:
-                    item.Prev = made[-1]
-                    made[-1].Next = item
+                parts = [
+                    b"/Title " + _pdf_string(label),
+                    b"/Dest [ %d 0 R /XYZ %s %s 0 ]" % (self.pages[page], _number(x), _number(y)),
+                    b"/Parent %d 0 R" % parent,
+                    b"/Count %d" % (-kid_count if state == "closed" else kid_count),
+                ]
+                if i > 0:
+                    parts.append(b"/Prev %d 0 R" % numbers[i - 1])
+                if i + 1 < len(entries):
+                    parts.append(b"/Next %d 0 R" % numbers[i + 1])
                 if kids:
-                    item.First, item.Last = kids[0], kids[-1]
-                item.Parent = parent
-                made.append(item)
-            return made, count
+                    parts.append(b"/First %d 0 R /Last %d 0 R" % (kids[0], kids[-1]))
+                w.add(numbers[i], b"<< " + b" ".join(parts) + b" >>")
+            return numbers, count
 
-        top = self.pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
         made, count = items(tree, top)
-        top.Count = count
-        top.First, top.Last = made[0], made[-1]
-        self.pdf.Root.Outlines = top
+        w.add(top, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (made[0], made[-1], count))
+        return top
+
+
+def _link(annotation: Any) -> None:
+    action = annotation.get("/A")
+    if action is None or action.get("/S") != "/URI":
+        return
+    uri = str(action.URI)
+    if uri.startswith(CROSS_LINK):
+        target = uri[len(CROSS_LINK) :]
+        del annotation["/A"]
+        annotation.Dest = pikepdf.String(target)
+        if "/Contents" in annotation:
+            annotation.Contents = pikepdf.String(target)
 
 
 def join(parts: Sequence[bytes], outline: Sequence[Bookmark], front_pages: int) -> bytes:
     """One PDF of the chunks' PDFs in order; ``front_pages`` pages numbered in roman before page 1."""
-    base = pikepdf.open(io.BytesIO(parts[0]))
-    joiner = _Joiner(base)
-    joiner.add(base, foreign=False)
-    opened = []
-    for data in parts[1:]:
-        source = pikepdf.open(io.BytesIO(data))
-        opened.append(source)  # kept open until saved: the copies read their streams from it
-        joiner.add(source, foreign=True)
-    joiner.finish(outline, front_pages)
-    out = io.BytesIO()
-    streams = pikepdf.ObjectStreamMode.generate if base.pdf_version >= "1.5" else pikepdf.ObjectStreamMode.disable
-    base.save(out, deterministic_id=True, object_stream_mode=streams, compress_streams=True, linearize=False)
-    for source in opened:
-        source.close()
-    base.close()
-    return out.getvalue()
+    with pikepdf.open(io.BytesIO(parts[0])) as first:
+        version = first.pdf_version
+    joining = _Join(version)
+    digest = hashlib.sha256()
+    for index, data in enumerate(parts):
+        digest.update(hashlib.sha256(data).digest())
+        joining.add(data, index)
+    return joining.finish(outline, front_pages, digest.digest()[:16])

@@ -24,7 +24,7 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--pdf-variant", default=None, help="PDF standard, passed to WeasyPrint: pdf/ua-1 (default), pdf/a-3u, …")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use [default: the number of CPUs].")
 @click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the print layout kept in build/.cache when nothing it depends on changed.")
-@click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time and join the pages, or as one document.")
+@click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time, in --jobs processes, and join the PDFs; or as one document.")
 @click.option("--print-pages/--no-print-pages", default=True, show_default=True, help="Give an EPUB built without the PDF the print edition's page numbers (lays out the print edition unless build/.cache has it).")
 @output_options
 def build(
