@@ -166,7 +166,9 @@ def _toc_item(edition: Edition, entry: Entry) -> epub.Link | tuple[epub.Section,
 
 def package_bytes(package: epub.EpubBook, when: dt.datetime) -> bytes:
     buffer = io.BytesIO()
-    writer = epub.EpubWriter(buffer, package, {"epub3_pages": False, "mtime": when, "play_order": {"enabled": True, "start_from": 1}})
+    # compresslevel 0: normalise compresses every entry itself, so the writer only stores them
+    options = {"epub3_pages": False, "mtime": when, "play_order": {"enabled": True, "start_from": 1}, "compresslevel": 0}
+    writer = epub.EpubWriter(buffer, package, options)
     writer.process()
     writer.write()
     return buffer.getvalue()
