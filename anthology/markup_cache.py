@@ -75,10 +75,6 @@ def _has_errors(markup_: ChapterMarkup) -> bool:
     return any(d.level == "error" for d in markup_.diagnostics)
 
 
-def _optional_path(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
 def to_json(markup_: ChapterMarkup) -> bytes:
     """Every field of the markup except its chapter (the build's own is put back on reading)."""
     data = {
@@ -89,28 +85,43 @@ def to_json(markup_: ChapterMarkup) -> bytes:
         "assets": [[str(a.source), a.name, a.media_type] for a in markup_.assets],
         "word_count": markup_.word_count,
         "images": [[i.name, i.alt, i.decorative] for i in markup_.images],
-        "diagnostics": [[_optional_path(d.path), d.message, d.line, d.key, d.hint, d.level] for d in markup_.diagnostics],
+        "diagnostics": [[None if d.path is None else str(d.path), d.message, d.line, d.key, d.hint, d.level] for d in markup_.diagnostics],
         "reads": [[r.reference, str(r.path), r.sha256] for r in markup_.reads],
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _typed(value: object, kind: type) -> object:
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"expected {kind.__name__}")
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
     return value
 
 
-def _optional(value: object, kind: type) -> object:
-    return None if value is None else _typed(value, kind)
+def _int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("expected a whole number")
+    return value
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
 
 
 def _rows(data: dict[str, object], name: str, width: int) -> list[list[object]]:
-    rows = _typed(data[name], list)
-    for row in rows:  # type: ignore[attr-defined]
-        if not isinstance(row, list) or len(row) != width:
-            raise TypeError(f"{name}: expected rows of {width}")
-    return rows  # type: ignore[return-value]
+    rows = data[name]
+    if not isinstance(rows, list) or not all(isinstance(row, list) and len(row) == width for row in rows):
+        raise TypeError(f"{name}: expected rows of {width}")
+    return rows
+
+
+def _diagnostic(row: list[object]) -> Diagnostic:
+    path, message, line, key, hint, level = row
+    return Diagnostic(
+        None if path is None else Path(_str(path)), _str(message), None if line is None else _int(line),
+        None if key is None else _str(key), None if hint is None else _str(hint), _str(level),
+    )
 
 
 def from_json(payload: bytes, chapter: Chapter | Matter) -> ChapterMarkup | None:
@@ -121,19 +132,16 @@ def from_json(payload: bytes, chapter: Chapter | Matter) -> ChapterMarkup | None
             return None
         return ChapterMarkup(
             chapter=chapter,
-            xhtml=str(_typed(data["xhtml"], str)),
-            headings=tuple(Heading(_typed(a, int), _typed(b, str), _typed(c, str)) for a, b, c in _rows(data, "headings", 3)),  # type: ignore[arg-type]
-            notes=tuple(Note(_typed(a, int), _typed(b, str), _typed(c, str), _typed(d, str)) for a, b, c, d in _rows(data, "notes", 4)),  # type: ignore[arg-type]
-            assets=tuple(Asset(Path(_typed(a, str)), _typed(b, str), _typed(c, str)) for a, b, c in _rows(data, "assets", 3)),  # type: ignore[arg-type]
-            word_count=int(_typed(data["word_count"], int)),  # type: ignore[arg-type]
-            images=tuple(Image(_typed(a, str), _typed(b, str), _typed(c, bool)) for a, b, c in _rows(data, "images", 3)),  # type: ignore[arg-type]
-            diagnostics=tuple(
-                Diagnostic(None if p is None else Path(_typed(p, str)), _typed(m, str), _optional(ln, int), _optional(k, str), _optional(h, str), _typed(lv, str))  # type: ignore[arg-type]
-                for p, m, ln, k, h, lv in _rows(data, "diagnostics", 6)
-            ),
-            reads=tuple(Read(_typed(a, str), Path(_typed(b, str)), _typed(c, str)) for a, b, c in _rows(data, "reads", 3)),  # type: ignore[arg-type]
+            xhtml=_str(data["xhtml"]),
+            headings=tuple(Heading(_int(a), _str(b), _str(c)) for a, b, c in _rows(data, "headings", 3)),
+            notes=tuple(Note(_int(a), _str(b), _str(c), _str(d)) for a, b, c, d in _rows(data, "notes", 4)),
+            assets=tuple(Asset(Path(_str(a)), _str(b), _str(c)) for a, b, c in _rows(data, "assets", 3)),
+            word_count=_int(data["word_count"]),
+            images=tuple(Image(_str(a), _str(b), _bool(c)) for a, b, c in _rows(data, "images", 3)),
+            diagnostics=tuple(_diagnostic(row) for row in _rows(data, "diagnostics", 6)),
+            reads=tuple(Read(_str(a), Path(_str(b)), _str(c)) for a, b, c in _rows(data, "reads", 3)),
         )
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+    except (ValueError, TypeError, KeyError):
         return None
 
 
@@ -163,17 +171,16 @@ class MarkupCache:
         folder = self._folder(chapter)
         key = markup_key(chapter, folder)
         found = _MEMO.get(key)
-        on_disk = False
         if found is not None:
             found = dataclasses.replace(found, chapter=chapter)
         else:
             payload = self.cache.read_one(KIND, key)
             found = from_json(payload, chapter) if payload is not None else None
-            on_disk = found is not None
         if found is None or not _still_the_same(found, chapter, folder):
             return None
         self._remember(key, found)
-        if self.write and key not in self.used and not (on_disk or self.cache.touch(KIND, key)):
+        # Marked as used, so that pruning keeps it; one known only in memory (rendered by the check) is stored.
+        if self.write and key not in self.used and not self.cache.touch(KIND, key):
             self.cache.write_one(KIND, key, to_json(found))
         self.used.add(key)
         return found

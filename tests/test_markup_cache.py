@@ -1,5 +1,6 @@
 """The markup cache: a chapter is rendered again only when something its rendering reads changed,
-and a build from the cache gives the bytes of a cold build.
+and a build from the cache gives the bytes of a cold build. Also what else keeps an EPUB rebuild
+small: the typographic cover from the cache, and no WeasyPrint for an EPUB alone.
 
 Renderings are counted by wrapping ``workers.render_chapter`` (builds run with one process, so the
 wrapper sees every rendering); the in-memory renderings of the test process are forgotten before
@@ -8,6 +9,8 @@ each build that must read the cache on disk.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -124,8 +127,6 @@ def test_damaged_cache_files_are_ignored(tmp_path: Path, rendered: list[str]) ->
     entries[0].write_bytes(entries[0].read_bytes()[:-40])  # cut short
     entries[1].write_bytes(b"\x00\xff")
     stored = entries[2].read_bytes().split(b"\n", 1)[1]  # a valid hash over data of the wrong shape
-    import hashlib
-
     bad = stored.replace(b'"word_count":', b'"word_count":"many","was":')
     assert bad != stored
     entries[2].write_bytes(hashlib.sha256(bad).hexdigest().encode() + b"\n" + bad)
@@ -228,3 +229,20 @@ def test_the_typographic_cover_comes_from_the_cache_until_its_words_change(tmp_p
     build(root, "epub", jobs=1)
     assert (root / "build" / f"{SLUG}.epub").read_bytes() != cold[f"{SLUG}.epub"]
     assert len(list((root / "build" / ".cache" / cover.KIND).iterdir())) == 2
+
+
+def test_pruning_keeps_every_entry_of_the_last_build(tmp_path: Path, rendered: list[str]) -> None:
+    root = _book(tmp_path / "book")
+    _warm(root)
+    folder = root / "build" / ".cache" / "markup"
+    for n in range(40):  # older entries of earlier versions of the chapters
+        (folder / f"{n:064x}").write_bytes(b"0\nold")
+    for path in folder.iterdir():
+        os.utime(path, (1, 1))
+    rendered.clear()
+    _warm(root)
+    assert rendered == []
+    assert len(list(folder.iterdir())) == 2 * 8 + 16
+    rendered.clear()
+    _warm(root)
+    assert rendered == []
