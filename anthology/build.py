@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .backends.artifacts import Artifact, commit_all
 from .cache import FOLDER as CACHE_FOLDER
@@ -17,14 +18,19 @@ from .cache import Cache
 from .config import load_config
 from .errors import ConfigError, Diagnostic
 from .markup import ChapterMarkup, render_book_matter, render_matter
+from .markup_cache import MarkupCache
 from .model import Book, build_book
 from .print_profiles import PrintSettings, print_settings
 from .safety import stylesheet_warnings
 from .sources import read_chapters, read_matter
 from .workers import default_jobs, render_chapters_in
 
+if TYPE_CHECKING:
+    from .backends.pagemap import Pagination
+
 FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
+PRINT_KIND = "print"  # backends.print_cache.KIND, named here so that an EPUB alone need not import WeasyPrint
 
 
 @dataclass(frozen=True)
@@ -77,23 +83,20 @@ def make_outputs(
     say: Callable[[Step], None] = lambda step: None,
     cache: Cache | None = None,
     chunked: bool = True,
-    print_pages: bool = True,
+    print_pages: bool | None = None,
     jobs: int = 1,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
-    give the EPUB its print page numbers (for an EPUB alone, the print edition is laid out, not written,
-    unless the cache holds the pagination of the same print edition)."""
-    from .backends.booklet import make_booklet
+    give the EPUB its print page numbers. An EPUB made without the PDF takes them from the cache when
+    it holds the pagination of the same print edition; otherwise ``print_pages`` True lays the print
+    edition out (not written), None leaves the page list out with a warning, False leaves it out.
+    WeasyPrint is imported only when a print layout is made or looked up."""
     from .backends.epub import make_epub
     from .backends.html import make_html
     from .backends.kepub import make_kepub
-    from .backends.library import make_library
-    from .backends.pagemap import Pagination
-    from .backends.pdf import settings_for
-    from .backends.print_cache import print_output
 
     cache = cache or Cache(None)
-    settings = settings or settings_for(book)
+    settings = settings or print_settings(book.config.extra.get("print"))
     made: dict[str, Artifact] = {}
     pagination: Pagination | None = None
     page_list_warned = False
@@ -101,6 +104,8 @@ def make_outputs(
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
+            from .backends.print_cache import print_output
+
             result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
             if result is None or result.artifact is None:
                 raise RuntimeError("the print edition was not made")
@@ -109,25 +114,49 @@ def make_outputs(
                 report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
             pagination = result.pagination
         elif name in ("epub", "kepub"):
-            if pagination is None:
-                printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not print_pages, jobs=jobs)
-                pagination = printed.pagination if printed is not None else None
-                if printed is None and not page_list_warned:
+            if pagination is None and print_pages is not False:
+                pagination = epub_pagination(book, markups, settings, cache, chunked, lay_out=bool(print_pages), jobs=jobs)
+                if pagination is None and not page_list_warned:
                     page_list_warned = True
-                    report.warnings.append(Diagnostic(
-                        None, f"the {name.upper()} has no print page numbers (page list): the print edition was not laid out",
-                        level="warning", key="--no-print-pages", hint="build the PDF with it, or leave out --no-print-pages",
-                    ))
-            made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination)
+                    report.warnings.append(page_list_missing(name, cache))
+            made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination, cache)
         elif name == "html":
             made[name] = make_html(book, markups)
         elif name == "booklet":
+            from .backends.booklet import make_booklet
+
             made[name] = make_booklet(book, markups)
         elif name == "library":
+            from .backends.library import make_library
+
             made[name] = make_library(book, markups, settings)
         report.timings[name] = time.perf_counter() - begun
         say(Step("made", name))
     return [made[name] for name in formats]
+
+
+def epub_pagination(
+    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, chunked: bool, lay_out: bool, jobs: int = 1
+) -> Pagination | None:
+    """The print edition's pagination for an EPUB made without the PDF: from the cache, else laid out
+    when ``lay_out``, else None. Without any print layout in the cache, WeasyPrint is not even imported."""
+    if not lay_out and not cache.holds(PRINT_KIND):
+        return None
+    from .backends.print_cache import print_output
+
+    printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not lay_out, jobs=jobs)
+    return printed.pagination if printed is not None else None
+
+
+def page_list_missing(name: str, cache: Cache) -> Diagnostic:
+    """The warning for an EPUB left without its page list because no print layout was at hand."""
+    why = "the build cache is off (--no-cache)" if cache.root is None else "build/.cache holds no print layout of this edition"
+    return Diagnostic(
+        None, f"the {name.upper()} has no print page numbers (page list): {why}",
+        level="warning", key="--print-pages",
+        hint="build the PDF in the same run (--format epub,pdf), or add --print-pages to lay out the print edition for them "
+        "(--no-print-pages leaves them out without this warning)",
+    )
 
 
 def check_sources(book: Book, formats: tuple[str, ...]) -> None:
@@ -147,15 +176,17 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     chunked: bool = True,
-    print_pages: bool = True,
+    print_pages: bool | None = None,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
-    ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the print
-    layout in ``build/.cache`` of the project; ``chunked`` lays out the print edition a few chapters
+    ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
+    chapters' markup and the print layout in ``build/.cache`` of the project; ``chunked`` lays out the print edition a few chapters
     at a time and joins the pages (False: as one document, slower for long books); ``print_pages``
-    False lets an EPUB made without the PDF leave out the print page numbers unless the cache has them.
+    is what an EPUB made without the PDF does for its print page numbers when the cache lacks them
+    (see ``make_outputs``): True lays the print edition out, None (the default) leaves them out with a
+    warning, False leaves them out, cache or not.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -166,9 +197,10 @@ def build(
     settings = print_settings(book.config.extra.get("print"), print_options)
     total = len(book.chapters)
     jobs = jobs or default_jobs()
+    cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
     markups = render_chapters_in(
         book.chapters, jobs, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)),
-        book_dir=project_dir,
+        book_dir=project_dir, cache=MarkupCache(cache, project_dir),
     )
     render_matter.cache_clear()  # images may have changed since an earlier build in this process
     render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
@@ -176,7 +208,6 @@ def build(
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
     # The chapters' own warnings come from the checker, which runs first; these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
     artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))

@@ -1,8 +1,9 @@
 """The build cache in ``build/.cache``: files stored under a content hash, never trusted blindly.
 
-An entry is a folder named by the hash of everything its content was made from. Each file in it
-is written whole (to a temporary name, then renamed) and read back with its own hash checked, so
-a half-written or damaged file is a miss, never a wrong output. Every failure to read or write the
+An entry is a folder named by the hash of everything its content was made from (or, for small
+entries such as one chapter's markup, a single file of that name). Each file is written whole (to a
+temporary name, then renamed) and read back with its own hash checked, so a half-written or
+damaged file is a miss, never a wrong output. Every failure to read or write the
 cache is ignored: the build then simply does the work.
 """
 
@@ -41,6 +42,15 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
 
+    def holds(self, kind: str) -> bool:
+        """Whether any entry of ``kind`` is stored (without reading one)."""
+        if self.root is None:
+            return False
+        try:
+            return any(not entry.name.startswith(".") for entry in (self.root / kind).iterdir())
+        except OSError:
+            return False
+
     def _entry(self, kind: str, key: str) -> Path | None:
         return None if self.root is None else self.root / kind / key
 
@@ -67,15 +77,6 @@ class Cache:
         except ValueError:
             return None
 
-    def touch(self, kind: str, key: str) -> None:
-        """Mark the entry as used now, so that it is among the last to be pruned."""
-        entry = self._entry(kind, key)
-        if entry is not None:
-            try:
-                os.utime(entry)
-            except OSError:
-                return
-
     def write(self, kind: str, key: str, files: dict[str, bytes], keep: int = KEEP) -> None:
         """Store the entry's files (added to what it already holds), keeping the ``keep`` newest
         entries of the kind; failures are ignored."""
@@ -98,10 +99,58 @@ class Cache:
         except OSError:
             return
 
-    def _prune(self, folder: Path, keep: int) -> None:
-        entries = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    def read_one(self, kind: str, key: str) -> bytes | None:
+        """An entry that is a single file (see ``write_one``), or None when missing or damaged."""
+        entry = self._entry(kind, key)
+        if entry is None:
+            return None
+        try:
+            stored = entry.read_bytes()
+        except OSError:
+            return None
+        head, newline, data = stored.partition(b"\n")
+        if not newline or head != hashlib.sha256(data).hexdigest().encode("ascii"):
+            return None
+        return data
+
+    def write_one(self, kind: str, key: str, data: bytes) -> None:
+        """Store an entry as a single file, its hash on the first line (one file to write for a small
+        entry, where ``write`` makes a folder with an index); failures are ignored. See ``prune``."""
+        entry = self._entry(kind, key)
+        if entry is None:
+            return
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(entry, hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+        except OSError:
+            return
+
+    def touch(self, kind: str, key: str) -> bool:
+        """Mark an entry as just used, so that pruning keeps it; False when it is not there."""
+        entry = self._entry(kind, key)
+        if entry is None:
+            return False
+        try:
+            os.utime(entry)
+        except OSError:
+            return False
+        return True
+
+    def prune(self, kind: str, keep: int) -> None:
+        """Keep only the ``keep`` most recently written or used entries of ``kind``; failures are ignored."""
+        if self.root is not None:
+            try:
+                self._prune(self.root / kind, keep)
+            except OSError:
+                return
+
+    def _prune(self, folder: Path, keep: int = KEEP) -> None:
+        entries = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[keep:]:
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

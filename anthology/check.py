@@ -20,7 +20,9 @@ import yaml
 
 from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .errors import ConfigError, Diagnostic, SourceError
-from .markup import IMAGE_TYPES, ChapterMarkup, render_chapter
+from .cache import Cache
+from .markup import IMAGE_TYPES, ChapterMarkup
+from .markup_cache import MarkupCache
 from .model import Chapter, build_book
 from .sources import (
     CHAPTER_DIR,
@@ -32,6 +34,7 @@ from .sources import (
     split_front_matter,
 )
 from .text import natural_key
+from .workers import default_jobs, render_chapters_in
 
 # Folders whose images belong to the stylesheets, the templates or the outputs, not to chapters.
 NOT_CHAPTER_IMAGES = {"build", "styles", "templates", "node_modules"}
@@ -57,15 +60,21 @@ class CheckReport:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check_book(project_dir: Path) -> CheckReport:
-    """Read the whole book and collect every problem; raise ConfigError only when there is no book to read."""
+def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None = None) -> CheckReport:
+    """Read the whole book and collect every problem; raise ConfigError only when there is no book to read.
+
+    The chapters are rendered in ``jobs`` processes (default: the CPUs), or taken from the markup
+    cache (this process's, or ``cache`` when given, which is only read: a build that follows stores
+    them there), so that a build that follows does not render them again.
+    """
     project_dir = Path(project_dir)
     report = CheckReport(project_dir)
     config = _load_config(project_dir, report)
     paths = _chapter_files(project_dir, config, report)
     sources = [source for source in (_read_source(path, report) for path in paths) if source is not None]
     book = build_book(config or _stand_in_config(project_dir), sources)
-    markups = [render_chapter(chapter, project_dir, collect=True) for chapter in book.chapters]
+    markups = render_chapters_in(book.chapters, jobs or default_jobs(), book_dir=project_dir,
+                                 cache=MarkupCache(cache, project_dir, write=False), collect=True)
     for markup in markups:
         report.diagnostics.extend(markup.diagnostics)
     _check_duplicate_titles(book.chapters, report)

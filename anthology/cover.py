@@ -10,14 +10,19 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+import PIL
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError, features
 
+from . import __version__
+from .cache import Cache, digest, file_digest
 from .errors import ConfigError, Diagnostic
 from .fonts import book_fonts
 from .model import Book
 
 WIDTH, HEIGHT = 1600, 2560
+KIND = "cover"  # made covers kept in the build cache
 MARGIN = 170
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 # Background and ink pairs, each with a contrast well above WCAG's 4.5:1.
@@ -67,12 +72,29 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def load_cover(book: Book) -> Cover:
-    """The book's cover: the image anthology.toml names, else a typographic one."""
+def load_cover(book: Book, cache: Cache | None = None) -> Cover:
+    """The book's cover: the image anthology.toml names, else a typographic one (see ``made_cover``)."""
     named = named_cover(book)
     if named is not None:
         return named
-    return Cover(typographic_cover(book), "image/png", "images/cover.png", "Cover: " + cover_text(book), True)
+    return Cover(made_cover(book, cache or Cache(None)), "image/png", "images/cover.png", "Cover: " + cover_text(book), True)
+
+
+def made_cover(book: Book, cache: Cache) -> bytes:
+    """``typographic_cover``, taken from ``cache`` when it holds one made from the same words, fonts,
+    Pillow and FreeType, and code; stored there otherwise."""
+    if cache.root is None:
+        return typographic_cover(book)
+    fonts = book_fonts()[:2]  # the upright and italic Literata the cover is set in
+    key = digest([
+        __version__, PIL.__version__, str(features.version("freetype2")), Path(__file__).read_bytes(),
+        *(file_digest(face.path) for face in fonts), book.title, book.config.book.subtitle or "", _credit(book, keep_names_whole=True) or "",
+    ])
+    data = cache.read(KIND, key, "cover.png")
+    if data is None:
+        data = typographic_cover(book)
+        cache.write(KIND, key, {"cover.png": data})
+    return data
 
 
 def named_cover(book: Book) -> Cover | None:

@@ -150,6 +150,18 @@ class ChapterMarkup:
     # what the checker reports: warnings always (what was left out, what a reader would notice);
     # errors only when rendered with collect=True
     diagnostics: tuple[Diagnostic, ...] = ()
+    # the files the rendering read: each image reference as written, the file it resolved to and the
+    # SHA-256 of the bytes read (what a cached rendering must find unchanged to be used again)
+    reads: tuple[Read, ...] = ()
+
+
+@dataclass(frozen=True)
+class Read:
+    """A local file a chapter refers to, as written (``reference``), and what it was when rendered."""
+
+    reference: str
+    path: Path
+    sha256: str
 
 
 @dataclass
@@ -162,6 +174,7 @@ class _State:
     warnings: list[Diagnostic] = field(default_factory=list)
     assets: dict[Path, Asset] = field(default_factory=dict)
     images: list[Image] = field(default_factory=list)
+    reads: dict[str, Read] = field(default_factory=dict)
 
     def line_of(self, needle: str) -> int | None:
         """The file's line number of the first body line that holds ``needle`` (None when not found);
@@ -408,9 +421,13 @@ def _collect_images(root: etree._Element, state: _State) -> None:
             continue
         asset = state.assets.get(found)
         if asset is None:
-            digest = hashlib.sha256(found.read_bytes()).hexdigest()[:16]
-            asset = Asset(found, f"images/{digest}{info.extension}", info.media_type)
+            digest = hashlib.sha256(found.read_bytes()).hexdigest()
+            asset = Asset(found, f"images/{digest[:16]}{info.extension}", info.media_type)
             state.assets[found] = asset
+            state.reads.setdefault(src, Read(src, found, digest))
+        elif src not in state.reads:
+            known = next(r for r in state.reads.values() if r.path == found)
+            state.reads[src] = Read(src, found, known.sha256)
         if not alt and not decorative:
             state.error(
                 f"image '{_short(src)}' has no alt text",
@@ -670,6 +687,7 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
         word_count=words,
         images=tuple(state.images),
         diagnostics=tuple(state.problems + state.warnings),
+        reads=tuple(state.reads.values()),
     )
 
 

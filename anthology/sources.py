@@ -5,6 +5,8 @@ Every problem in every chapter is collected, then raised together as one SourceE
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -280,8 +282,14 @@ FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_t
 
 
 def load_yaml(front: str) -> Any:
-    """Front matter text to Python values (raises yaml.YAMLError)."""
-    return yaml.load(front, Loader=FrontMatterLoader) if front.strip() else {}
+    """Front matter text to Python values (raises yaml.YAMLError). Each text is parsed once per
+    process (the checker and the build both read every chapter); callers get their own copy."""
+    return copy.deepcopy(_parsed_yaml(front)) if front.strip() else {}
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_yaml(front: str) -> Any:
+    return yaml.load(front, Loader=FrontMatterLoader)
 
 
 def _key_lines(path: Path, front: str) -> dict[str, int]:

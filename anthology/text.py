@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import unicodedata
+from typing import Any
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"(\d+)")
@@ -54,17 +57,23 @@ def file_as(name: str) -> str:
     return f"{surname}, {given}" if given else surname
 
 
+@functools.cache
+def _smarty() -> tuple[Any, threading.Lock]:
+    """One Markdown converter with the smarty extension, reset before each use (building one costs more
+    than converting a title)."""
+    import markdown
+
+    return markdown.Markdown(extensions=["smarty"], extension_configs={"smarty": {"smart_angled_quotes": False}}), threading.Lock()
+
+
+@functools.lru_cache(maxsize=8192)
 def smarten(text: str) -> str:
     """Smart typography for plain text such as titles: curly quotes, dashes and ellipses, as in the body."""
     import html
 
-    import markdown
-
-    converted = markdown.markdown(
-        text.replace("<", "&lt;"),
-        extensions=["smarty"],
-        extension_configs={"smarty": {"smart_angled_quotes": False}},
-    )
+    converter, lock = _smarty()
+    with lock:
+        converted = converter.reset().convert(text.replace("<", "&lt;"))
     inner = converted.removeprefix("<p>").removesuffix("</p>")
     plain = re.sub(r"<[^>]+>", "", inner)
     return html.unescape(plain)

@@ -119,9 +119,9 @@ def test_no_marker_sits_inside_a_heading(big_build: Path) -> None:
             assert not any(re.search(r"\}h[1-6]$", a.tag) for a in marker.iterancestors()), name
 
 
-def test_epub_alone_still_gets_the_print_page_numbers(tmp_path: Path) -> None:
+def test_epub_alone_gets_the_print_page_numbers_with_print_pages(tmp_path: Path) -> None:
     root = write_book(tmp_path / "book", {"a.md": chapter(body="Some words. " * 400)})
-    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub"])
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--print-pages"])
     assert result.exit_code == 0, result.output
     assert re.search(r"test-book\.epub .*1 chapter, \d+ print pages", result.output), result.output
     assert not (root / "build" / "test-book.pdf").exists()

@@ -147,23 +147,41 @@ def test_cache_store_checks_what_it_reads(tmp_path: Path) -> None:
     assert Cache(None).read("print", key, "x") is None
 
 
-def test_epub_without_print_pages_says_so_and_takes_them_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default an EPUB alone never lays out the print edition: it takes the page numbers from the
+    cache, or leaves them out with a warning naming the fix; --print-pages lays it out, and
+    --no-print-pages leaves them out even when the cache has them."""
     from click.testing import CliRunner
 
     from anthology.cli import main
+
+    def epub(*options: str) -> str:
+        result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--jobs", "1", *options])
+        assert result.exit_code == 0, result.output
+        return result.output
 
     root = _book(tmp_path / "book")
     cold = _cold(root, "epub,pdf")
     monkeypatch.setattr(print_cache, "render", _no_layout)
     monkeypatch.setattr(print_cache, "make_joined", _no_layout)
-    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--no-print-pages", "--jobs", "1"])
-    assert result.exit_code == 0, result.output
-    assert "no print page numbers" in result.output and "--no-print-pages" in result.output
+    output = epub()
+    assert "no print page numbers" in output and "--print-pages" in output and "--format epub,pdf" in output
     assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
+    assert "the build cache is off" in epub("--no-cache")
     monkeypatch.undo()
+    assert "no print page numbers (page list)" not in epub("--print-pages")
+    assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
+    shutil.rmtree(root / "build")
     build(root, "pdf", jobs=1)
     monkeypatch.setattr(print_cache, "render", _no_layout)
     monkeypatch.setattr(print_cache, "make_joined", _no_layout)
-    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--no-print-pages", "--jobs", "1"])
-    assert result.exit_code == 0 and "no print page numbers" not in result.output, result.output
+    assert "no print page numbers (page list)" not in epub()
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
+    assert "no print page numbers (page list)" not in epub("--no-print-pages")
+    assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
+
+
+def test_the_build_looks_for_print_layouts_where_the_print_cache_keeps_them() -> None:
+    from anthology.build import PRINT_KIND
+
+    assert PRINT_KIND == print_cache.KIND

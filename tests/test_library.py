@@ -38,7 +38,7 @@ def sample_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(ROOT / "anthology.toml", book / "anthology.toml")
     shutil.copytree(ROOT / "chapters", book / "chapters")
     shutil.copytree(ROOT / "styles", book / "styles")
-    build(book, "library,epub")
+    build(book, "library,epub", print_pages=True)  # the EPUB with its page list, as in the kit
     return book
 
 

@@ -14,12 +14,14 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
 from ..accessibility import AccessibilityFacts, accessibility_facts
+from ..cache import Cache
 from ..cover import Cover, load_cover
 from ..layout import Document, Edition, lay_out
 from ..layout.documents import EXTENSIONS
@@ -28,7 +30,9 @@ from ..markup import ChapterMarkup
 from ..model import Book
 from . import stamp
 from .artifacts import Artifact
-from .pagemap import PageTarget, Pagination, mark_pages
+
+if TYPE_CHECKING:  # pagemap imports WeasyPrint, which an EPUB without print page numbers never needs
+    from .pagemap import PageTarget, Pagination
 
 MARC_RELATORS = "marc:relators"
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -104,6 +108,8 @@ def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | No
     for document in edition.documents:
         parts.files[edition.file_name(document)] = edition.page(document)
     if pagination is not None:
+        from .pagemap import mark_pages
+
         changed, parts.pages = mark_pages(parts.files, pagination)
         parts.files.update(changed)
     return parts
@@ -160,7 +166,9 @@ def _toc_item(edition: Edition, entry: Entry) -> epub.Link | tuple[epub.Section,
 
 def package_bytes(package: epub.EpubBook, when: dt.datetime) -> bytes:
     buffer = io.BytesIO()
-    writer = epub.EpubWriter(buffer, package, {"epub3_pages": False, "mtime": when, "play_order": {"enabled": True, "start_from": 1}})
+    # compresslevel 0: normalise compresses every entry itself, so the writer only stores them
+    options = {"epub3_pages": False, "mtime": when, "play_order": {"enabled": True, "start_from": 1}, "compresslevel": 0}
+    writer = epub.EpubWriter(buffer, package, options)
     writer.process()
     writer.write()
     return buffer.getvalue()
@@ -199,8 +207,11 @@ def normalise(data: bytes, when: dt.datetime, language: str) -> bytes:
     return out.getvalue()
 
 
-def epub_bytes(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, transform: Transform | None = None) -> tuple[bytes, EpubParts]:
-    parts = gather(book, markups, pagination, load_cover(book))
+def epub_bytes(
+    book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, transform: Transform | None = None, cache: Cache | None = None
+) -> tuple[bytes, EpubParts]:
+    """The package's bytes and what went into it; ``cache`` may hold the typographic cover."""
+    parts = gather(book, markups, pagination, load_cover(book, cache))
     facts = accessibility_facts(book, markups, page_list=bool(parts.pages))
     package = epub.EpubBook()
     package.FOLDER_NAME = "EPUB"
@@ -215,7 +226,7 @@ def chapter_count(n: int) -> str:
     return f"{n} chapter" + ("" if n == 1 else "s")
 
 
-def make_epub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None) -> Artifact:
-    data, parts = epub_bytes(book, markups, pagination)
+def make_epub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None, cache: Cache | None = None) -> Artifact:
+    data, parts = epub_bytes(book, markups, pagination, cache=cache)
     pages = f", {len(parts.pages)} print pages" if parts.pages else ", no print page numbers"
     return Artifact(f"{book.slug}.epub", data=data, summary=f"{chapter_count(len(book.chapters))}{pages}")

@@ -9,14 +9,18 @@ EPUB as ``epub.py`` makes it, so it passes the same checks.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from ..cache import Cache
 from ..markup import ChapterMarkup, XHTML_NS
 from ..model import Book
 from .artifacts import Artifact
 from .epub import chapter_count, epub_bytes
-from .pagemap import Pagination
+
+if TYPE_CHECKING:
+    from .pagemap import Pagination
 
 BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre caption".split())
 SKIP = frozenset("script style".split())
@@ -107,6 +111,6 @@ def _transform(name: str, xhtml: str) -> str:
     return xhtml if name in NOT_SPANNED else kobo_markup(xhtml)
 
 
-def make_kepub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None) -> Artifact:
-    data, parts = epub_bytes(book, markups, pagination, transform=_transform)
+def make_kepub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None, cache: Cache | None = None) -> Artifact:
+    data, parts = epub_bytes(book, markups, pagination, transform=_transform, cache=cache)
     return Artifact(f"{book.slug}.kepub.epub", data=data, summary=f"Kobo edition, {chapter_count(len(book.chapters))}")

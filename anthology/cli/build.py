@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from ..build import build as build_book
+from ..cache import FOLDER as CACHE_FOLDER
+from ..cache import Cache
 from ..build import parse_formats
 from ..check import check_book
 from ..errors import AnthologyError
@@ -23,9 +25,9 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--marks/--no-marks", default=None, help="Add crop marks to the PDF.")
 @click.option("--pdf-variant", default=None, help="PDF standard, passed to WeasyPrint: pdf/ua-1 (default), pdf/a-3u, …")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use [default: the number of CPUs].")
-@click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the print layout kept in build/.cache when nothing it depends on changed.")
+@click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the chapters' markup and the print layout kept in build/.cache when nothing they depend on changed.")
 @click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time, in --jobs processes, and join the PDFs; or as one document.")
-@click.option("--print-pages/--no-print-pages", default=True, show_default=True, help="Give an EPUB built without the PDF the print edition's page numbers (lays out the print edition unless build/.cache has it).")
+@click.option("--print-pages/--no-print-pages", default=None, help="An EPUB built without the PDF takes the print edition's page numbers from build/.cache when it has them; otherwise it leaves them out and says so. --print-pages lays out the print edition for them instead (slow); --no-print-pages always leaves them out.")
 @output_options
 def build(
     project_dir: Path,
@@ -38,7 +40,7 @@ def build(
     jobs: int | None,
     cache: bool,
     layout: str,
-    print_pages: bool,
+    print_pages: bool | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -51,6 +53,7 @@ def build(
     Examples:
       anthology build
       anthology build my-book --format epub
+      anthology build my-book --format epub --print-pages
       anthology build --output /tmp/out -v
       anthology build --format pdf,booklet --profile a5
       anthology build --format pdf --profile trade-6x9 --bleed --marks
@@ -60,7 +63,7 @@ def build(
     shown = reporter(quiet, verbose)
     try:
         parse_formats(formats)
-        checked = check_book(project_dir)
+        checked = check_book(project_dir, jobs, Cache(project_dir / "build" / CACHE_FOLDER) if cache else None)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(checked.diagnostics)

@@ -186,6 +186,7 @@ def lay_out(
     opening += ["epigraph"] if settings.epigraph else []
     opening += ["contents"]
     first_body = book.parts[0].id if book.parts else book.chapters[0].id
+    entries = contents_entries(book)  # once: every document's context holds it
 
     def href(document_id: str, fragment: str | None = None) -> str:
         if target == "pdf":
@@ -196,7 +197,7 @@ def lay_out(
 
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(
-            book=book, target=target, href=href, markups=markups, entries=contents_entries(book),
+            book=book, target=target, href=href, markups=markups, entries=entries,
             first_body=first_body, part_label=part_label, **context,
         )
 
