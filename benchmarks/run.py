@@ -1,8 +1,8 @@
 """Time anthology against pandoc on synthetic anthologies of N chapters; print a table of figures.
 
 For each N: generate the book (benchmarks/generate.py), then run, each as a separate process,
-  - anthology build --format epub (with and without --no-print-pages), --format pdf, and
-    --format epub,pdf, each cold (--no-cache),
+  - anthology build --format epub (cold, it has no print layout at hand, so no page list),
+    --format pdf, and --format epub,pdf, each cold (--no-cache),
   - the incremental rebuild: epub,pdf built once with the cache, one chapter edited (same length),
     then built again,
   - when pandoc is installed: pandoc's EPUB, and pandoc's HTML laid out by WeasyPrint into a PDF,
@@ -133,7 +133,6 @@ def run_size(chapters: int, words: int, work: Path, extra: list[str], incrementa
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1556668800"}
     cold = ["--no-cache"] + extra
     figures.append(measure("anthology epub", ours + ["build", str(book), "--format", "epub"] + cold, env))
-    figures.append(measure("anthology epub, no print pages", ours + ["build", str(book), "--format", "epub", "--no-print-pages"] + cold, env))
     fig = measure("anthology pdf", ours + ["build", str(book), "--format", "pdf"] + cold, env)
     fig.pages = pdf_pages(out / f"benchmark-anthology-{chapters}.pdf")
     figures.append(fig)
@@ -176,7 +175,7 @@ def report(chapters: int, figures: list[Figure]) -> None:
             continue
         per_page = f"{f.wall / f.pages * 1000:.1f}ms" if f.pages else ""
         print(f"  {f.name:32} {f.wall:8.2f} {f.peak_mib:9.0f} {f.pages or '':>6} {per_page:>8}")
-    pairs = [("anthology epub", "pandoc epub"), ("anthology epub, no print pages", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"),
+    pairs = [("anthology epub", "pandoc epub"), ("anthology epub+pdf", "pandoc epub+pdf"),
              ("anthology pdf", "pandoc html+weasyprint pdf"), ("anthology pdf", "weasyprint pdf"), ("anthology epub+pdf, 1 edited", "anthology epub+pdf")]
     for ours, theirs in pairs:
         if ours in by_name and theirs in by_name and by_name[ours].wall == by_name[ours].wall:

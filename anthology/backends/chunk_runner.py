@@ -14,6 +14,7 @@ the EPUB's page list need; files read during layout are recorded with their hash
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from collections.abc import Callable, Sequence
@@ -38,6 +39,7 @@ from .print_chunks import ChunkJob, book_title, chunk_css, chunk_text, chunks, f
 from .stamp import build_date
 
 KIND = "print-chunk"
+BATCH = 8  # chunks a worker lays out before it is replaced
 
 
 @dataclass(frozen=True)
@@ -54,31 +56,54 @@ class Joined:
 
 
 class _Runner:
-    """Lays out chunk jobs in this process (``jobs`` 1) or in a pool of forked workers."""
+    """Lays out chunk jobs in this process (``jobs`` 1) or in a pool of forked workers, which are
+    replaced after every ``BATCH`` chunks each (WeasyPrint keeps a little of every document it lays
+    out, so a worker's memory would otherwise grow with the book)."""
 
     def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int) -> None:
         self.setup = setup
-        workers = min(jobs, size)
-        self.ledger: Ledger = SharedLedger(counts) if workers > 1 else LocalLedger(counts)
-        self.pool = (
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=start_worker, initargs=(setup, self.ledger))
-            if workers > 1 else None
-        )
+        self.workers = min(jobs, size)
+        self.ledger: Ledger = SharedLedger(counts) if self.workers > 1 else LocalLedger(counts)
+        self.pool: ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            # The workers are forked from this process with the fonts and stylesheets already loaded
+            # (WeasyPrint's font folder then belongs to this process, which removes it at the end),
+            # and with this process's objects frozen, so that their garbage collection does not copy
+            # every page of memory they share with it.
+            setup.render_context()
+            gc.collect()
+            gc.freeze()
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=start_worker, initargs=(self.setup, self.ledger))
 
     def run(self, jobs: Sequence[ChunkJob]) -> list[ChunkResult]:
-        if self.pool is None:
+        if self.workers <= 1:
             return [lay_out_chunk(job, self.setup, self.ledger) for job in jobs]
-        futures: list[Future[ChunkResult]] = [self.pool.submit(run_in_worker, job) for job in jobs]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        results: list[ChunkResult] = []
+        step = self.workers * BATCH
+        for first in range(0, len(jobs), step):
+            self._stop()  # fresh workers for every batch, and for the back and front matter
+            self.pool = self._start()
+            futures: list[Future[ChunkResult]] = [self.pool.submit(run_in_worker, job) for job in jobs[first : first + step]]
+            try:
+                results += [future.result() for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        return results
 
-    def close(self) -> None:
+    def _stop(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def close(self) -> None:
+        self._stop()
+        if self.workers > 1:
+            gc.unfreeze()
 
 
 def _result_json(result: ChunkResult) -> bytes:
@@ -134,13 +159,13 @@ def make_joined(
 
     keys: dict[int, str] = {}
 
-    def job(index: int, css: str, body_position: int | None, start: int | None) -> tuple[ChunkJob, str]:
-        text, drop = chunk_text(edition, parts, index)
+    def job(index: int, css: str, body_position: int | None, start: int | None, numbers: dict[str, int] | None = None) -> tuple[ChunkJob, str]:
+        text, drop = chunk_text(edition, parts, index, numbers or {})
         made = ChunkJob(index, parts[index].kind, text, css, drop, body_position, start)
         keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.body), str(made.start)])
         return made, keys[index]
 
-    body_jobs = [job(i, chunk_css(n > 0, {}, title), n, None) for n, i in enumerate(body)]
+    body_jobs = [job(i, chunk_css(n > 0, title), n, None) for n, i in enumerate(body)]
     found = {i: _from_cache(cache, key) for i, (_, key) in zip(body, body_jobs)}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
@@ -170,8 +195,8 @@ def make_joined(
                 continue
             targets = foreign_targets(parts[index])
             numbers = _numbers(order if index == back else order + ([results[back]] if back is not None else []))
-            css = chunk_css(start is not None, {t: numbers[t] for t in targets if t in numbers}, title if index != 0 else None)
-            made, key = job(index, css, None, start)
+            css = chunk_css(start is not None, title if index != 0 else None)
+            made, key = job(index, css, None, start, {t: numbers[t] for t in targets if t in numbers})
             cached = _from_cache(cache, key)
             if cached is None:
                 (cached,) = runner.run([made])

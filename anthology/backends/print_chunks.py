@@ -9,7 +9,7 @@ the back matter. Order of work: the body chunks (in parallel; each learns the nu
 page from the page counts of those before it, see ``chunk_layout``), then the back matter (About
 the contributors needs the chapters' page numbers), then the front matter (the contents needs every
 page number). What a chunk refers to in another chunk is given to it in its own stylesheet: page
-numbers as literal text in place of ``target-counter``, the book's title for the running heads
+numbers as ``data-page`` attributes read in place of ``target-counter``, the book's title for the running heads
 (``string(book-title)``, set on the title page). Links to another chunk are written as
 ``CROSS_LINK`` addresses, which the join turns back into links inside the PDF.
 
@@ -110,37 +110,37 @@ def foreign_targets(chunk: Chunk) -> list[str]:
     return [target for target in dict.fromkeys(found) if target not in own]
 
 
-def _cross_links(body: str, foreign: set[str]) -> str:
+def _cross_links(body: str, foreign: set[str], numbers: dict[str, int]) -> str:
     def swap(match: re.Match[str]) -> str:
         target = match.group(1)
-        return f' href="{CROSS_LINK}{target}"' if target in foreign else match.group(0)
+        if target not in foreign:
+            return match.group(0)
+        number = f' data-page="{numbers[target]}"' if target in numbers else ""
+        return f' href="{CROSS_LINK}{target}"{number}'
 
     return _LOCAL_HREF.sub(swap, body)
 
 
-def chunk_css(numbered: bool, numbers: dict[str, int], title: str | None) -> str:
+def chunk_css(numbered: bool, title: str | None) -> str:
     """The chunk's own rules: its first page numbered 1 (the worker prints the right numbers, see
-    ``chunk_layout``), the book's title for the running heads, the page numbers of other chunks."""
-    rules = []
+    ``chunk_layout``), the book's title for the running heads, and the page numbers of other chunks
+    (given to each link that needs one as ``data-page``) in place of ``target-counter``."""
+    rules = [
+        'a.toc-link[data-page]::after, a.contributor-chapter[data-page]::after { content: leader(". ") attr(data-page) !important; }'
+    ]
     if numbered:
         rules.append("@page :first { counter-reset: page 1; }")
     if title is not None:
         rules.append(f"html {{ string-set: book-title {_css_string(title)}; }}")
-    for target, number in numbers.items():
-        href = _css_string(CROSS_LINK + target)
-        rules.append(
-            f'a.toc-link[href={href}]::after, a.contributor-chapter[href={href}]::after '
-            f'{{ content: leader(". ") "{number}" !important; }}'
-        )
     return "\n".join(rules)
 
 
-def chunk_text(edition: Edition, parts: list[Chunk], index: int) -> tuple[str, bool]:
-    """The XHTML of chunk ``index``, with links to other chunks rewritten, and whether it ends with
-    the copy of the next chunk's opening."""
+def chunk_text(edition: Edition, parts: list[Chunk], index: int, numbers: dict[str, int] | None = None) -> tuple[str, bool]:
+    """The XHTML of chunk ``index``, with links to other chunks rewritten (carrying the page numbers
+    of their targets, when given), and whether it ends with the copy of the next chunk's opening."""
     chunk = parts[index]
     foreign = set(foreign_targets(chunk))
-    documents = [replace(d, body=_cross_links(d.body, foreign)) if foreign else d for d in chunk.documents]
+    documents = [replace(d, body=_cross_links(d.body, foreign, numbers or {})) if foreign else d for d in chunk.documents]
     following = parts[index + 1].documents[0] if index + 1 < len(parts) else None
     if following is not None:
         documents.append(_end_marker(following))
