@@ -8,10 +8,10 @@ Chunks: the front matter (up to the first chapter or part), the body a few docum
 the back matter. Order of work: the body chunks (in parallel; each learns the number of its first
 page from the page counts of those before it, see ``chunk_layout``), then the back matter (About
 the contributors needs the chapters' page numbers), then the front matter (the contents needs every
-page number). What a chunk refers to in another chunk is given to it in its own stylesheet: page
-numbers as ``data-page`` attributes read in place of ``target-counter``, the book's title for the running heads
-(``string(book-title)``, set on the title page). Links to another chunk are written as
-``CROSS_LINK`` addresses, which the join turns back into links inside the PDF.
+page number). What a chunk refers to in another chunk is given to it: page numbers as ``data-page``
+attributes of the links, which its stylesheet prints in place of ``target-counter``, and the book's
+title for the running heads (``string(book-title)``, set on the title page). Links to another
+chunk are written as ``CROSS_LINK`` addresses, which the join turns back into links in the PDF.
 
 Each chunk but the last is laid out with an empty copy of the next chunk's first element at its
 end, so the blank page that the next opening would force is made as in one document; the page of
