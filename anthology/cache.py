@@ -31,9 +31,17 @@ def digest(parts: Iterable[str | bytes]) -> str:
     return hasher.hexdigest()
 
 
+_digests: dict[tuple[str, int, int, int, int], str] = {}
+
+
 def file_digest(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    """SHA-256 of a file's bytes; remembered in this process while the file's size, time and inode stay."""
+    status = os.stat(path)
+    key = (str(path), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    if key not in _digests:
+        with path.open("rb") as handle:
+            _digests[key] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return _digests[key]
 
 
 class Cache:

@@ -51,8 +51,11 @@ class PageTarget:
     id: str
 
 
+_INSIGNIFICANT = re.compile("[\\s" + "".join(sorted(INVISIBLE)) + "]+")  # \\s matches what str.isspace() calls a space
+
+
 def significant(text: str) -> str:
-    return "".join(c for c in text if not c.isspace() and c not in INVISIBLE)
+    return _INSIGNIFICANT.sub("", text)
 
 
 def _is_note(element: Any) -> bool:

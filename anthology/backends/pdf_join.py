@@ -40,6 +40,7 @@ PER_STREAM = 200  # objects per object stream
 
 # A literal string (QPDF escapes the parentheses inside), a hex string, or a reference.
 _TOKENS = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>(?!>)|(?<![\w.])(\d+) (\d+) R\b", re.DOTALL)
+_REFERENCES = re.compile(rb"(?<![\w.])(\d+) (\d+) R\b")
 
 
 def _tag(seed: str) -> str:
@@ -166,7 +167,13 @@ def _renumberer(mapping: Callable[[int], int]) -> Callable[[bytes], bytes]:
             return match.group(0)  # a string: left as it is
         return b"%d 0 R" % mapping(int(match.group(1)))
 
-    return lambda text: _TOKENS.sub(swap, text)
+    def renumber(text: bytes) -> bytes:
+        if b" R" not in text:
+            return text
+        # Without a literal string, nothing else can look like a reference (hex strings hold no spaces).
+        return (_TOKENS if b"(" in text else _REFERENCES).sub(swap, text)
+
+    return renumber
 
 
 def _walk(obj: Any, seen: set[int]) -> None:
@@ -244,10 +251,11 @@ class _Join:
 
         renumber = _renumberer(number)
         mapping = dict(_numbers(tree.ParentTree)) if tree is not None and "/ParentTree" in tree else {}
+        retagged: set[int] = set()
         for page in pdf.pages:
             obj = page.obj
             self.pages.append(number(obj.objgen[0]))
-            self._retag(obj, index)
+            self._retag(obj, index, retagged)
             if "/StructParents" in obj:
                 value = mapping.get(int(obj.StructParents))
                 obj.StructParents = len(self.parents)
@@ -284,10 +292,13 @@ class _Join:
                 self.writer.add(number(old), renumber(obj.unparse(resolved=True)))
 
     @staticmethod
-    def _retag(page: Any, salt: int) -> None:
+    def _retag(page: Any, salt: int, done: set[int]) -> None:
         if salt == 0:
             return
         for font in page.get("/Resources", {}).get("/Font", {}).values():
+            if font.objgen[0] in done:
+                continue
+            done.add(font.objgen[0])
             for each in [font, *font.get("/DescendantFonts", [])]:
                 for holder, key in ((each, "/BaseFont"), (each.get("/FontDescriptor"), "/FontName")):
                     if holder is None or key not in holder:

@@ -31,7 +31,7 @@ from ..markup import EPUB_NS, XHTML_NS
 
 END = "anthology-chunk-end"
 CROSS_LINK = "anthology-chunk:"  # href of a link to another chunk; the join points it at the anchor
-CHUNK_DOCUMENTS = 8  # body documents laid out together: few enough to stay fast, enough to share the set-up cost
+CHUNK_DOCUMENTS = 4  # body documents laid out together: few enough to stay fast, enough to share the set-up cost
 _OPENING_TAG = re.compile(r"\s*<([A-Za-z][\w-]*)\b([^>]*)>")
 _ID = re.compile(r'\sid="([^"]*)"')
 _LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
