@@ -30,8 +30,8 @@ from generate import generate  # noqa: E402
 
 # Runs one command in a fresh process and reports its wall time and its peak memory: the largest sum,
 # over samples taken every 200 ms (rarely enough not to slow the build down), of the proportional
-# set size (PSS: shared pages split between the processes sharing them) of the command and every process it started, so that worker processes
-# count, and count once.
+# set size (PSS: shared pages split between the processes sharing them) of the command and every
+# process it started, so that worker processes count, and count once.
 MEASURE = r"""
 import json, os, subprocess, sys, tempfile, time
 

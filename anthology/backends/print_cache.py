@@ -1,10 +1,11 @@
 """The print edition through the build cache: the PDF and its pagination, laid out only when needed.
 
-The key is the hash of everything the layout reads that the build knows beforehand: the combined
-XHTML of the edition, its stylesheets, the print settings, the PDF's identifier and date, and the
-versions of anthology, WeasyPrint and pydyf. Files WeasyPrint reads while laying out (fonts,
-images, anything a stylesheet names) are recorded with their hashes in the entry, and a cached
-layout is used only when every one of them is unchanged.
+The whole book's entry is keyed by the hash of everything the layout reads that the build knows
+beforehand: the combined XHTML of the edition, its stylesheets, the print settings, the PDF's
+identifier and date, and the versions of anthology, WeasyPrint and pydyf. Files WeasyPrint reads
+while laying out (fonts, images, anything a stylesheet names) are recorded with their hashes in the
+entry, and a cached layout is used only when every one of them is unchanged. When the book has
+changed, ``chunk_runner`` makes it chunk by chunk, each chunk from its own cache entry if it can.
 """
 
 from __future__ import annotations
