@@ -59,6 +59,10 @@ class AnthologyError(Exception):
         self.diagnostics: list[Diagnostic] = list(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[AnthologyError], tuple[list[Diagnostic]]]:
+        """Pickled with its diagnostics, so that an error raised in a worker process keeps its file, key and hint."""
+        return type(self), (self.diagnostics,)
+
     def format(self, base: Path | None = None) -> str:
         return "\n".join(d.format(base) for d in self.diagnostics)
 

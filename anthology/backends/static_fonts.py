@@ -99,6 +99,7 @@ def _make(data: bytes, index: int, location: dict[str, float]) -> bytes:
         if tag in font:
             del font[tag]
     static = instantiateVariableFont(font, location, static=True)
+    static.recalcTimestamp = False  # the same bytes whenever and for whichever book it is made
     out = io.BytesIO()
     static.save(out)
     return out.getvalue()

@@ -1,0 +1,94 @@
+"""The print edition's chunks in worker processes: what the join and the font instances promise.
+
+- A chunk that fails in a worker stops the build with its own message, not a hang or a traceback.
+- When WeasyPrint does not lay out margins where the chunks expect, the book is laid out as one
+  document and reads the same.
+- A static font instance is made once, kept in the cache folder, and a damaged copy there is made again.
+- The joined PDF is a PDF that poppler reads page by page, with the outline of the whole book.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_incremental import _book
+
+from anthology.backends import chunk_layout, print_chunks, static_fonts
+from anthology.build import build
+from anthology.errors import BuildError, Diagnostic
+from anthology.fonts import book_fonts
+
+
+def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are forked, so they fail as patched here; the error crosses back whole."""
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    root = _book(tmp_path / "book")
+
+    def fail(*args: object, **kwargs: object) -> bytes:
+        raise BuildError(Diagnostic(None, "the chunk could not be written", key="--pdf-variant", hint="try another"))
+
+    monkeypatch.setattr(chunk_layout, "write", fail)
+    with pytest.raises(BuildError) as raised:
+        build(root, "pdf", jobs=2, use_cache=False)
+    (problem,) = raised.value.diagnostics
+    assert (problem.message, problem.key, problem.hint) == ("the chunk could not be written", "--pdf-variant", "try another")
+    assert not (root / "build" / "test-book.pdf").exists()
+
+
+def test_without_the_margin_hook_the_book_is_laid_out_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _book(tmp_path / "book")
+    build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "chunks")
+    monkeypatch.setattr(chunk_layout, "_ORIGINAL_MARGIN_BOXES", None)
+    build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "fallback")
+    build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
+    assert (tmp_path / "fallback" / "test-book.pdf").read_bytes() == (tmp_path / "whole" / "test-book.pdf").read_bytes()
+    texts = [
+        subprocess.run(["pdftotext", "-layout", str(tmp_path / name / "test-book.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+        for name in ("chunks", "whole")
+    ]
+    assert texts[0] == texts[1]
+
+
+def test_static_instances_are_made_once_and_damaged_copies_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(static_fonts, "_instances", {})
+    face = book_fonts()[0]
+    data = face.path.read_bytes()
+    made = static_fonts.instance(data, 0, {"wght": 600.0, "opsz": 14.0})
+    (kept,) = (tmp_path / "anthology" / "fonts").glob("*.ttf")
+    assert kept.read_bytes() == made and b"fvar" not in made[:400]
+    monkeypatch.setattr(static_fonts, "_instances", {})
+    monkeypatch.setattr(static_fonts, "_make", lambda *args: pytest.fail("made again although kept"))
+    assert static_fonts.instance(data, 0, {"wght": 600.0, "opsz": 14.0}) == made
+    kept.write_bytes(made[:-10] + b"0123456789")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(static_fonts, "_instances", {})
+    assert static_fonts.instance(data, 0, {"wght": 600.0, "opsz": 14.0}) == made
+
+
+def test_the_joined_pdf_reads_page_by_page_with_one_outline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    root = _book(tmp_path / "book")
+    build(root, "pdf", jobs=2, use_cache=False)
+    pdf = root / "build" / "test-book.pdf"
+    reader = PdfReader(str(pdf))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert [t for t in titles if t.startswith("Chapter")] == [f"Chapter {n}" for n in range(1, 9)]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info and f"Pages:           {len(reader.pages)}" in info
+    for number in range(1, len(reader.pages) + 1):
+        subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"], capture_output=True, check=True)
+
+
+def test_static_instances_do_not_depend_on_the_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache folder is shared by every book: an instance made for one must serve another byte for byte."""
+    data = book_fonts()[1].path.read_bytes()
+    made = []
+    for epoch in ("0", "1900000000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        made.append(static_fonts._make(data, 0, {"wght": 400.0, "opsz": 12.0}))
+    assert made[0] == made[1]
