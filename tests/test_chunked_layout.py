@@ -90,6 +90,7 @@ def test_chunked_layout_gives_the_same_epub_and_a_pdf_whose_joins_hold(both: tup
     assert (chunks / epub).read_bytes() == (whole / epub).read_bytes()
     (pdf,) = chunks.glob("*.pdf")
     with pikepdf.open(pdf) as joined:
+        assert joined.check_pdf_syntax() == []
         pages = {page.obj.objgen for page in joined.pages}
         names = joined.Root.Names.Dests.Names
         destinations = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
