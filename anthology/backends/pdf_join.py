@@ -49,24 +49,14 @@ def _tag(seed: str) -> str:
     return "".join(chr(65 + byte % 26) for byte in digest[:6])
 
 
-def _numbers(tree: Any) -> Iterator[tuple[int, Any]]:
-    """The entries of a PDF number tree."""
-    if "/Nums" in tree:
-        nums = tree.Nums
-        for i in range(0, len(nums) - 1, 2):
-            yield int(nums[i]), nums[i + 1]
+def _entries(tree: Any, key: str) -> Iterator[tuple[Any, Any]]:
+    """The entries of a PDF number tree (``key`` "/Nums") or name tree ("/Names")."""
+    if key in tree:
+        pairs = tree[key]
+        for i in range(0, len(pairs) - 1, 2):
+            yield pairs[i], pairs[i + 1]
     for kid in tree.get("/Kids", []):
-        yield from _numbers(kid)
-
-
-def _names(tree: Any) -> Iterator[tuple[str, Any]]:
-    """The entries of a PDF name tree."""
-    if "/Names" in tree:
-        names = tree.Names
-        for i in range(0, len(names) - 1, 2):
-            yield str(names[i]), names[i + 1]
-    for kid in tree.get("/Kids", []):
-        yield from _names(kid)
+        yield from _entries(kid, key)
 
 
 def _pdf_string(text: str) -> bytes:
@@ -250,7 +240,7 @@ class _Join:
             return special.get(old, base + old)
 
         renumber = _renumberer(number)
-        mapping = dict(_numbers(tree.ParentTree)) if tree is not None and "/ParentTree" in tree else {}
+        mapping = {int(k): v for k, v in _entries(tree.ParentTree, "/Nums")} if tree is not None and "/ParentTree" in tree else {}
         retagged: set[int] = set()
         for page in pdf.pages:
             obj = page.obj
@@ -270,7 +260,7 @@ class _Join:
             kids = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
             self.kids.extend(renumber(kid.unparse()) for kid in kids)
         if names is not None and "/Dests" in names:
-            for name, destination in _names(names.Dests):
+            for name, destination in ((str(k), v) for k, v in _entries(names.Dests, "/Names")):
                 self.destinations.setdefault(name, renumber(destination.unparse(resolved=not destination.is_indirect)))
         if index == 0:
             for key, value in root.items():
