@@ -62,7 +62,9 @@ class _Runner:
 
     def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int) -> None:
         self.setup = setup
-        self.workers = min(jobs, size)
+        # Workers are forked (they start with this process's fonts and stylesheets); where a system
+        # cannot fork, the chunks are laid out one after another here.
+        self.workers = min(jobs, size) if "fork" in multiprocessing.get_all_start_methods() else 1
         self.ledger: Ledger = SharedLedger(counts) if self.workers > 1 else LocalLedger(counts)
         self.pool: ProcessPoolExecutor | None = None
         if self.workers > 1:
