@@ -125,11 +125,11 @@ def make_outputs(
         elif name == "booklet":
             from .backends.booklet import make_booklet
 
-            made[name] = make_booklet(book, markups)
+            made[name] = make_booklet(book, markups, cache, chunked, jobs)
         elif name == "library":
             from .backends.library import make_library
 
-            made[name] = make_library(book, markups, settings)
+            made[name] = make_library(book, markups, settings, cache, chunked, jobs)
         report.timings[name] = time.perf_counter() - begun
         say(Step("made", name))
     return [made[name] for name in formats]

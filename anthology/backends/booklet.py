@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
+from ..cache import Cache
 from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import booklet_settings
 from .artifacts import Artifact
-from .pdf import make_pdf
+from .print_cache import print_output
 
 A4_LANDSCAPE = (297 * 72 / 25.4, 210 * 72 / 25.4)  # points
 Side = tuple[int | None, int | None]  # page indices (from 0) on the left and right half; None is blank
@@ -76,9 +77,11 @@ def _place(sheet: PageObject, page: PageObject, x: float, y: float) -> None:
     sheet.merge_transformed_page(page, move)
 
 
-def make_booklet(book: Book, markups: list[ChapterMarkup]) -> Artifact:
-    """The booklet PDF; its summary says how many sheets to print and how."""
-    edition = make_pdf(book, markups, booklet_settings())
+def make_booklet(book: Book, markups: list[ChapterMarkup], cache: Cache | None = None, chunked: bool = True, jobs: int = 1) -> Artifact:
+    """The booklet PDF; its summary says how many sheets to print and how. The A5 pages come through
+    the same chunks and cache as the PDF output (the same pages when the PDF is A5 without bleed)."""
+    edition = print_output(book, markups, booklet_settings(), cache or Cache(None), chunked=chunked, jobs=jobs)
+    assert edition is not None and edition.artifact is not None
     imposed = impose(edition.artifact.data or b"", book.title)
     blanks = imposed.padded - imposed.pages
     summary = (

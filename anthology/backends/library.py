@@ -17,21 +17,27 @@ from ..accessibility import accessibility_facts
 from ..cover import Cover
 from ..library.kit import kit_artifact, kit_files
 from ..library.record import catalogue_record
+from ..cache import Cache
 from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
 from .epub import build_date, epub_bytes
-from .pagemap import paginate, print_source
-from .pdf import PrintResult, make_pdf, settings_for
+from .pdf import settings_for
+from .print_cache import PrintOutput, print_output
 
 ARCHIVAL_VARIANT = "pdf/a-3u"
 COVER_SIZE = (1600, 2560)
 
 
-def archival_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None) -> PrintResult:
+def archival_pdf(
+    book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None, cache: Cache | None = None, chunked: bool = True, jobs: int = 1,
+) -> PrintOutput:
+    """The print edition as PDF/A-3u, through the same chunks and cache as the PDF output."""
     chosen = dataclasses.replace(settings or settings_for(book), pdf_variant=ARCHIVAL_VARIANT, bleed=False, marks=False)
-    return make_pdf(book, markups, chosen)
+    made = print_output(book, markups, chosen, cache or Cache(None), chunked=chunked, jobs=jobs)
+    assert made is not None and made.artifact is not None
+    return made
 
 
 def cover_jpeg(cover: Cover) -> tuple[bytes, tuple[int, int]]:
@@ -47,10 +53,14 @@ def cover_jpeg(cover: Cover) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), picture.size
 
 
-def make_library(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Artifact:
-    printed = archival_pdf(book, markups, settings)
-    pages = len(printed.document.pages)
-    pagination = paginate(printed.document, print_source(book, pages))
+def make_library(
+    book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None, cache: Cache | None = None, chunked: bool = True,
+    jobs: int = 1,
+) -> Artifact:
+    printed = archival_pdf(book, markups, settings, cache, chunked, jobs)
+    assert printed.artifact is not None
+    pagination = printed.pagination
+    pages = len(pagination.pages)
     epub, parts = epub_bytes(book, markups, pagination)
     facts = accessibility_facts(book, markups, page_list=bool(parts.pages))
     jpeg, size = cover_jpeg(parts.cover)
