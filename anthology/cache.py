@@ -44,6 +44,21 @@ def file_digest(path: Path) -> str:
     return _digests[key]
 
 
+def file_digests(paths: Iterable[Path | str]) -> dict[str, str]:
+    """The files an entry was made from, with their hashes (files that no longer exist left out)."""
+    return {str(path): file_digest(Path(path)) for path in sorted(map(str, paths)) if Path(path).is_file()}
+
+
+def files_unchanged(files: object) -> bool:
+    """Whether every file recorded by ``file_digests`` still has the same bytes."""
+    if not isinstance(files, dict):
+        return False
+    try:
+        return all(file_digest(Path(path)) == wanted for path, wanted in files.items())
+    except OSError:
+        return False
+
+
 class Cache:
     """Entries of one kind ('print', …) under ``root``; ``root`` None is a cache that keeps nothing."""
 

@@ -62,7 +62,7 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     build(root, "pdf,epub", jobs=1, use_cache=False, chunked=False, output_dir=folder / "whole")
     patch = pytest.MonkeyPatch()
     patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
-    patch.setattr(print_cache, "render", _no_whole_layout)  # proves that the chunks stood in for one document
+    patch.setattr(print_cache, "lay_out_whole", _no_whole_layout)  # proves that the chunks stood in for one document
     try:
         build(root, "pdf,epub", jobs=2, use_cache=False, chunked=True, output_dir=folder / "chunks")
     finally:

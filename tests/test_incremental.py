@@ -70,7 +70,7 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
     cold = _cold(root)
     build(root, "epub,pdf,html", jobs=2)
     assert _outputs(root / "build") == cold
-    monkeypatch.setattr(print_cache, "render", _no_layout)
+    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
     monkeypatch.setattr(print_cache, "make_joined", _no_layout)
     shutil.rmtree(root / "build" / "html")
     (root / "build" / f"{SLUG}.pdf").unlink()
@@ -162,7 +162,7 @@ def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_pat
 
     root = _book(tmp_path / "book")
     cold = _cold(root, "epub,pdf")
-    monkeypatch.setattr(print_cache, "render", _no_layout)
+    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
     monkeypatch.setattr(print_cache, "make_joined", _no_layout)
     output = epub()
     assert "no print page numbers" in output and "--print-pages" in output and "--format epub,pdf" in output
@@ -173,7 +173,7 @@ def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_pat
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
     shutil.rmtree(root / "build")
     build(root, "pdf", jobs=1)
-    monkeypatch.setattr(print_cache, "render", _no_layout)
+    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
     monkeypatch.setattr(print_cache, "make_joined", _no_layout)
     assert "no print page numbers (page list)" not in epub()
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]

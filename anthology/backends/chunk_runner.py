@@ -17,26 +17,22 @@ from __future__ import annotations
 import gc
 import json
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pikepdf
-import pydyf
-import weasyprint
 
-from .. import __version__
-from ..cache import Cache, digest, file_digest
+from ..cache import Cache, digest, file_digests, files_unchanged
 from ..layout import Edition
 from ..model import Book
 from ..print_profiles import PrintSettings
+from . import print_chunks
 from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker
 from .pagemap import Pagination, pagination_of, print_source
-from . import print_chunks
+from .pdf import layout_inputs
 from .pdf_join import join
 from .print_chunks import ChunkJob, book_title, chunk_css, chunk_text, chunks, foreign_targets
-from .stamp import build_date
 
 KIND = "print-chunk"
 BATCH = 8  # chunks a worker lays out before it is replaced
@@ -48,11 +44,9 @@ class Joined:
 
     pdf: bytes
     pages: int
-    front_pages: int  # pages before the first chapter or part
     pagination: Pagination
     used: tuple[str, ...]
     refused: tuple[str, ...]
-    laid_out: tuple[int, ...]  # indices of the chunks laid out in this build (the others came from the cache)
 
 
 class _Runner:
@@ -111,7 +105,7 @@ class _Runner:
 def _result_json(result: ChunkResult) -> bytes:
     fields = asdict(result)
     del fields["pdf"]
-    fields["files"] = {path: file_digest(Path(path)) for path in result.used if Path(path).is_file()}
+    fields["files"] = file_digests(result.used)
     return json.dumps(fields, sort_keys=True).encode("utf-8")
 
 
@@ -120,8 +114,7 @@ def _from_cache(cache: Cache, key: str) -> ChunkResult | None:
     if not isinstance(meta, dict):
         return None
     try:
-        files = meta.pop("files")
-        if any(file_digest(Path(path)) != wanted for path, wanted in files.items()):
+        if not files_unchanged(meta.pop("files")):
             return None
         data = cache.read(KIND, key, "chunk.pdf")
         if data is None:
@@ -144,18 +137,14 @@ def _numbers(results: Sequence[ChunkResult]) -> dict[str, int]:
     return found
 
 
-def make_joined(
-    edition: Edition, book: Book, settings: PrintSettings, cache: Cache, jobs: int = 1, size: int | None = None,
-    each: Callable[[int, int], None] | None = None,
-) -> Joined | None:
+def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Cache, jobs: int = 1) -> Joined | None:
     """The print edition laid out in chunks and joined; None when the chunks cannot stand in for one
-    document (the caller then lays it out whole). ``each(done, total)`` follows the chunks."""
-    parts = chunks(edition, size or print_chunks.CHUNK_DOCUMENTS)
+    document (the caller then lays it out whole)."""
+    parts = chunks(edition, print_chunks.CHUNK_DOCUMENTS)
     if len(parts) < 3:
         return None
     title = book_title(edition)
-    common = [__version__, weasyprint.__version__, pydyf.__version__, pikepdf.__version__, repr(settings), build_date(book).isoformat(),
-              book.config.book.identifier] + [part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)]
+    common = layout_inputs(book, edition, settings) + [pikepdf.__version__]
     body = [i for i, chunk in enumerate(parts) if chunk.kind == "body"]
     back = next((i for i, chunk in enumerate(parts) if chunk.kind == "back"), None)
 
@@ -174,7 +163,6 @@ def make_joined(
     runner = _Runner(setup, counts, jobs, sum(1 for i in body if found[i] is None) or 1)
     laid: list[int] = []
     results: dict[int, ChunkResult] = {}
-    total = len(parts)
     try:
         fresh = [made for (made, _), i in zip(body_jobs, body) if found[i] is None]
         for result in runner.run(fresh):
@@ -189,8 +177,6 @@ def make_joined(
         for i in body:
             results.setdefault(i, found[i])  # type: ignore[arg-type]
         laid += [made.index for made in fresh + stale]
-        if each is not None:
-            each(len(body), total)
         order = [results[i] for i in body]
         for index, start in ((back, page), (0, None)):
             if index is None:
@@ -204,8 +190,6 @@ def make_joined(
                 (cached,) = runner.run([made])
                 laid.append(index)
             results[index] = cached
-            if each is not None:
-                each(len(body) + (2 if index == 0 and back is not None else 1), total)
     except ChunkAborted:
         return None
     finally:
@@ -228,4 +212,4 @@ def make_joined(
     )
     used = tuple(sorted({path for r in in_order for path in r.used}))
     refused = tuple(dict.fromkeys(url for r in in_order for url in r.refused))
-    return Joined(pdf, pages, in_order[0].pages, pagination, used, refused, tuple(sorted(laid)))
+    return Joined(pdf, pages, pagination, used, refused)

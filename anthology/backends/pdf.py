@@ -23,6 +23,7 @@ import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from .. import __version__
 from ..errors import BuildError, Diagnostic
 from ..fonts import FontFace, book_fonts, font_faces
 from ..layout import Edition, Stylesheet, lay_out
@@ -52,6 +53,7 @@ class PrintResult:
     refused: tuple[str, ...]
     settings: PrintSettings
     first_body_page: int  # index of the page where the first part or chapter opens
+    used: tuple[str, ...] = ()  # files the layout read
 
 
 def font_url(face: FontFace) -> str:
@@ -184,13 +186,23 @@ def pdf_summary(settings: PrintSettings, pages: int) -> str:
     return f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}"
 
 
-def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> PrintResult:
-    """The print edition with ``settings`` (default: the book's ``[print]`` table)."""
-    settings = settings or settings_for(book)
-    edition = print_edition(book, markups, settings)
-    document, fetcher, _ = render(edition)
+def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
+    """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
+    return [__version__, weasyprint.__version__, pydyf.__version__, repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+        part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
+    ]
+
+
+def lay_out_whole(book: Book, edition: Edition, settings: PrintSettings, whole: str | None = None) -> PrintResult:
+    """The edition laid out as one document and written (``whole``: its combined XHTML, when already made)."""
+    document, fetcher, _ = render(edition, whole)
     start = first_body_page(document, edition)
     data = write(book, document, settings, start)
-    pages = len(document.pages)
-    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
-    return PrintResult(artifact, document, tuple(fetcher.refused), settings, start)
+    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, len(document.pages)))
+    return PrintResult(artifact, document, tuple(fetcher.refused), settings, start, tuple(str(path) for path in sorted(fetcher.used)))
+
+
+def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> PrintResult:
+    """The print edition with ``settings`` (default: the book's ``[print]`` table), as one document."""
+    settings = settings or settings_for(book)
+    return lay_out_whole(book, print_edition(book, markups, settings), settings)

@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-import pydyf
-import weasyprint
-
-from .. import __version__
-from ..cache import Cache, digest, file_digest
+from ..cache import Cache, digest, file_digests, files_unchanged
 from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
 from .pagemap import PageStart, Pagination, paginate, print_source
 from .chunk_runner import make_joined
-from .pdf import build_date, pdf_summary, first_body_page, print_edition, render, write
+from .pdf import lay_out_whole, layout_inputs, pdf_summary, print_edition
 
 KIND = "print"
 
@@ -54,18 +49,9 @@ def pagination_from_json(data: dict[str, object]) -> Pagination:
     return Pagination(str(data["source"]), pages, texts)
 
 
-def _still_the_same(files: object) -> bool:
-    if not isinstance(files, dict):
-        return False
-    try:
-        return all(file_digest(Path(path)) == wanted for path, wanted in files.items())
-    except OSError:
-        return False
-
-
 def _cached(cache: Cache, key: str, want_pdf: bool) -> PrintOutput | None:
     meta = cache.read_json(KIND, key, "meta.json")
-    if not isinstance(meta, dict) or not _still_the_same(meta.get("files")):
+    if not isinstance(meta, dict) or not files_unchanged(meta.get("files")):
         return None
     try:
         pagination = pagination_from_json(meta["pagination"])
@@ -90,32 +76,24 @@ def print_output(
     one document. ``cached_only``: None rather than a layout when the cache does not have it."""
     edition = print_edition(book, markups, settings)
     whole = edition.whole()
-    key = digest(
-        [__version__, weasyprint.__version__, pydyf.__version__, "chunks" if chunked else "whole", whole, repr(settings), build_date(book).isoformat(), book.config.book.identifier]
-        + [part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)]
-    )
+    key = digest(layout_inputs(book, edition, settings) + ["chunks" if chunked else "whole", whole])
     found = _cached(cache, key, want_pdf)
     if found is not None or cached_only:
         return found
     joined = make_joined(edition, book, settings, cache, jobs) if chunked else None
     if joined is not None:
-        data, pages, pagination = joined.pdf, joined.pages, joined.pagination
-        used, refused = [Path(p) for p in joined.used], list(joined.refused)
+        data, pages, pagination, used, refused = joined.pdf, joined.pages, joined.pagination, joined.used, joined.refused
     else:
-        document, fetcher = render(edition, whole)[:2]
-        pages = len(document.pages)
-        pagination = paginate(document, print_source(book, pages))
-        start = first_body_page(document, edition)
-        data = write(book, document, settings, start)
-        used, refused = sorted(fetcher.used), list(fetcher.refused)
-    meta: dict[str, object] = {
-        "files": {str(path): file_digest(path) for path in used},
-        "pagination": pagination_json(pagination),
-        "refused": refused,
-        "name": f"{book.slug}.pdf",
-    }
+        result = lay_out_whole(book, edition, settings, whole)
+        data, pages, used, refused = result.artifact.data or b"", len(result.document.pages), result.used, result.refused
+        pagination = paginate(result.document, print_source(book, pages))
     artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
-    meta["summary"] = artifact.summary
-    stored = {"book.pdf": data, "meta.json": json.dumps(meta, sort_keys=True).encode("utf-8")}
-    cache.write(KIND, key, stored)
+    meta = {
+        "files": file_digests(used),
+        "pagination": pagination_json(pagination),
+        "refused": list(refused),
+        "name": artifact.name,
+        "summary": artifact.summary,
+    }
+    cache.write(KIND, key, {"book.pdf": data, "meta.json": json.dumps(meta, sort_keys=True).encode("utf-8")})
     return PrintOutput(artifact if want_pdf else None, pagination, tuple(refused))

@@ -105,9 +105,10 @@ def _make(data: bytes, index: int, location: dict[str, float]) -> bytes:
     return out.getvalue()
 
 
-def instance(data: bytes, index: int, location: dict[str, float]) -> bytes:
-    """The static instance of a variable font at ``location``, from memory, the cache folder or made now."""
-    font_key = hashlib.sha256(data).hexdigest()
+def instance(data: bytes, index: int, location: dict[str, float], font_key: str | None = None) -> bytes:
+    """The static instance of a variable font at ``location``, from memory, the cache folder or made now
+    (``font_key``: the hash of ``data``, when known)."""
+    font_key = font_key or hashlib.sha256(data).hexdigest()
     where = ",".join(f"{axis}={value:g}" for axis, value in sorted(location.items()))
     key = hashlib.sha256(f"{font_key}:{index}:{where}:{fontTools.version}".encode()).hexdigest()[:32]
     if key not in _instances:
@@ -138,7 +139,7 @@ def _static_face(font: Any) -> tuple[Any, bytes] | None:
     axes = _font_axes(key, data, font.index)
     if not axes <= AXES or set(font.variations) - AXES:
         return None
-    static = instance(data, font.index, _location(font, axes))
+    static = instance(data, font.index, _location(font, axes), key)
     return _face(static), static
 
 
