@@ -89,7 +89,7 @@ def make_outputs(
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
     give the EPUB its print page numbers. An EPUB made without the PDF takes them from the cache when
     it holds the pagination of the same print edition; otherwise ``print_pages`` True lays the print
-    edition out (not written), None leaves the page list out with a warning, False leaves it out.
+    edition out (its PDF is then kept in the cache, not written out), None leaves the page list out with a warning, False leaves it out.
     WeasyPrint is imported only when a print layout is made or looked up."""
     from .backends.epub import make_epub
     from .backends.html import make_html
@@ -182,8 +182,9 @@ def build(
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
-    chapters' markup and the print layout in ``build/.cache`` of the project; ``chunked`` lays out the print edition a few chapters
-    at a time and joins the pages (False: as one document, slower for long books); ``print_pages``
+    chapters' markup and the print layout in ``build/.cache`` of the project; ``chunked`` lays out the
+    print edition a few chapters at a time, in ``jobs`` processes, and joins their PDFs (False: as one
+    document, slower for long books); ``print_pages``
     is what an EPUB made without the PDF does for its print page numbers when the cache lacks them
     (see ``make_outputs``): True lays the print edition out, None (the default) leaves them out with a
     warning, False leaves them out, cache or not.
