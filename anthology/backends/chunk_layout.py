@@ -141,10 +141,31 @@ def start_worker(setup: Setup, ledger: Ledger) -> None:
 
 def run_in_worker(job: ChunkJob) -> ChunkResult:
     assert _SETUP is not None and _LEDGER is not None
+    return lay_out_chunk(job, _SETUP, _LEDGER)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while one chunk is laid out, and one collection of what the
+    chunk made when it is done.
+
+    Layout makes millions of short-lived objects, almost none of them in reference cycles; left on,
+    the collector's passes take a tenth of a chunk's time. The objects alive before the chunk are
+    frozen meanwhile, so that the collection afterwards looks only at the chunk's own (in a worker
+    they stay frozen: its next chunk needs them too, and the collector leaves the memory it shares
+    with the parent process alone)."""
+    enabled = gc.isenabled()
+    thawed = gc.get_freeze_count() == 0
+    gc.disable()
+    gc.freeze()
     try:
-        return lay_out_chunk(job, _SETUP, _LEDGER)
+        yield
     finally:
         gc.collect()
+        if thawed:
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 class _Numbering:
@@ -205,7 +226,8 @@ def _bookmarks(page: Any) -> list[tuple[int, str, float, float, str]]:
 
 def lay_out_chunk(job: ChunkJob, setup: Setup, ledger: Ledger) -> ChunkResult:
     try:
-        return _lay_out(job, setup, ledger)
+        with _collector_paused():
+            return _lay_out(job, setup, ledger)
     except BaseException:
         if job.body is not None:
             ledger.fail(job.body)
