@@ -17,9 +17,9 @@ from __future__ import annotations
 import gc
 import json
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pikepdf
 
@@ -31,8 +31,8 @@ from . import print_chunks
 from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker
 from .pagemap import Pagination, pagination_of, print_source
 from .pdf import layout_inputs
-from .pdf_join import join
-from .print_chunks import ChunkJob, book_title, chunk_css, chunk_text, chunks, foreign_targets
+from .pdf_join import Joining
+from .print_chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, chunks, foreign_targets
 
 KIND = "print-chunk"
 BATCH = 8  # chunks a worker lays out before it is replaced
@@ -52,16 +52,18 @@ class Joined:
 class _Runner:
     """Lays out chunk jobs in this process (``jobs`` 1) or in a pool of forked workers, which are
     replaced after every ``BATCH`` chunks each (WeasyPrint keeps a little of every document it lays
-    out, so a worker's memory would otherwise grow with the book)."""
+    out, so a worker's memory would otherwise grow with the book). With workers, this process joins
+    the chunks that are done while the others are laid out."""
 
     def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int) -> None:
         self.setup = setup
         # Workers are forked (they start with this process's fonts and stylesheets); where a system
         # cannot fork, the chunks are laid out one after another here.
-        self.workers = min(jobs, size) if "fork" in multiprocessing.get_all_start_methods() else 1
-        self.ledger: Ledger = SharedLedger(counts) if self.workers > 1 else LocalLedger(counts)
+        pooled = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.workers = max(1, min(jobs, size)) if pooled else 0
+        self.ledger: Ledger = SharedLedger(counts) if self.workers else LocalLedger(counts)
         self.pool: ProcessPoolExecutor | None = None
-        if self.workers > 1:
+        if self.workers:
             # The workers are forked from this process with the fonts and stylesheets already loaded
             # (WeasyPrint's font folder then belongs to this process, which removes it at the end),
             # and with this process's objects frozen, so that their garbage collection does not copy
@@ -74,22 +76,30 @@ class _Runner:
         context = multiprocessing.get_context("fork")
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=start_worker, initargs=(self.setup, self.ledger))
 
-    def run(self, jobs: Sequence[ChunkJob]) -> list[ChunkResult]:
-        if self.workers <= 1:
-            return [lay_out_chunk(job, self.setup, self.ledger) for job in jobs]
-        results: list[ChunkResult] = []
+    def run(self, jobs: Sequence[ChunkJob], each: Callable[[ChunkResult], None], meanwhile: Callable[[], None] = lambda: None) -> None:
+        """Lay out ``jobs``, handing each result to ``each`` in the order of ``jobs``; ``meanwhile``
+        is called once, while the workers start on the first jobs."""
+        if not self.workers:
+            meanwhile()
+            for job in jobs:
+                each(lay_out_chunk(job, self.setup, self.ledger))
+            return
+        if not jobs:
+            meanwhile()
         step = self.workers * BATCH
         for first in range(0, len(jobs), step):
             self._stop()  # fresh workers for every batch, and for the back and front matter
             self.pool = self._start()
             futures: list[Future[ChunkResult]] = [self.pool.submit(run_in_worker, job) for job in jobs[first : first + step]]
+            if first == 0:
+                meanwhile()
             try:
-                results += [future.result() for future in futures]
+                for future in futures:
+                    each(future.result())
             except BaseException:
                 for future in futures:
                     future.cancel()
                 raise
-        return results
 
     def _stop(self) -> None:
         if self.pool is not None:
@@ -98,7 +108,7 @@ class _Runner:
 
     def close(self) -> None:
         self._stop()
-        if self.workers > 1:
+        if self.workers:
             gc.unfreeze()
 
 
@@ -137,6 +147,60 @@ def _numbers(results: Sequence[ChunkResult]) -> dict[str, int]:
     return found
 
 
+class _Sequence:
+    """The chunks handed to the join as soon as each is final, in a fixed order (the body, the back
+    matter, the front matter; the join puts the front matter's pages first), so that the bytes do
+    not depend on which worker finished first. A body chunk is final when laid out in this build,
+    or when its cached layout starts on the page that the chunks before it end on. Each chunk laid
+    out is stored in the cache when it is joined, and its PDF then let go."""
+
+    def __init__(self, body: list[int], found: dict[int, ChunkResult | None], cache: Cache, keys: dict[int, str], keep: int) -> None:
+        self.body, self.found, self.cache, self.keys, self.keep = body, found, cache, keys, keep
+        self.joining = Joining()
+        self.results: dict[int, ChunkResult] = {}
+        self.laid: list[int] = []
+        self.next = 0  # position in ``body`` of the next chunk to join
+        self.page = 1  # number of its first page
+
+    def laid_out(self, result: ChunkResult) -> None:
+        self.results[result.index] = result
+        self.laid.append(result.index)
+        self.advance()
+
+    def advance(self) -> None:
+        while self.next < len(self.body):
+            index = self.body[self.next]
+            result = self.results.get(index)
+            if result is None:
+                cached = self.found[index]
+                if cached is None or cached.start != self.page:
+                    return  # still being laid out, or to be laid out again from another first page
+                result = self.results[index] = cached
+            self.join(result)
+            self.page += result.pages
+            self.next += 1
+
+    @property
+    def body_done(self) -> bool:
+        return self.next == len(self.body)
+
+    def join(self, result: ChunkResult) -> None:
+        index = result.index
+        self.joining.add(result.pdf, index)
+        if index in self.laid:
+            self.cache.write(KIND, self.keys[index], {"chunk.pdf": result.pdf, "meta.json": _result_json(result)}, keep=self.keep)
+        self.results[index] = replace(result, pdf=b"")
+
+
+def _opening_id(chunk: print_chunks.Chunk) -> str | None:
+    """The id of the chunk's outermost first element: certainly on its first page."""
+    if not chunk.documents:
+        return None
+    match = print_chunks.OPENING_TAG.match(chunk.documents[0].body)
+    found = print_chunks.ID.search(match.group(2)) if match else None
+    return found.group(1) if found else None
+
+
 def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Cache, jobs: int = 1) -> Joined | None:
     """The print edition laid out in chunks and joined; None when the chunks cannot stand in for one
     document (the caller then lays it out whole)."""
@@ -150,46 +214,70 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
 
     keys: dict[int, str] = {}
 
-    def job(index: int, css: str, body_position: int | None, start: int | None, numbers: dict[str, int] | None = None) -> tuple[ChunkJob, str]:
+    def job(index: int, css: str, body_position: int | None, start: int | None, numbers: dict[str, int] | None = None) -> ChunkJob:
         text, drop = chunk_text(edition, parts, index, numbers or {})
         made = ChunkJob(index, parts[index].kind, text, css, drop, body_position, start)
         keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.body), str(made.start)])
-        return made, keys[index]
+        return made
 
     body_jobs = [job(i, chunk_css(n > 0, title), n, None) for n, i in enumerate(body)]
-    found = {i: _from_cache(cache, key) for i, (_, key) in zip(body, body_jobs)}
+    found = {i: _from_cache(cache, keys[i]) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
     runner = _Runner(setup, counts, jobs, sum(1 for i in body if found[i] is None) or 1)
-    laid: list[int] = []
-    results: dict[int, ChunkResult] = {}
+    sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4)
+    results = sequence.results
     try:
-        fresh = [made for (made, _), i in zip(body_jobs, body) if found[i] is None]
-        for result in runner.run(fresh):
-            results[result.index] = result
+        # The cached chunks ahead of the first to lay out are joined while it is laid out.
+        runner.run([made for made, i in zip(body_jobs, body) if found[i] is None], sequence.laid_out, meanwhile=sequence.advance)
         starts, page = {}, 1
         for i in body:
             starts[i] = page
             page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
-        stale = [made for (made, _), i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]]  # type: ignore[union-attr]
-        for result in runner.run(stale):
-            results[result.index] = result
-        for i in body:
-            results.setdefault(i, found[i])  # type: ignore[arg-type]
-        laid += [made.index for made in fresh + stale]
+        runner.run([made for made, i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
+        assert sequence.body_done
         order = [results[i] for i in body]
-        for index, start in ((back, page), (0, None)):
-            if index is None:
-                continue
-            targets = foreign_targets(parts[index])
-            numbers = _numbers(order if index == back else order + ([results[back]] if back is not None else []))
-            css = chunk_css(start is not None, title if index != 0 else None)
-            made, key = job(index, css, None, start, {t: numbers[t] for t in targets if t in numbers})
-            cached = _from_cache(cache, key)
+        numbers = _numbers(order)
+        front_targets = foreign_targets(parts[0])
+
+        def front_job(known: dict[str, int]) -> ChunkJob:
+            return job(0, chunk_css(False, None), None, None, {t: known[t] for t in front_targets if t in known})
+
+        def cached_or(made: ChunkJob, todo: list[ChunkJob]) -> None:
+            cached = _from_cache(cache, keys[made.index])
             if cached is None:
-                (cached,) = runner.run([made])
-                laid.append(index)
-            results[index] = cached
+                todo.append(made)
+            else:
+                results[made.index] = cached
+
+        todo: list[ChunkJob] = []
+        guess: ChunkJob | None = None
+        if back is not None:
+            back_targets = foreign_targets(parts[back])
+            cached_or(job(back, chunk_css(True, title), None, page, {t: numbers[t] for t in back_targets if t in numbers}), todo)
+            # The contents usually names only the opening of the back matter, whose page is known
+            # now: then the front matter is laid out beside the back matter, not after it.
+            opening = _opening_id(parts[back])
+            later = anchors(parts[back]) - {opening}
+            if opening is not None and not later.intersection(front_targets):
+                guess = front_job({**numbers, opening: page})
+        else:
+            guess = front_job(numbers)
+        if guess is not None:
+            cached_or(guess, todo)
+        runner.run(todo, lambda result: results.__setitem__(result.index, result))
+        sequence.laid += [made.index for made in todo]
+        numbers = _numbers(order + ([results[back]] if back is not None else []))
+        if back is not None:
+            sequence.join(results[back])
+        final = front_job(numbers)
+        if guess is None or guess.text != final.text:
+            results.pop(0, None)
+            todo = []
+            cached_or(final, todo)
+            runner.run(todo, lambda result: results.__setitem__(result.index, result))
+            sequence.laid += [made.index for made in todo]
+        sequence.join(results[0])
     except ChunkAborted:
         return None
     finally:
@@ -202,9 +290,7 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
         if position % 2:
             return None
         position += result.pages
-    for index in laid:
-        cache.write(KIND, keys[index], {"chunk.pdf": results[index].pdf, "meta.json": _result_json(results[index])}, keep=2 * len(parts) + 4)
-    pdf = join([r.pdf for r in in_order], bookmark_tree(in_order), in_order[0].pages)
+    pdf = sequence.joining.finish(bookmark_tree(in_order), in_order[0].pages)
     pages = sum(r.pages for r in in_order)
     pagination = pagination_of(
         print_source(book, pages), [n for r in in_order for n in r.printed], [s for r in in_order for s in r.starts],

@@ -184,21 +184,37 @@ def _walk(obj: Any, seen: set[int]) -> None:
                 _walk(item, seen)
 
 
-class _Join:
-    def __init__(self, version: str) -> None:
-        self.writer = _Writer(version)
-        w = self.writer
-        self.catalog, self.pages_root, self.structure, self.document = w.reserve(), w.reserve(), w.reserve(), w.reserve()
-        self.pages: list[int] = []
-        self.kids: list[bytes] = []  # the Document element's children
+class Joining:
+    """A join under way: chunks are added in any order, each with its position in the book (0 is
+    the front matter), and ``finish`` puts their pages, structure and destinations in the book's
+    order. Object numbers are given out in the order of adding, so the same order of adding gives
+    the same bytes."""
+
+    def __init__(self) -> None:
+        self._writer: _Writer | None = None
+        self.catalog = self.pages_root = self.structure = self.document = 0
+        self.pages: dict[int, list[int]] = {}  # position -> its pages' object numbers
+        self.kids: dict[int, list[bytes]] = {}  # position -> its children of the Document element
         self.parents: list[bytes] = []  # parent tree values, by key
-        self.destinations: dict[str, bytes] = {}
+        self.destinations: dict[int, dict[str, bytes]] = {}
+        self.hashes: dict[int, bytes] = {}
         self.base_catalog: dict[str, bytes] = {}
         self.info: int | None = None
         self.tagged = False
 
+    @property
+    def writer(self) -> _Writer:
+        assert self._writer is not None, "nothing added yet"
+        return self._writer
+
     def add(self, data: bytes, index: int) -> None:
+        if index in self.hashes:
+            raise ValueError(f"chunk {index} added twice")
+        self.hashes[index] = hashlib.sha256(data).digest()
         with pikepdf.open(io.BytesIO(data)) as pdf:
+            if self._writer is None:
+                self._writer = w = _Writer(pdf.pdf_version)
+                self.catalog, self.pages_root, self.structure, self.document = w.reserve(), w.reserve(), w.reserve(), w.reserve()
             self._add(pdf, index)
 
     def _add(self, pdf: pikepdf.Pdf, index: int) -> None:
@@ -242,9 +258,10 @@ class _Join:
         renumber = _renumberer(number)
         mapping = {int(k): v for k, v in _entries(tree.ParentTree, "/Nums")} if tree is not None and "/ParentTree" in tree else {}
         retagged: set[int] = set()
+        pages = self.pages[index] = []
         for page in pdf.pages:
             obj = page.obj
-            self.pages.append(number(obj.objgen[0]))
+            pages.append(number(obj.objgen[0]))
             self._retag(obj, index, retagged)
             if "/StructParents" in obj:
                 value = mapping.get(int(obj.StructParents))
@@ -258,10 +275,11 @@ class _Join:
                 _link(annotation)
         if document is not None:
             kids = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
-            self.kids.extend(renumber(kid.unparse()) for kid in kids)
+            self.kids[index] = [renumber(kid.unparse()) for kid in kids]
+        destinations = self.destinations[index] = {}
         if names is not None and "/Dests" in names:
             for name, destination in ((str(k), v) for k, v in _entries(names.Dests, "/Names")):
-                self.destinations.setdefault(name, renumber(destination.unparse(resolved=not destination.is_indirect)))
+                destinations.setdefault(name, renumber(destination.unparse(resolved=not destination.is_indirect)))
         if index == 0:
             for key, value in root.items():
                 if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Names", "/Outlines", "/PageLabels"):
@@ -297,33 +315,44 @@ class _Join:
                     if plus and len(tag) == 6 and not tag.startswith("~"):
                         holder[key] = pikepdf.Name("/" + _tag(f"{salt}:{tag}") + "+" + name)
 
-    def finish(self, outline: Sequence[Bookmark], front_pages: int, identifier: bytes) -> bytes:
+    def finish(self, outline: Sequence[Bookmark], front_pages: int) -> bytes:
+        """The joined PDF; ``outline`` refers to pages by their index in the whole book."""
         w = self.writer
-        kids = b" ".join(b"%d 0 R" % n for n in self.pages)
-        w.add(self.pages_root, b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (kids, len(self.pages)))
+        order = sorted(self.hashes)
+        page_list = [page for index in order for page in self.pages[index]]
+        kids = b" ".join(b"%d 0 R" % n for n in page_list)
+        w.add(self.pages_root, b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (kids, len(page_list)))
         catalog = [b"/Type /Catalog", b"/Pages %d 0 R" % self.pages_root]
         if self.tagged:
             parent_tree = w.reserve()
             nums = b" ".join(b"%d %s" % (key, value) for key, value in enumerate(self.parents))
             w.add(parent_tree, b"<< /Nums [ %s ] >>" % nums)
-            w.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (self.structure, b" ".join(self.kids)))
+            children = b" ".join(kid for index in order for kid in self.kids.get(index, []))
+            w.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (self.structure, children))
             w.add(self.structure, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
                   % (self.document, parent_tree, len(self.parents)))
             catalog.append(b"/StructTreeRoot %d 0 R" % self.structure)
-        if self.destinations:
+        destinations: dict[str, bytes] = {}
+        for index in order:
+            for name, destination in self.destinations[index].items():
+                destinations.setdefault(name, destination)
+        if destinations:
             dests = w.reserve()
-            entries = b" ".join(_pdf_string(name) + b" " + self.destinations[name] for name in sorted(self.destinations))
+            entries = b" ".join(_pdf_string(name) + b" " + destinations[name] for name in sorted(destinations))
             w.add(dests, b"<< /Names [ %s ] >>" % entries)
             catalog.append(b"/Names << /Dests %d 0 R >>" % dests)
         if outline:
-            catalog.append(b"/Outlines %d 0 R" % self._outline(outline))
+            catalog.append(b"/Outlines %d 0 R" % self._outline(outline, page_list))
         labels = (b"0 << /S /r >> " if front_pages > 0 else b"") + b"%d << /S /D >>" % front_pages
         catalog.append(b"/PageLabels << /Nums [ %s ] >>" % labels)
         catalog += [key.encode() + b" " + value for key, value in sorted(self.base_catalog.items())]
         w.add(self.catalog, b"<< " + b" ".join(catalog) + b" >>")
-        return w.finish(self.catalog, self.info, identifier)
+        digest = hashlib.sha256()
+        for index in order:
+            digest.update(self.hashes[index])
+        return w.finish(self.catalog, self.info, digest.digest()[:16])
 
-    def _outline(self, tree: Sequence[Bookmark]) -> int:
+    def _outline(self, tree: Sequence[Bookmark], pages: list[int]) -> int:
         w = self.writer
         top = w.reserve()
 
@@ -335,7 +364,7 @@ class _Join:
                 count += 1 + (0 if state == "closed" else kid_count)
                 parts = [
                     b"/Title " + _pdf_string(label),
-                    b"/Dest [ %d 0 R /XYZ %s %s 0 ]" % (self.pages[page], _number(x), _number(y)),
+                    b"/Dest [ %d 0 R /XYZ %s %s 0 ]" % (pages[page], _number(x), _number(y)),
                     b"/Parent %d 0 R" % parent,
                     b"/Count %d" % (-kid_count if state == "closed" else kid_count),
                 ]
@@ -368,11 +397,7 @@ def _link(annotation: Any) -> None:
 
 def join(parts: Sequence[bytes], outline: Sequence[Bookmark], front_pages: int) -> bytes:
     """One PDF of the chunks' PDFs in order; ``front_pages`` pages numbered in roman before page 1."""
-    with pikepdf.open(io.BytesIO(parts[0])) as first:
-        version = first.pdf_version
-    joining = _Join(version)
-    digest = hashlib.sha256()
+    joining = Joining()
     for index, data in enumerate(parts):
-        digest.update(hashlib.sha256(data).digest())
         joining.add(data, index)
-    return joining.finish(outline, front_pages, digest.digest()[:16])
+    return joining.finish(outline, front_pages)

@@ -32,8 +32,8 @@ from ..markup import EPUB_NS, XHTML_NS
 END = "anthology-chunk-end"
 CROSS_LINK = "anthology-chunk:"  # href of a link to another chunk; the join points it at the anchor
 CHUNK_DOCUMENTS = 4  # body documents laid out together: few enough to stay fast, enough to share the set-up cost
-_OPENING_TAG = re.compile(r"\s*<([A-Za-z][\w-]*)\b([^>]*)>")
-_ID = re.compile(r'\sid="([^"]*)"')
+OPENING_TAG = re.compile(r"\s*<([A-Za-z][\w-]*)\b([^>]*)>")
+ID = re.compile(r'\sid="([^"]*)"')
 _LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
 
 
@@ -73,11 +73,11 @@ def chunks(edition: Edition, size: int = CHUNK_DOCUMENTS) -> list[Chunk]:
 
 def _end_marker(document: Document) -> Document:
     """An empty copy of the document's outermost element, without its id: where the next chunk opens."""
-    match = _OPENING_TAG.match(document.body)
+    match = OPENING_TAG.match(document.body)
     if match is None:
         return Document(END, document.kind, "", document.lang, f'<div id="{END}"></div>')
     tag, attributes = match.groups()
-    attributes = _ID.sub("", attributes).rstrip("/")
+    attributes = ID.sub("", attributes).rstrip("/")
     return Document(END, document.kind, "", document.lang, f'<{tag} id="{END}"{attributes}></{tag}>')
 
 
@@ -100,7 +100,7 @@ def book_title(edition: Edition) -> str | None:
 
 
 def anchors(chunk: Chunk) -> set[str]:
-    return {found for document in chunk.documents for found in _ID.findall(document.body)}
+    return {found for document in chunk.documents for found in ID.findall(document.body)}
 
 
 def foreign_targets(chunk: Chunk) -> list[str]:
