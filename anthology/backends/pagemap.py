@@ -295,6 +295,7 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
         return _is_note(element)
 
     changed: set[str] = set()
+    lengths: dict[Any, int] = {}
     targets: list[PageTarget] = []
     waiting: list[PageStart] = []  # pages without text, or whose unit the EPUB lacks: marked with the next page
     texts: dict[str, str] = {}
@@ -309,7 +310,7 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
         offset = _map_offset(source_text, texts[page.unit], page.offset)
         for each in waiting + [page]:
             marker = _marker(each.label)
-            _insert(unit, offset, marker, nested)
+            _insert(unit, offset, marker, nested, lengths)
             targets.append(PageTarget(each.label, name, marker.get("id")))
         waiting = []
         changed.add(name)
@@ -362,23 +363,53 @@ def _marker(label: str) -> etree._Element:
     return marker
 
 
-def _insert(unit: Any, offset: int, marker: etree._Element, nested: Callable[[Any], bool]) -> None:
-    """Put ``marker`` just before the unit's significant character number ``offset``."""
-    count = 0
-    for element, kind, text in _text_nodes(unit, nested):
-        here = significant(text)
-        if count + len(here) > offset:
-            index = _string_index(text, offset - count)
-            if kind == "text":
-                marker.tail, element.text = text[index:], text[:index]
-                element.insert(0, marker)
-            else:
-                marker.tail, element.tail = text[index:], text[:index]
-                element.addnext(marker)
-            _hoist(marker, unit)
-            return
-        count += len(here)
-    unit.append(marker)
+def _insert(unit: Any, offset: int, marker: etree._Element, nested: Callable[[Any], bool], lengths: dict[Any, int]) -> None:
+    """Put ``marker`` just before the unit's significant character number ``offset``.
+    ``lengths`` keeps how many significant characters each element holds (markers have none, so
+    inserting one changes no element's count): the walk passes over whole elements before the offset."""
+    found, count = _text_node_at(unit, offset, 0, nested, lengths)
+    if found is None:
+        unit.append(marker)
+        return
+    element, kind, text = found
+    index = _string_index(text, offset - count)
+    if kind == "text":
+        marker.tail, element.text = text[index:], text[:index]
+        element.insert(0, marker)
+    else:
+        marker.tail, element.tail = text[index:], text[:index]
+        element.addnext(marker)
+    _hoist(marker, unit)
+
+
+def _text_node_at(element: Any, offset: int, count: int, is_unit: Callable[[Any], bool], lengths: dict[Any, int]) -> tuple[tuple[Any, str, str] | None, int]:
+    """The text node (as ``_text_nodes`` gives it) that holds significant character ``offset`` of
+    ``element``, and the count of those before it; ``count`` is the count before ``element``."""
+    if element.text:
+        here = len(significant(element.text))
+        if count + here > offset:
+            return (element, "text", element.text), count
+        count += here
+    for child in element:
+        if isinstance(child.tag, str) and not is_unit(child) and not _is_marker(child):
+            inside = _length(child, is_unit, lengths)
+            if count + inside > offset:
+                return _text_node_at(child, offset, count, is_unit, lengths)
+            count += inside
+        if child.tail:
+            here = len(significant(child.tail))
+            if count + here > offset:
+                return (child, "tail", child.tail), count
+            count += here
+    return None, count
+
+
+def _length(element: Any, is_unit: Callable[[Any], bool], lengths: dict[Any, int]) -> int:
+    """Significant characters inside ``element`` (not its tail), without those of nested units."""
+    known = lengths.get(element)
+    if known is None:
+        known = lengths[element] = sum(len(significant(text)) for _, _, text in _text_nodes(element, is_unit))
+    return known
 
 
 def _string_index(text: str, wanted: int) -> int:
