@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 import pikepdf
 
@@ -68,22 +69,32 @@ def _number(value: float) -> bytes:
     return (text if text not in ("", "-0") else "0").encode()
 
 
+_FREE = b"\x00\x00\x00\x00\x00\xff\xff"  # a cross-reference stream's row for a free object (W [1 4 2])
+
+
 class _Writer:
     """PDF objects written one by one; numbers given out in order; object streams and an xref stream at the end."""
 
     def __init__(self, version: str) -> None:
-        self.out = io.BytesIO()
+        # On disk while the join is under way: the worker processes are forked from this one as it
+        # goes, and a growing buffer here would be copied into each of them.
+        self.out: IO[bytes] = tempfile.TemporaryFile()
         self.out.write(f"%PDF-{version}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
         self.next = 1
-        self.offsets: dict[int, int] = {}  # object -> file offset (type 1)
-        self.packed: dict[int, tuple[int, int]] = {}  # object -> (object stream, index) (type 2)
+        # The cross-reference rows, 7 bytes an object, as the xref stream holds them: type 1 (file
+        # offset) or type 2 (object stream, index); compact, for a book has some 70 objects a page.
+        self.rows = bytearray(_FREE)
         self.pending: list[tuple[int, bytes]] = []
         self.streams = version >= "1.5"
 
     def reserve(self, count: int = 1) -> int:
         first = self.next
         self.next += count
+        self.rows += _FREE * count
         return first
+
+    def _row(self, number: int, row: bytes) -> None:
+        self.rows[7 * number : 7 * number + 7] = row
 
     def add(self, number: int, body: bytes) -> None:
         if not self.streams:
@@ -94,13 +105,13 @@ class _Writer:
             self._flush()
 
     def add_stream(self, number: int, dictionary: bytes, data: bytes) -> None:
-        self.offsets[number] = self.out.tell()
+        self._row(number, b"\x01" + self.out.tell().to_bytes(4, "big") + b"\x00\x00")
         self.out.write(b"%d 0 obj\n%s\nstream\n" % (number, dictionary))
         self.out.write(data)
         self.out.write(b"\nendstream\nendobj\n")
 
     def _direct(self, number: int, body: bytes) -> None:
-        self.offsets[number] = self.out.tell()
+        self._row(number, b"\x01" + self.out.tell().to_bytes(4, "big") + b"\x00\x00")
         self.out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
 
     def _flush(self) -> None:
@@ -112,7 +123,7 @@ class _Writer:
             header.append(b"%d %d" % (number, position))
             bodies.append(body)
             position += len(body) + 1
-            self.packed[number] = (holder, index)
+            self._row(number, b"\x02" + holder.to_bytes(4, "big") + index.to_bytes(2, "big"))
         head = b" ".join(header) + b"\n"
         data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
         dictionary = b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>" % (len(self.pending), len(head), len(data))
@@ -125,30 +136,28 @@ class _Writer:
         trailer = b"/Root %d 0 R" % root + (b" /Info %d 0 R" % info if info is not None else b"") + b" /ID " + ids
         if not self.streams:
             start = self.out.tell()
-            rows = [b"0000000000 65535 f \n"] + [
-                (b"%010d 00000 n \n" % self.offsets[n]) if n in self.offsets else b"0000000000 65535 f \n" for n in range(1, self.next)
-            ]
-            self.out.write(b"xref\n0 %d\n" % self.next + b"".join(rows))
+            table = [b"0000000000 65535 f \n"]
+            for n in range(1, self.next):
+                row = self.rows[7 * n : 7 * n + 7]
+                table.append(b"%010d 00000 n \n" % int.from_bytes(row[1:5], "big") if row[0] == 1 else b"0000000000 65535 f \n")
+            self.out.write(b"xref\n0 %d\n" % self.next + b"".join(table))
             self.out.write(b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n" % (self.next, trailer, start))
-            return self.out.getvalue()
+            return self._bytes()
         xref = self.reserve()
         start = self.out.tell()
-        self.offsets[xref] = start
-        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
-        for n in range(1, self.next):
-            if n in self.offsets:
-                rows.append(b"\x01" + self.offsets[n].to_bytes(4, "big") + b"\x00\x00")
-            elif n in self.packed:
-                holder, index = self.packed[n]
-                rows.append(b"\x02" + holder.to_bytes(4, "big") + index.to_bytes(2, "big"))
-            else:
-                rows.append(b"\x00\x00\x00\x00\x00\xff\xff")
-        data = zlib.compress(b"".join(rows), 6)
+        self._row(xref, b"\x01" + start.to_bytes(4, "big") + b"\x00\x00")
+        data = zlib.compress(bytes(self.rows), 6)
         dictionary = b"<< /Type /XRef /Size %d /W [1 4 2] /Filter /FlateDecode /Length %d %s >>" % (self.next, len(data), trailer)
         self.out.write(b"%d 0 obj\n%s\nstream\n" % (xref, dictionary))
         self.out.write(data)
         self.out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
-        return self.out.getvalue()
+        return self._bytes()
+
+    def _bytes(self) -> bytes:
+        self.out.seek(0)
+        data = self.out.read()
+        self.out.close()
+        return data
 
 
 def _renumberer(mapping: Callable[[int], int]) -> Callable[[bytes], bytes]:
