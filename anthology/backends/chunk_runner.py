@@ -254,13 +254,18 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
         guess: ChunkJob | None = None
         if back is not None:
             back_targets = foreign_targets(parts[back])
-            cached_or(job(back, chunk_css(True, title), None, page, {t: numbers[t] for t in back_targets if t in numbers}), todo)
+            back_job = job(back, chunk_css(True, title), None, page, {t: numbers[t] for t in back_targets if t in numbers})
+            cached_or(back_job, todo)
             # The contents usually names only the opening of the back matter, whose page is known
-            # now: then the front matter is laid out beside the back matter, not after it.
+            # now: then the front matter is laid out beside the back matter, not after it, unless
+            # the two together are bigger than two of the largest body chunks (about the most the
+            # workers held at once so far; a long book's contents and list of contributors are).
             opening = _opening_id(parts[back])
             later = anchors(parts[back]) - {opening}
             if opening is not None and not later.intersection(front_targets):
                 guess = front_job({**numbers, opening: page})
+                if len(guess.text) + len(back_job.text) > 2 * max(len(made.text) for made in body_jobs):
+                    guess = None
         else:
             guess = front_job(numbers)
         if guess is not None:
