@@ -5,10 +5,13 @@
   document and reads the same.
 - A static font instance is made once, kept in the cache folder, and a damaged copy there is made again.
 - The joined PDF is a PDF that poppler reads page by page, with the outline of the whole book.
+- The front matter laid out beside the back matter or after it gives the same PDF, and the join
+  puts chunks added in any order back in the book's order.
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 from test_incremental import _book
 
-from anthology.backends import chunk_layout, print_chunks, static_fonts
+from anthology.backends import chunk_layout, chunk_runner, pdf_join, print_chunks, static_fonts
 from anthology.build import build
 from anthology.errors import BuildError, Diagnostic
 from anthology.fonts import book_fonts
@@ -92,3 +95,52 @@ def test_static_instances_do_not_depend_on_the_build_date(monkeypatch: pytest.Mo
         monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
         made.append(static_fonts._make(data, 0, {"wght": 400.0, "opsz": 12.0}))
     assert made[0] == made[1]
+
+
+def test_front_matter_beside_the_back_matter_or_after_it_gives_the_same_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contents of this book names only the opening of the back matter, so the front matter may
+    be laid out beside it, with that page number known beforehand; the PDF is the same either way."""
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    root = _book(tmp_path / "book")
+    beside: list[bool] = []
+    for allowed in (True, False):
+        def decide(*args: object, allowed: bool = allowed) -> bool:
+            beside.append(allowed)
+            return allowed
+
+        monkeypatch.setattr(chunk_runner, "side_by_side", decide)
+        build(root, "pdf", jobs=2, use_cache=False, output_dir=tmp_path / str(allowed))
+    assert beside == [True, False]
+    assert (tmp_path / "True" / "test-book.pdf").read_bytes() == (tmp_path / "False" / "test-book.pdf").read_bytes()
+
+
+def test_the_join_takes_chunks_in_any_order_and_keeps_the_book_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks added out of order (as the front matter is, last) are put back in the book's order:
+    the same pages, page labels and text of every page, whichever order they came in."""
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    root = _book(tmp_path / "book")
+    parts: list[tuple[int, bytes]] = []
+    original = pdf_join.Joining.add
+
+    def keep(self: pdf_join.Joining, data: bytes, index: int) -> None:
+        parts.append((index, data))
+        original(self, data, index)
+
+    monkeypatch.setattr(pdf_join.Joining, "add", keep)
+    build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "built")
+    added = [index for index, _ in parts]
+    assert added[-1] == 0 and sorted(added) == list(range(len(added)))  # the front matter came last
+    in_order = [data for _, data in sorted(parts)]
+    backwards = pdf_join.Joining()
+    for index in reversed(range(len(in_order))):
+        original(backwards, in_order[index], index)
+    joined = tmp_path / "backwards.pdf"
+    joined.write_bytes(backwards.finish([], len(PdfReader(io.BytesIO(in_order[0])).pages)))
+    built = tmp_path / "built" / "test-book.pdf"
+    want, got = PdfReader(str(built)), PdfReader(str(joined))
+    assert len(got.pages) == len(want.pages) and got.page_labels == want.page_labels
+    texts = [
+        subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        for path in (built, joined)
+    ]
+    assert texts[0] == texts[1]

@@ -192,6 +192,13 @@ class _Sequence:
         self.results[index] = replace(result, pdf=b"")
 
 
+def side_by_side(front: ChunkJob, back: ChunkJob, body: Sequence[ChunkJob]) -> bool:
+    """Whether the front and back matter are laid out at once: unless together they are bigger than
+    two of the largest body chunks (about the most the workers held at once so far; a long book's
+    contents and list of contributors are), which would raise the build's peak memory."""
+    return len(front.text) + len(back.text) <= 2 * max((len(made.text) for made in body), default=0)
+
+
 def _opening_id(chunk: print_chunks.Chunk) -> str | None:
     """The id of the chunk's outermost first element: certainly on its first page."""
     if not chunk.documents:
@@ -257,14 +264,12 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
             back_job = job(back, chunk_css(True, title), None, page, {t: numbers[t] for t in back_targets if t in numbers})
             cached_or(back_job, todo)
             # The contents usually names only the opening of the back matter, whose page is known
-            # now: then the front matter is laid out beside the back matter, not after it, unless
-            # the two together are bigger than two of the largest body chunks (about the most the
-            # workers held at once so far; a long book's contents and list of contributors are).
+            # now: then the front matter can be laid out beside the back matter, not after it.
             opening = _opening_id(parts[back])
             later = anchors(parts[back]) - {opening}
             if opening is not None and not later.intersection(front_targets):
                 guess = front_job({**numbers, opening: page})
-                if len(guess.text) + len(back_job.text) > 2 * max(len(made.text) for made in body_jobs):
+                if not side_by_side(guess, back_job, body_jobs):
                     guess = None
         else:
             guess = front_job(numbers)
