@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 import nh3
@@ -96,6 +97,9 @@ _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _NOTES_START = '<div class="footnote">'
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+XREF_SCHEME = "anthology-xref:"  # href of a link to another chapter until layout resolves it: XREF_SCHEME + its number
+XREF_CLASS = "xref"
+CHAPTER_SUFFIXES = (".md", ".markdown")
 _WRAPPER = re.compile(r"^<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">|</div>$")
 
 
@@ -139,6 +143,21 @@ class Image:
 
 
 @dataclass(frozen=True)
+class CrossReference:
+    """A link to another chapter's source file, as the author wrote it, and where it points in the book.
+
+    The link's <a> in the XHTML has the href ``XREF_SCHEME + str(number)``; layout resolves it to the
+    target chapter's page and id (see ``layout.xrefs``), knowing every chapter.
+    """
+
+    number: int
+    href: str  # as written
+    target: str  # the file it names, relative to the book's folder ('chapters/02-b.md')
+    fragment: str  # the id after '#' as written in the target's Markdown (percent-decoded), '' for the chapter
+    line: int | None  # where the link is in the linking file
+
+
+@dataclass(frozen=True)
 class ChapterMarkup:
     chapter: Chapter | Matter
     xhtml: str  # the body as an XHTML fragment (block elements, in the XHTML namespace)
@@ -153,6 +172,10 @@ class ChapterMarkup:
     # the files the rendering read: each image reference as written, the file it resolved to and the
     # SHA-256 of the bytes read (what a cached rendering must find unchanged to be used again)
     reads: tuple[Read, ...] = ()
+    # links to other chapters, resolved by layout
+    xrefs: tuple[CrossReference, ...] = ()
+    # every id of the chapter that a link from another chapter may name: (as written in the Markdown, as in the XHTML)
+    anchors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +198,7 @@ class _State:
     assets: dict[Path, Asset] = field(default_factory=dict)
     images: list[Image] = field(default_factory=list)
     reads: dict[str, Read] = field(default_factory=dict)
+    xrefs: list[CrossReference] = field(default_factory=list)
 
     def line_of(self, needle: str) -> int | None:
         """The file's line number of the first body line that holds ``needle`` (None when not found);
@@ -495,6 +519,8 @@ def _check_links(root: etree._Element, state: _State) -> None:
             if safe is not None:
                 a.set("href", safe)
                 continue
+            if _cross_reference(a, href, state):
+                continue
             state.warn(
                 f"link to '{_short(href)}' is not a web address: it points to a file, which the book does not carry; "
                 "only its text is kept",
@@ -502,6 +528,40 @@ def _check_links(root: etree._Element, state: _State) -> None:
                 hint="link to a web address (https://…) or to an id in this chapter ('#id')",
             )
         unwrap(a)
+
+
+def _cross_reference(a: etree._Element, href: str, state: _State) -> bool:
+    """Record a link to a Markdown file inside the book (another chapter, as far as markup can tell) and
+    mark its <a> for layout; False when ``href`` is not such a link."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or parts.query or not path.lower().endswith(CHAPTER_SUFFIXES) or path.startswith("/"):
+        return False
+    try:
+        folder = state.chapter.source.resolve().parent.relative_to(state.book_dir).as_posix()
+    except ValueError:
+        return False
+    target = posixpath.normpath(posixpath.join(folder, path))
+    if target.startswith("../") or target == "..":
+        return False
+    reference = CrossReference(len(state.xrefs) + 1, href, target, unquote(parts.fragment), state.line_of(href))
+    state.xrefs.append(reference)
+    kept = {name: value for name, value in a.attrib.items() if name not in ("class", "href")}
+    a.attrib.clear()
+    a.set("class", XREF_CLASS)  # first, then the href: layout and the print chunks find the link by its start
+    a.set("href", f"{XREF_SCHEME}{reference.number}")
+    for name, value in kept.items():
+        a.set(name, value)
+    return True
+
+
+def _anchors(root: etree._Element, notes: list[Note], state: _State) -> tuple[tuple[str, str], ...]:
+    """The ids a link from another chapter may name, as written and as they are in the XHTML."""
+    present = {e.get("id") for e in root.iter() if e.get("id")} | {n.id for n in notes}
+    return tuple((old, new) for old, new in state.ids.items() if new in present)
 
 
 def _safe_url(href: str) -> str | None:
@@ -688,6 +748,8 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
         images=tuple(state.images),
         diagnostics=tuple(state.problems + state.warnings),
         reads=tuple(state.reads.values()),
+        xrefs=tuple(state.xrefs),
+        anchors=_anchors(root, notes, state),
     )
 
 

@@ -30,12 +30,12 @@ from lxml import etree
 from . import __version__, images, markup, repair, safety
 from .cache import Cache, digest, file_digest
 from .errors import Diagnostic
-from .markup import Asset, ChapterMarkup, Heading, Image, Note, Read
+from .markup import Asset, ChapterMarkup, CrossReference, Heading, Image, Note, Read
 from .model import Chapter, Matter
 from .safety import local_file
 
 KIND = "markup"
-FORMAT = "1"  # the layout of the stored JSON
+FORMAT = "2"  # the layout of the stored JSON
 MEMO_SIZE = 4096  # renderings kept in memory by one process (a long preview session)
 _MEMO: OrderedDict[str, ChapterMarkup] = OrderedDict()
 
@@ -87,6 +87,8 @@ def to_json(markup_: ChapterMarkup) -> bytes:
         "images": [[i.name, i.alt, i.decorative] for i in markup_.images],
         "diagnostics": [[None if d.path is None else str(d.path), d.message, d.line, d.key, d.hint, d.level] for d in markup_.diagnostics],
         "reads": [[r.reference, str(r.path), r.sha256] for r in markup_.reads],
+        "xrefs": [[x.number, x.href, x.target, x.fragment, x.line] for x in markup_.xrefs],
+        "anchors": [[written, made] for written, made in markup_.anchors],
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -140,6 +142,10 @@ def from_json(payload: bytes, chapter: Chapter | Matter) -> ChapterMarkup | None
             images=tuple(Image(_str(a), _str(b), _bool(c)) for a, b, c in _rows(data, "images", 3)),
             diagnostics=tuple(_diagnostic(row) for row in _rows(data, "diagnostics", 6)),
             reads=tuple(Read(_str(a), Path(_str(b)), _str(c)) for a, b, c in _rows(data, "reads", 3)),
+            xrefs=tuple(
+                CrossReference(_int(a), _str(b), _str(c), _str(d), None if e is None else _int(e)) for a, b, c, d, e in _rows(data, "xrefs", 5)
+            ),
+            anchors=tuple((_str(a), _str(b)) for a, b in _rows(data, "anchors", 2)),
         )
     except (ValueError, TypeError, KeyError):
         return None
