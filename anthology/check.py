@@ -21,6 +21,7 @@ import yaml
 from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .errors import ConfigError, Diagnostic, SourceError
 from .cache import Cache
+from .layout.xrefs import CrossReferences
 from .markup import IMAGE_TYPES, ChapterMarkup
 from .markup_cache import MarkupCache
 from .model import Chapter, build_book
@@ -75,8 +76,10 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
     book = build_book(config or _stand_in_config(project_dir), sources)
     markups = render_chapters_in(book.chapters, jobs or default_jobs(), book_dir=project_dir,
                                  cache=MarkupCache(cache, project_dir, write=False), collect=True)
+    references = CrossReferences(project_dir, markups)
     for markup in markups:
         report.diagnostics.extend(markup.diagnostics)
+        report.diagnostics.extend(references.problems(markup))
     _check_duplicate_titles(book.chapters, report)
     _check_unused_images(project_dir, markups, report)
     report.chapters = len(book.chapters)

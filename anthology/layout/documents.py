@@ -23,6 +23,7 @@ from ..model import Book, Chapter, Matter
 from ..safety import clean_stylesheet, inside
 from .dates import long_date
 from .outline import CONTRIBUTORS_TITLE, OPENING_KINDS, Entry, contents_entries, part_label
+from .xrefs import CrossReferences
 
 TARGETS = ("epub", "pdf", "html")
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -201,10 +202,18 @@ def lay_out(
             first_body=first_body, part_label=part_label, **context,
         )
 
+    references = CrossReferences(book.config.project_dir, markups)
+
+    def content(markup: ChapterMarkup) -> dict[str, object]:
+        """The markup's body and notes, with its links to other chapters pointing at them for this target."""
+        return {
+            "content": Markup(references.resolve(markup.xhtml, markup, href)),
+            "notes": [(n, Markup(references.resolve(n.xhtml, markup, href))) for n in markup.notes],
+        }
+
     def matter(item: Matter) -> Document:
         markup = render_matter(item)
-        body = render("matter.html", matter=item, markup=markup, content=Markup(markup.xhtml),
-                      notes=[(n, Markup(n.xhtml)) for n in markup.notes])
+        body = render("matter.html", matter=item, markup=markup, **content(markup))
         return Document(item.id, item.kind, item.title, item.lang, body, markup)
 
     titles = {"halftitle": book.title, "titlepage": book.title, "imprint": "Copyright", "dedication": "Dedication",
@@ -215,15 +224,14 @@ def lay_out(
 
     def chapter(markup: ChapterMarkup) -> Document:
         item = markup.chapter
-        body = render("chapter.html", chapter=item, markup=markup, content=Markup(markup.xhtml),
-                      notes=[(n, Markup(n.xhtml)) for n in markup.notes])
+        body = render("chapter.html", chapter=item, markup=markup, **content(markup))
         return Document(item.id, "chapter", item.title, item.lang, body, markup)
 
     if book.parts:
         for part in book.parts:
             intro = render_matter(part.intro) if part.intro else None
-            body = render("part.html", part=part, intro=Markup(intro.xhtml) if intro else None,
-                          notes=[(n, Markup(n.xhtml)) for n in intro.notes] if intro else [])
+            resolved = content(intro) if intro else {"content": None, "notes": []}
+            body = render("part.html", part=part, intro=resolved["content"], notes=resolved["notes"])
             documents.append(Document(part.id, "part", f"{part_label(part.number)}: {part.title}", book.language, body, intro))
             documents += [chapter(by_number[c.number]) for c in part.chapters]
     else:
