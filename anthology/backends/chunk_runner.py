@@ -32,7 +32,7 @@ from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup,
 from .pagemap import Pagination, pagination_of, print_source
 from .pdf import layout_inputs
 from .pdf_join import Joining
-from .print_chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, chunks, foreign_targets
+from .print_chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, chunks, foreign_targets, xref_targets
 
 KIND = "print-chunk"
 BATCH = 8  # chunks a worker lays out before it is replaced
@@ -154,8 +154,12 @@ class _Sequence:
     or when its cached layout starts on the page that the chunks before it end on. Each chunk laid
     out is stored in the cache when it is joined, and its PDF then let go."""
 
-    def __init__(self, body: list[int], found: dict[int, ChunkResult | None], cache: Cache, keys: dict[int, str], keep: int) -> None:
+    def __init__(self, body: list[int], found: dict[int, ChunkResult | None], cache: Cache, keys: dict[int, str], keep: int,
+                 held: set[int] | None = None) -> None:
         self.body, self.found, self.cache, self.keys, self.keep = body, found, cache, keys, keep
+        # body chunks to be laid out again with the page numbers of their links to other chapters:
+        # not joined until ``release``
+        self.held = set(held or ())
         self.joining = Joining()
         self.results: dict[int, ChunkResult] = {}
         self.laid: list[int] = []
@@ -165,6 +169,14 @@ class _Sequence:
     def laid_out(self, result: ChunkResult) -> None:
         self.results[result.index] = result
         self.laid.append(result.index)
+        if result.index in self.held:  # its first layout, kept so that the next build need not make it again
+            self.cache.write(KIND, self.keys[result.index], {"chunk.pdf": result.pdf, "meta.json": _result_json(result)}, keep=self.keep)
+        self.advance()
+
+    def release(self, final: dict[int, ChunkResult]) -> None:
+        """The held chunks' final layouts: joined in their turn."""
+        self.results.update(final)
+        self.held.clear()
         self.advance()
 
     def advance(self) -> None:
@@ -176,6 +188,8 @@ class _Sequence:
                 if cached is None or cached.start != self.page:
                     return  # still being laid out, or to be laid out again from another first page
                 result = self.results[index] = cached
+            if index in self.held:
+                return
             self.join(result)
             self.page += result.pages
             self.next += 1
@@ -208,6 +222,35 @@ def _opening_id(chunk: print_chunks.Chunk) -> str | None:
     return found.group(1) if found else None
 
 
+def _with_xref_pages(
+    parts: list[print_chunks.Chunk], body: list[int], linking: set[int], results: dict[int, ChunkResult], found: dict[int, ChunkResult | None],
+    job: Callable[..., ChunkJob], title: str | None, cache: Cache, runner: _Runner, sequence: _Sequence,
+) -> bool:
+    """The body chunks that link to other chapters laid out again, now that every body page number is
+    known, printing their targets' pages; False when that changes how many pages one of them has
+    (the book is then laid out as one document)."""
+    first = {i: results.get(i) or found[i] for i in body}
+    numbers = _numbers([result for result in first.values() if result is not None])
+    final: dict[int, ChunkResult] = {}
+    todo: list[ChunkJob] = []
+    for position, index in enumerate(body):
+        if index not in linking:
+            continue
+        made = job(index, chunk_css(position > 0, title), position, None,
+                   {t: numbers[t] for t in xref_targets(parts[index]) if t in numbers})
+        cached = _from_cache(cache, sequence.keys[index])
+        if cached is not None and cached.start == first[index].start:  # type: ignore[union-attr]
+            final[index] = cached
+        else:
+            todo.append(made)
+    runner.run(todo, lambda result: final.__setitem__(result.index, result))
+    sequence.laid += [made.index for made in todo]
+    if any(final[i].pages != first[i].pages for i in linking):  # type: ignore[union-attr]
+        return False
+    sequence.release(final)
+    return True
+
+
 def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Cache, jobs: int = 1) -> Joined | None:
     """The print edition laid out in chunks and joined; None when the chunks cannot stand in for one
     document (the caller then lays it out whole)."""
@@ -232,7 +275,8 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
     runner = _Runner(setup, counts, jobs, sum(1 for i in body if found[i] is None) or 1)
-    sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4)
+    linking = {i for i in body if xref_targets(parts[i])}  # body chunks with links to other chapters
+    sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
     results = sequence.results
     try:
         # The cached chunks ahead of the first to lay out are joined while it is laid out.
@@ -242,6 +286,8 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
             starts[i] = page
             page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
         runner.run([made for made, i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
+        if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, cache, runner, sequence):
+            return None
         assert sequence.body_done
         order = [results[i] for i in body]
         numbers = _numbers(order)

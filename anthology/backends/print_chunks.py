@@ -12,6 +12,9 @@ page number). What a chunk refers to in another chunk is given to it: page numbe
 attributes of the links, which its stylesheet prints in place of ``target-counter``, and the book's
 title for the running heads (``string(book-title)``, set on the title page). Links to another
 chunk are written as ``CROSS_LINK`` addresses, which the join turns back into links in the PDF.
+A link from one chapter to another prints its target's page too; a body chunk learns its own page
+numbers only once laid out, so a body chunk holding such links is laid out a second time with them
+as ``data-page`` (see ``chunk_runner``).
 
 Each chunk but the last is laid out with an empty copy of the next chunk's first element at its
 end, so the blank page that the next opening would force is made as in one document; the page of
@@ -27,7 +30,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from ..layout import Document, Edition
-from ..markup import EPUB_NS, XHTML_NS
+from ..markup import EPUB_NS, XHTML_NS, XREF_CLASS
 
 END = "anthology-chunk-end"
 CROSS_LINK = "anthology-chunk:"  # href of a link to another chunk; the join points it at the anchor
@@ -35,6 +38,8 @@ CHUNK_DOCUMENTS = 4  # body documents laid out together: few enough to stay fast
 OPENING_TAG = re.compile(r"\s*<([A-Za-z][\w-]*)\b([^>]*)>")
 ID = re.compile(r'\sid="([^"]*)"')
 _LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
+_XREF = re.compile(r'<a class="' + XREF_CLASS + r'" href="(?:#|' + re.escape(CROSS_LINK) + r')([^"]+)"(?! data-page)')
+_XREF_TARGET = re.compile(r'<a class="' + XREF_CLASS + r'" href="#([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,22 @@ def foreign_targets(chunk: Chunk) -> list[str]:
     return [target for target in dict.fromkeys(found) if target not in own]
 
 
+def xref_targets(chunk: Chunk) -> list[str]:
+    """The anchors that the links from one chapter to another in this chunk lead to (in this chunk or not)."""
+    found = (target for document in chunk.documents for target in _XREF_TARGET.findall(document.body))
+    return list(dict.fromkeys(found))
+
+
+def _xref_pages(body: str, numbers: dict[str, int]) -> str:
+    """Links to other chapters with the page numbers of their targets (those in ``numbers``) as ``data-page``."""
+
+    def add(match: re.Match[str]) -> str:
+        target = match.group(1)
+        return match.group(0) + (f' data-page="{numbers[target]}"' if target in numbers else "")
+
+    return _XREF.sub(add, body)
+
+
 def _cross_links(body: str, foreign: set[str], numbers: dict[str, int]) -> str:
     def swap(match: re.Match[str]) -> str:
         target = match.group(1)
@@ -126,7 +147,8 @@ def chunk_css(numbered: bool, title: str | None) -> str:
     ``chunk_layout``), the book's title for the running heads, and the page numbers of other chunks
     (given to each link that needs one as ``data-page``) in place of ``target-counter``."""
     rules = [
-        'a.toc-link[data-page]::after, a.contributor-chapter[data-page]::after { content: leader(". ") attr(data-page) !important; }'
+        'a.toc-link[data-page]::after, a.contributor-chapter[data-page]::after { content: leader(". ") attr(data-page) !important; }',
+        f'a.{XREF_CLASS}[data-page]::after {{ content: "\\a0(p.\\a0" attr(data-page) ")" !important; }}',
     ]
     if numbered:
         rules.append("@page :first { counter-reset: page 1; }")
@@ -141,6 +163,8 @@ def chunk_text(edition: Edition, parts: list[Chunk], index: int, numbers: dict[s
     chunk = parts[index]
     foreign = set(foreign_targets(chunk))
     documents = [replace(d, body=_cross_links(d.body, foreign, numbers or {})) if foreign else d for d in chunk.documents]
+    if numbers:
+        documents = [replace(d, body=_xref_pages(d.body, numbers)) for d in documents]
     following = parts[index + 1].documents[0] if index + 1 < len(parts) else None
     if following is not None:
         documents.append(_end_marker(following))
