@@ -73,7 +73,7 @@ BUILDS: dict[str, tuple[str, str]] = {
         + "![](../images/rule.png){: .decorative }\n\n![A picture on the web](http://127.0.0.1:9/remote.png)\n\n"
         + "![A drawing](../images/drawing.svg)\n",
     ),
-    "links-to-nowhere": ("15-links.md", front("Links") + "## Here\n\n[up](#here) [nowhere](#missing) [another chapter](01-bom.md) [mail](mailto:ann@example.org) [spaces](http://example.org/a b)\n"),
+    "links-to-nowhere": ("15-links.md", front("Links") + "## Here\n\n[up](#here) [nowhere](#missing) [another chapter](01-bom.md) [a file](notes.pdf) [mail](mailto:ann@example.org) [spaces](http://example.org/a b)\n"),
     "front-matter-only": ("16-empty-body.md", front("Nothing but front matter")),
 }
 
@@ -143,7 +143,8 @@ def test_messy_book_warns_about_what_it_left_out(messy: tuple[Path, str]) -> Non
     _, output = messy
     assert re.search(r"14-images\.md:\d+: warning: image 'http://127\.0\.0\.1:9/remote\.png' is on the web", output)
     assert re.search(r"15-links\.md:\d+: warning: link to '#missing' goes nowhere", output)
-    assert re.search(r"15-links\.md:\d+: warning: link to '01-bom\.md' is not a web address", output)
+    assert re.search(r"15-links\.md:\d+: warning: link to 'notes\.pdf' is not a web address", output)
+    assert "01-bom.md' " not in output  # a link to another chapter of the book works
     assert re.search(r"04-html\.md:\d+: warning: .*<script>", output)
     assert "04-html.md:6: warning: raw HTML <div> is never closed, so the Markdown after it is not formatted" in output
 

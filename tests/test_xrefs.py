@@ -48,14 +48,18 @@ CHAPTERS = {
 def _write(root: Path) -> Path:
     root = write_book(root, CHAPTERS)
     (root / "front").mkdir()
-    (root / "front" / "foreword.md").write_text("We begin with [an aside by Sam](../chapters/02-why-we-stayed.md#aside).\n", encoding="utf-8")
+    (root / "front" / "foreword.md").write_text("We begin with [an aside by Sam](../chapters/02-why-we-stayed.md#aside).\n\nNot [this one](../chapters/99-gone.md).\n", encoding="utf-8")
     return root
+
+
+BUILD_WARNINGS: list[str] = []
 
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = _write(tmp_path_factory.mktemp("xrefs") / "book")
-    build(root, "epub,pdf,html", jobs=1, use_cache=False, chunked=False)
+    report = build(root, "epub,pdf,html", jobs=1, use_cache=False, chunked=False)
+    BUILD_WARNINGS[:] = [d.format(root) for d in report.warnings]
     return root
 
 
@@ -233,6 +237,15 @@ def test_links_that_lead_nowhere_are_reported_with_file_line_and_fix(book: Path)
     assert not [d for d in report.warnings if d.path is not None and d.path.name == "01-opening.md"]
 
 
+def test_build_reports_the_editors_texts_links_that_lead_nowhere(book: Path) -> None:
+    assert [w for w in BUILD_WARNINGS if "99-gone" in w] == [
+        "front/foreword.md:3: warning: link to '../chapters/99-gone.md' names no chapter of the book: "
+        "'chapters/99-gone.md' is not one of its chapter files; only its text is kept "
+        "(link to a chapter file of the book, relative to this file: '../chapters/01-opening.md', "
+        "'../chapters/04-our town.md', '../chapters/03-ending.md')"
+    ]
+
+
 @pytest.fixture()
 def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     names: list[str] = []
@@ -262,3 +275,14 @@ def test_renamed_heading_updates_the_links_to_it_without_rendering_the_linking_c
     build(root, "html", jobs=1)
     assert rendered == ["02-b.md"]
     assert _links(lxml_html.parse(str(page)).getroot()) == {"the winter": "ch02-b.html#c2-the-long-winter"}
+
+
+def test_part_introduction_links_to_a_chapter(tmp_path: Path) -> None:
+    toml = (
+        '[book]\ntitle = "Test Book"\nlanguage = "en"\n\n[[parts]]\ntitle = "One"\n'
+        'intro = "Start with [the second](chapters/02-b.md#later)."\nchapters = ["chapters/01-a.md", "chapters/02-b.md"]\n'
+    )
+    root = write_book(tmp_path / "book", {"01-a.md": chapter(title="A"), "02-b.md": chapter(title="B", body="## Later\n\nOn.\n")}, toml)
+    build(root, "html", jobs=1, use_cache=False)
+    page = lxml_html.parse(str(root / "build" / "html" / "part1-one.html")).getroot()
+    assert _links(page) == {"the second": "ch02-b.html#c2-later"}
