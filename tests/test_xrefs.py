@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from anthology import workers
-from anthology.backends import print_cache, print_chunks
+from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build, load_book
 from anthology.check import check_book
 from anthology.markup import XREF_SCHEME, render_chapter
@@ -286,3 +286,23 @@ def test_part_introduction_links_to_a_chapter(tmp_path: Path) -> None:
     build(root, "html", jobs=1, use_cache=False)
     page = lxml_html.parse(str(root / "build" / "html" / "part1-one.html")).getroot()
     assert _links(page) == {"the second": "ch02-b.html#c2-later"}
+
+
+def test_chunked_rebuild_takes_the_linking_chunks_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _write(tmp_path / "book")
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the PDF's date, else the newest file's
+    build(root, "pdf", jobs=1)
+    laid: list[str] = []
+    original = chunk_runner.lay_out_chunk
+
+    def counting(job, *args, **kwargs):  # type: ignore[no-untyped-def]
+        laid.append(f"{job.kind}{job.index}")
+        return original(job, *args, **kwargs)
+
+    monkeypatch.setattr(chunk_runner, "lay_out_chunk", counting)
+    town = root / "chapters" / "04-our town.md"
+    town.write_text(town.read_text(encoding="utf-8").replace("It turned.", "It stopped."), encoding="utf-8")
+    build(root, "pdf", jobs=1)
+    assert laid == ["body4"], laid  # only the edited chapter's chunk; those that link to other chapters come from the cache
+    _assert_print_links(root / "build" / "test-book.pdf", PRINT_LINKS)

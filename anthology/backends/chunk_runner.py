@@ -36,6 +36,7 @@ from .print_chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, 
 
 KIND = "print-chunk"
 BATCH = 8  # chunks a worker lays out before it is replaced
+PAGE_CHARACTERS = 2500  # about how much of a chapter's XHTML fills a page
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,17 @@ def _opening_id(chunk: print_chunks.Chunk) -> str | None:
     return found.group(1) if found else None
 
 
+def _rough_numbers(parts: list[print_chunks.Chunk], body: list[int], linking: set[int]) -> dict[int, dict[str, int]]:
+    """For the first layout of the body chunks that link to other chapters: a page number for each
+    target with as many digits as the body probably has pages (the real ones are known only after it).
+    Only the number of digits counts, so that editing a chapter seldom changes these chunks' first layout."""
+    if not linking:
+        return {}
+    size = sum(len(document.body) for i in body for document in parts[i].documents)
+    rough = 10 ** (len(str(max(1, size // PAGE_CHARACTERS))) - 1)
+    return {i: {target: rough for target in xref_targets(parts[i])} for i in linking}
+
+
 def _with_xref_pages(
     parts: list[print_chunks.Chunk], body: list[int], linking: set[int], results: dict[int, ChunkResult], found: dict[int, ChunkResult | None],
     job: Callable[..., ChunkJob], title: str | None, cache: Cache, runner: _Runner, sequence: _Sequence,
@@ -270,12 +282,13 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
         keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.body), str(made.start)])
         return made
 
-    body_jobs = [job(i, chunk_css(n > 0, title), n, None) for n, i in enumerate(body)]
+    linking = {i for i in body if xref_targets(parts[i])}  # body chunks with links to other chapters
+    rough = _rough_numbers(parts, body, linking)
+    body_jobs = [job(i, chunk_css(n > 0, title), n, None, rough.get(i)) for n, i in enumerate(body)]
     found = {i: _from_cache(cache, keys[i]) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
     runner = _Runner(setup, counts, jobs, sum(1 for i in body if found[i] is None) or 1)
-    linking = {i for i in body if xref_targets(parts[i])}  # body chunks with links to other chapters
     sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
     results = sequence.results
     try:
