@@ -178,7 +178,7 @@ def test_stored_markup_reads_back_field_for_field(tmp_path: Path) -> None:
     markup = render_chapter(book.chapters[2], root)
     assert markup.reads and markup.images and markup.notes and markup.diagnostics
     assert from_json(b"not json", book.chapters[2]) is None
-    assert from_json(to_json(markup).replace(b'"format":"1"', b'"format":"0"'), book.chapters[2]) is None
+    assert from_json(to_json(markup).replace(b'"format":"2"', b'"format":"0"'), book.chapters[2]) is None
 
 
 def test_a_cache_without_a_folder_keeps_only_this_process_renderings(tmp_path: Path) -> None:
