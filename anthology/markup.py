@@ -3,7 +3,8 @@
 Python-Markdown (footnotes, tables, attr_list, toc, smart typography) writes HTML; nh3 cleans any raw
 HTML to an allow-list; lxml re-reads the result and we write it back as namespaced XHTML, with every
 id prefixed by the chapter's prefix (unique across the book), headings shifted so the chapter title is
-the only level-one heading, footnotes split out as Note records, and images collected as assets.
+the only level-one heading, footnotes split out as Note records, images collected as assets, and
+links to other chapters' Markdown files recorded as CrossReference records (layout resolves them).
 The serialised XHTML never holds a named entity.
 """
 
@@ -496,7 +497,8 @@ def _replace_by_text(element: etree._Element, text: str) -> None:
 
 
 def _check_links(root: etree._Element, state: _State) -> None:
-    """Links go to the web, to an e-mail address, or to a place in this chapter; any other link keeps only its text."""
+    """Links go to the web, to an e-mail address, to a place in this chapter, or to a Markdown file in the
+    book (recorded for layout, which knows the other chapters); any other link keeps only its text."""
     known = {e.get("id") for e in root.iter() if e.get("id")}
     for a in list(root.iter(f"{{{XHTML_NS}}}a")):
         href = a.get("href")
