@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, Epigraph, Person
+from .direction import Direction, direction
 from .errors import Diagnostic, SourceError
 from .licenses import License
 from .sources import ChapterSource, MatterSource
@@ -80,6 +81,11 @@ class Chapter:
     def author_names(self) -> str:
         return join_names([a.name for a in self.authors])
 
+    @property
+    def direction(self) -> Direction:
+        """'rtl' when the chapter's language is written right to left (Hebrew, Arabic, …)."""
+        return direction(self.lang)
+
 
 @dataclass(frozen=True)
 class Matter:
@@ -127,6 +133,11 @@ class Book:
     @property
     def language(self) -> str:
         return self.config.book.language
+
+    @property
+    def direction(self) -> Direction:
+        """'rtl' when the book's language is written right to left: every document then runs that way."""
+        return direction(self.config.book.language)
 
     @property
     def slug(self) -> str:
