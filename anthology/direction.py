@@ -34,8 +34,8 @@ def direction(tag: str) -> Direction:
     for end in range(len(subtags), 0, -1):
         locale = _locale("-".join(subtags[:end]))
         if locale is not None:
-            if script is not None and locale.script is None and end < len(subtags):
-                break  # the script was dropped with the subtags Babel did not know: let it decide
+            if script is not None and locale.script != script:
+                break  # Babel has no locale in this script (it reads ar-Latn as ar): the script decides
             return "rtl" if locale.character_order == "right-to-left" else "ltr"
     if script is not None:
         return "rtl" if script in RTL_SCRIPTS else "ltr"
