@@ -23,7 +23,6 @@ that copy is dropped.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 
@@ -87,7 +86,10 @@ def _end_marker(document: Document) -> Document:
 
 
 def _css_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=True).replace("\\u", "\\")  # CSS escapes are \HEX, JSON's \uHEX
+    """``text`` as a quoted CSS string in ASCII: every other character as a CSS escape (\\HEX), ended by
+    a space that the escape consumes (else a real space after it, as in 'Café au lait', would be lost)."""
+    plain = (c if c.isascii() and c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text)
+    return '"' + "".join(plain) + '"'
 
 
 def book_title(edition: Edition) -> str | None:
