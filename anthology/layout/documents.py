@@ -16,6 +16,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
+from ..direction import direction
 from ..errors import BuildError, Diagnostic
 from ..isbns import FORMATS as ISBN_FORMATS
 from ..markup import Asset, ChapterMarkup, render_matter
@@ -29,6 +30,7 @@ TARGETS = ("epub", "pdf", "html")
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 PACKAGE_STYLES = Path(__file__).parent.parent / "resources" / "styles"
 STYLESHEETS = {"epub": ("base", "epub"), "pdf": ("base", "print"), "html": ("base", "html")}
+RTL_ADDITIONS = {"print": "print-rtl"}  # package sheets with extra rules for a right-to-left book
 EXTENSIONS = {"epub": ".xhtml", "html": ".html", "pdf": ""}
 
 
@@ -134,6 +136,31 @@ def host(url: str) -> str:
     return name.removeprefix("www.")
 
 
+def dir_attribute(lang: str, around: str) -> Markup:
+    """' dir="rtl"' (or ltr) for text in ``lang`` set inside text in ``around`` when it runs right to
+    left or the other way from its surroundings; nothing for left-to-right text in left-to-right text."""
+    own = direction(lang)
+    if own == "rtl" or own != direction(around):
+        return Markup(f' dir="{own}"')
+    return Markup("")
+
+
+def lang_attributes(lang: str, around: str) -> Markup:
+    """lang and xml:lang when ``lang`` differs from the surrounding ``around``, then ``dir_attribute``."""
+    if not lang:
+        return Markup("")
+    named = Markup(' lang="{0}" xml:lang="{0}"').format(lang) if lang != around else Markup("")
+    return named + dir_attribute(lang, around)
+
+
+def set_apart(text: str, lang: str, around: str) -> Markup:
+    """``text`` (a title) in its own <span> with ``lang_attributes`` when it needs them, else as it is."""
+    attributes = lang_attributes(lang, around)
+    if not attributes:
+        return Markup.escape(text)
+    return Markup("<span{}>{}</span>").format(attributes, text)
+
+
 def environment(project_dir: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     override = project_dir / "templates"
@@ -152,14 +179,23 @@ def environment(project_dir: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["host"] = host
     env.globals["isbn_label"] = lambda name: ISBN_FORMATS.get(name, name)
+    env.globals["direction"] = direction
+    env.globals["dir_attribute"] = dir_attribute
+    env.globals["lang_attributes"] = lang_attributes
+    env.globals["set_apart"] = set_apart
     return env
 
 
-def stylesheets(project_dir: Path, target: str, fonts_css: str = "") -> tuple[Stylesheet, ...]:
-    """The package's stylesheets for a target, each followed by the project's file of the same name."""
+def stylesheets(project_dir: Path, target: str, fonts_css: str = "", rtl: bool = False) -> tuple[Stylesheet, ...]:
+    """The package's stylesheets for a target, each followed by the project's file of the same name.
+
+    A right-to-left book's print sheet ends with ``print-rtl.css`` (its running heads swap sides:
+    its rectos are the left-hand pages), before the project's additions."""
     sheets = []
     for name in STYLESHEETS[target]:
         css = (PACKAGE_STYLES / f"{name}.css").read_text(encoding="utf-8")
+        if rtl and name in RTL_ADDITIONS:
+            css += "\n" + (PACKAGE_STYLES / f"{RTL_ADDITIONS[name]}.css").read_text(encoding="utf-8")
         own = project_dir / "styles" / f"{name}.css"
         if own.is_file() and inside(own, project_dir):
             css += f"\n/* {own.name} of the book */\n" + clean_stylesheet(own.read_text(encoding="utf-8-sig"), own.parent, project_dir)[0]
@@ -179,7 +215,7 @@ def lay_out(
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     env = environment(book.config.project_dir)
-    sheets = stylesheets(book.config.project_dir, target, fonts_css)
+    sheets = stylesheets(book.config.project_dir, target, fonts_css, rtl=book.direction == "rtl")
     ext = EXTENSIONS[target]
     settings = book.config.book
     opening = ["halftitle", "titlepage", "imprint"]
