@@ -3,6 +3,7 @@
 Pages are padded with blanks to a multiple of four. Each sheet has a front and a back side, printed
 duplex and flipped on the short edge; folded and stapled in the middle, the stack reads in order.
 For N pages (padded), sheet s (from 0) carries N-2s | 2s+1 on its front and 2s+2 | N-2s-1 on its back.
+A right-to-left book is bound on its right: each side's two halves change places.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ def padded_count(pages: int) -> int:
     return max(4, -(-pages // 4) * 4)
 
 
-def booklet_order(pages: int) -> list[Side]:
-    """Sides in printing order (front of sheet 1, back of sheet 1, front of sheet 2, …)."""
+def booklet_order(pages: int, rtl: bool = False) -> list[Side]:
+    """Sides in printing order (front of sheet 1, back of sheet 1, front of sheet 2, …); ``rtl``:
+    for a right-to-left book, the halves of each side swapped."""
     total = padded_count(pages)
 
     def page(index: int) -> int | None:
@@ -46,10 +48,10 @@ def booklet_order(pages: int) -> list[Side]:
     for s in range(total // 4):
         sides.append((page(total - 1 - 2 * s), page(2 * s)))
         sides.append((page(2 * s + 1), page(total - 2 - 2 * s)))
-    return sides
+    return [(right, left) for left, right in sides] if rtl else sides
 
 
-def impose(pdf: bytes, title: str | None = None) -> Imposition:
+def impose(pdf: bytes, title: str | None = None, rtl: bool = False) -> Imposition:
     """Place the pages of ``pdf`` two-up in booklet order, centred on A4 landscape sheets
     (or sheets twice as wide as a page, for pages larger than A5)."""
     reader = PdfReader(io.BytesIO(pdf))
@@ -59,7 +61,7 @@ def impose(pdf: bytes, title: str | None = None) -> Imposition:
     sheet_width, sheet_height = max(A4_LANDSCAPE[0], 2 * width), max(A4_LANDSCAPE[1], height)
     x, y = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     writer = PdfWriter()
-    for side in booklet_order(count):
+    for side in booklet_order(count, rtl):
         sheet = writer.add_blank_page(width=sheet_width, height=sheet_height)
         for half, index in enumerate(side):
             if index is not None:
@@ -82,7 +84,7 @@ def make_booklet(book: Book, markups: list[ChapterMarkup], cache: Cache | None =
     the same chunks and cache as the PDF output (the same pages when the PDF is A5 without bleed)."""
     edition = print_output(book, markups, booklet_settings(), cache or Cache(None), chunked=chunked, jobs=jobs)
     assert edition is not None and edition.artifact is not None
-    imposed = impose(edition.artifact.data or b"", book.title)
+    imposed = impose(edition.artifact.data or b"", book.title, rtl=book.direction == "rtl")
     blanks = imposed.padded - imposed.pages
     summary = (
         f"{imposed.sheets} sheet{'s' if imposed.sheets != 1 else ''} of A4 for {imposed.pages} A5 pages"

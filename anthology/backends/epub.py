@@ -74,6 +74,8 @@ def metadata(book: Book, package: epub.EpubBook, facts: AccessibilityFacts, pagi
     package.set_identifier(settings.identifier)
     package.set_title(book.title)
     package.set_language(book.language)
+    if book.direction == "rtl":
+        package.set_direction("rtl")  # the spine's page-progression-direction: pages turn right to left
     for n, editor in enumerate(book.editors, start=1):
         package.add_author(editor.name, file_as=editor.sort_as, role="edt", uid=f"editor-{n}")
     for n, author in enumerate(book.contributors, start=1):
