@@ -250,3 +250,14 @@ def test_running_head_title_keeps_its_spaces_in_a_chunk(title: str) -> None:
     rule = chunk_css(False, title).splitlines()[-1]
     strings = [t.value for t in tinycss2.parse_stylesheet(rule)[0].content if t.type == "string"]
     assert strings == [title]
+
+
+def test_rtl_book_pdf_reads_right_to_left_in_viewers(hebrew_book: Path, mixed: Path) -> None:
+    from pypdf import PdfReader
+
+    def direction_of(book: Path) -> object:
+        preferences = PdfReader(next((book / "build").glob("*.pdf"))).trailer["/Root"].get("/ViewerPreferences")
+        return preferences.get_object().get("/Direction") if preferences is not None else None
+
+    assert direction_of(hebrew_book) == "/R2L"
+    assert direction_of(mixed) is None

@@ -136,8 +136,9 @@ def first_body_page(document: weasyprint.Document, edition: Edition) -> int:
     return next((i for i, page in enumerate(document.pages) if first in page.anchors), 0)
 
 
-def _finisher(settings: PrintSettings, body_start: int) -> Any:
-    """Exact TrimBox and BleedBox on every page, and page labels: i, ii, … then 1, 2, …"""
+def _finisher(settings: PrintSettings, body_start: int, rtl: bool = False) -> Any:
+    """Exact TrimBox and BleedBox on every page, and page labels: i, ii, … then 1, 2, …; for a
+    right-to-left book, the viewer's reading order (two-page spreads) right to left."""
     outside = settings.css_bleed_mm * PT_PER_MM
     bleed = settings.bleed_mm * PT_PER_MM
 
@@ -155,6 +156,10 @@ def _finisher(settings: PrintSettings, body_start: int) -> Any:
             nums.extend([0, pydyf.Dictionary({"S": "/r"})])
         nums.extend([body_start, pydyf.Dictionary({"S": "/D"})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+        if rtl:
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
 
     return finish
 
@@ -171,7 +176,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
                 pdf_variant=settings.pdf_variant or None,
                 pdf_identifier=identifier,
                 pdf_tags=True,
-                finisher=_finisher(settings, body_start),
+                finisher=_finisher(settings, body_start, rtl=book.direction == "rtl"),
             )
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
         raise BuildError(
