@@ -40,7 +40,3 @@ def direction(tag: str) -> Direction:
     if script is not None:
         return "rtl" if script in RTL_SCRIPTS else "ltr"
     return "ltr"
-
-
-def is_rtl(tag: str) -> bool:
-    return direction(tag) == "rtl"

@@ -179,7 +179,6 @@ def environment(project_dir: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["host"] = host
     env.globals["isbn_label"] = lambda name: ISBN_FORMATS.get(name, name)
-    env.globals["direction"] = direction
     env.globals["dir_attribute"] = dir_attribute
     env.globals["lang_attributes"] = lang_attributes
     env.globals["set_apart"] = set_apart
