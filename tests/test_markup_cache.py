@@ -167,6 +167,32 @@ def test_the_build_command_renders_each_chapter_once(tmp_path: Path, rendered: l
     assert len(rendered) == 8 and len(list((root / "build" / ".cache" / "markup").iterdir())) == 8
 
 
+def test_the_check_command_reads_the_build_s_cache_and_finds_the_same(tmp_path: Path, rendered: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a build, 'anthology check' renders only what changed since, and reports the same."""
+    from click.testing import CliRunner
+
+    from anthology import check
+    from anthology.cli import main
+
+    monkeypatch.setattr(check, "default_jobs", lambda: 1)  # rendered here, where they are counted
+
+    root = _book(tmp_path / "book")
+    edited = root / "chapters" / "05-c.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nSee [the map](#nowhere).\n", encoding="utf-8")
+    clear_memory()
+    fresh = CliRunner().invoke(main, ["check", str(root)])
+    assert len(rendered) == 8 and "#nowhere" in fresh.output
+    _warm(root)
+    stored = sorted(p.name for p in (root / "build" / ".cache" / "markup").iterdir())
+    edited.write_text(edited.read_text(encoding="utf-8").replace("the map", "the old map"), encoding="utf-8")
+    rendered.clear()
+    clear_memory()
+    checked = CliRunner().invoke(main, ["check", str(root)])
+    assert rendered == ["05-c.md"]
+    assert checked.exit_code == fresh.exit_code and checked.output == fresh.output
+    assert sorted(p.name for p in (root / "build" / ".cache" / "markup").iterdir()) == stored  # read, never written
+
+
 def test_stored_markup_reads_back_field_for_field(tmp_path: Path) -> None:
     root = _book(tmp_path / "book")
     from anthology.build import load_book

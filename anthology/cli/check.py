@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..cache import FOLDER as CACHE_FOLDER
+from ..cache import Cache
 from ..check import check_book
 from ..errors import AnthologyError
 from .common import fail, output_options, project_argument, reporter
@@ -23,7 +25,8 @@ def check(project_dir: Path, strict: bool, quiet: bool, verbose: bool) -> None:
     warnings (broken links and footnotes, unused images, empty chapters,
     duplicate titles, text cut by a YAML '#' comment) do not, unless --strict is given.
     Exit code: 0 when the book is fine, 1 when there are errors (or warnings with --strict),
-    2 when there is no book to check.
+    2 when there is no book to check. Chapters unchanged since the last build are read from
+    build/.cache, which the check never writes.
 
     \b
     Examples:
@@ -33,7 +36,7 @@ def check(project_dir: Path, strict: bool, quiet: bool, verbose: bool) -> None:
     """
     shown = reporter(quiet, verbose)
     try:
-        report = check_book(project_dir)
+        report = check_book(project_dir, cache=Cache(project_dir / "build" / CACHE_FOLDER))
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.diagnostics)
