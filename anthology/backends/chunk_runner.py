@@ -163,16 +163,33 @@ class _Sequence:
         self.held = set(held or ())
         self.joining = Joining()
         self.results: dict[int, ChunkResult] = {}
-        self.laid: list[int] = []
+        self.laid: set[int] = set()
         self.next = 0  # position in ``body`` of the next chunk to join
         self.page = 1  # number of its first page
 
     def laid_out(self, result: ChunkResult) -> None:
         self.results[result.index] = result
-        self.laid.append(result.index)
+        self.laid.add(result.index)
         if result.index in self.held:  # its first layout, kept so that the next build need not make it again
-            self.cache.write(KIND, self.keys[result.index], {"chunk.pdf": result.pdf, "meta.json": _result_json(result)}, keep=self.keep)
+            self._store(result)
         self.advance()
+
+    def made(self, runner: _Runner, jobs: Sequence[ChunkJob], into: dict[int, ChunkResult],
+             usable: Callable[[ChunkResult], bool] = lambda cached: True) -> None:
+        """Each job's result into ``into``: from the cache when it holds one that ``usable`` accepts,
+        else laid out by ``runner``."""
+        todo = []
+        for made in jobs:
+            cached = _from_cache(self.cache, self.keys[made.index])
+            if cached is not None and usable(cached):
+                into[made.index] = cached
+            else:
+                todo.append(made)
+        runner.run(todo, lambda result: into.__setitem__(result.index, result))
+        self.laid |= {made.index for made in todo}
+
+    def _store(self, result: ChunkResult) -> None:
+        self.cache.write(KIND, self.keys[result.index], {"chunk.pdf": result.pdf, "meta.json": _result_json(result)}, keep=self.keep)
 
     def release(self, final: dict[int, ChunkResult]) -> None:
         """The held chunks' final layouts: joined in their turn."""
@@ -203,7 +220,7 @@ class _Sequence:
         index = result.index
         self.joining.add(result.pdf, index)
         if index in self.laid:
-            self.cache.write(KIND, self.keys[index], {"chunk.pdf": result.pdf, "meta.json": _result_json(result)}, keep=self.keep)
+            self._store(result)
         self.results[index] = replace(result, pdf=b"")
 
 
@@ -236,7 +253,7 @@ def _rough_numbers(parts: list[print_chunks.Chunk], body: list[int], linking: se
 
 def _with_xref_pages(
     parts: list[print_chunks.Chunk], body: list[int], linking: set[int], results: dict[int, ChunkResult], found: dict[int, ChunkResult | None],
-    job: Callable[..., ChunkJob], title: str | None, cache: Cache, runner: _Runner, sequence: _Sequence,
+    job: Callable[..., ChunkJob], title: str | None, runner: _Runner, sequence: _Sequence,
 ) -> bool:
     """The body chunks that link to other chapters laid out again, now that every body page number is
     known, printing their targets' pages; False when that changes how many pages one of them has
@@ -244,19 +261,11 @@ def _with_xref_pages(
     first = {i: results.get(i) or found[i] for i in body}
     numbers = _numbers([result for result in first.values() if result is not None])
     final: dict[int, ChunkResult] = {}
-    todo: list[ChunkJob] = []
-    for position, index in enumerate(body):
-        if index not in linking:
-            continue
-        made = job(index, chunk_css(position > 0, title), position, None,
-                   {t: numbers[t] for t in xref_targets(parts[index]) if t in numbers})
-        cached = _from_cache(cache, sequence.keys[index])
-        if cached is not None and cached.start == first[index].start:  # type: ignore[union-attr]
-            final[index] = cached
-        else:
-            todo.append(made)
-    runner.run(todo, lambda result: final.__setitem__(result.index, result))
-    sequence.laid += [made.index for made in todo]
+    again = [
+        job(index, chunk_css(position > 0, title), position, None, {t: numbers[t] for t in xref_targets(parts[index]) if t in numbers})
+        for position, index in enumerate(body) if index in linking
+    ]
+    sequence.made(runner, again, final, usable=lambda cached: cached.start == first[cached.index].start)  # type: ignore[union-attr]
     if any(final[i].pages != first[i].pages for i in linking):  # type: ignore[union-attr]
         return False
     sequence.release(final)
@@ -299,7 +308,7 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
             starts[i] = page
             page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
         runner.run([made for made, i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
-        if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, cache, runner, sequence):
+        if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, runner, sequence):
             return None
         assert sequence.body_done
         order = [results[i] for i in body]
@@ -309,19 +318,12 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
         def front_job(known: dict[str, int]) -> ChunkJob:
             return job(0, chunk_css(False, None), None, None, {t: known[t] for t in front_targets if t in known})
 
-        def cached_or(made: ChunkJob, todo: list[ChunkJob]) -> None:
-            cached = _from_cache(cache, keys[made.index])
-            if cached is None:
-                todo.append(made)
-            else:
-                results[made.index] = cached
-
-        todo: list[ChunkJob] = []
+        aside: list[ChunkJob] = []
         guess: ChunkJob | None = None
         if back is not None:
             back_targets = foreign_targets(parts[back])
             back_job = job(back, chunk_css(True, title), None, page, {t: numbers[t] for t in back_targets if t in numbers})
-            cached_or(back_job, todo)
+            aside.append(back_job)
             # The contents usually names only the opening of the back matter, whose page is known
             # now: then the front matter can be laid out beside the back matter, not after it.
             opening = _opening_id(parts[back])
@@ -333,19 +335,15 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
         else:
             guess = front_job(numbers)
         if guess is not None:
-            cached_or(guess, todo)
-        runner.run(todo, lambda result: results.__setitem__(result.index, result))
-        sequence.laid += [made.index for made in todo]
+            aside.append(guess)
+        sequence.made(runner, aside, results)
         numbers = _numbers(order + ([results[back]] if back is not None else []))
         if back is not None:
             sequence.join(results[back])
         final = front_job(numbers)
         if guess is None or guess.text != final.text:
             results.pop(0, None)
-            todo = []
-            cached_or(final, todo)
-            runner.run(todo, lambda result: results.__setitem__(result.index, result))
-            sequence.laid += [made.index for made in todo]
+            sequence.made(runner, [final], results)
         sequence.join(results[0])
     except ChunkAborted:
         return None

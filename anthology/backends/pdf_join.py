@@ -402,11 +402,3 @@ def _link(annotation: Any) -> None:
         annotation.Dest = pikepdf.String(target)
         if "/Contents" in annotation:
             annotation.Contents = pikepdf.String(target)
-
-
-def join(parts: Sequence[bytes], outline: Sequence[Bookmark], front_pages: int) -> bytes:
-    """One PDF of the chunks' PDFs in order; ``front_pages`` pages numbered in roman before page 1."""
-    joining = Joining()
-    for index, data in enumerate(parts):
-        joining.add(data, index)
-    return joining.finish(outline, front_pages)
