@@ -144,3 +144,24 @@ def test_the_join_takes_chunks_in_any_order_and_keeps_the_book_s(tmp_path: Path,
         for path in (built, joined)
     ]
     assert texts[0] == texts[1]
+
+
+def test_workers_replaced_one_by_one_give_the_pdf_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker lays out BATCH chunks, never collecting its garbage, and is then replaced on its own;
+    the chunks still come back in the book's order, and the PDF is that of a serial build."""
+    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(chunk_runner, "BATCH", 2)
+    root = _book(tmp_path / "book")
+    started: list[int] = []
+    original = chunk_runner._Runner._start
+
+    def start(self: chunk_runner._Runner) -> object:
+        started.append(len(started))
+        return original(self)
+
+    monkeypatch.setattr(chunk_runner._Runner, "_start", start)
+    build(root, "pdf", jobs=2, use_cache=False, output_dir=tmp_path / "workers")
+    # eight body chapters, two at a time per worker: at least four workers for the body, then the back and front matter's
+    assert len(started) >= 5
+    build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "serial")
+    assert (tmp_path / "workers" / "test-book.pdf").read_bytes() == (tmp_path / "serial" / "test-book.pdf").read_bytes()

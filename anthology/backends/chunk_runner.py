@@ -18,7 +18,7 @@ import gc
 import json
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, replace
 
 import pikepdf
@@ -36,6 +36,7 @@ from .print_chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, 
 
 KIND = "print-chunk"
 BATCH = 8  # chunks a worker lays out before it is replaced
+AHEAD = 2  # chunks a worker holds at once (the one it lays out and its next)
 PAGE_CHARACTERS = 2500  # about how much of a chapter's XHTML fills a page
 
 
@@ -50,11 +51,47 @@ class Joined:
     refused: tuple[str, ...]
 
 
+class _Slot:
+    """One worker process at a time, replaced by a fresh one after it has been given ``BATCH`` chunks
+    (WeasyPrint keeps a little of every document it lays out, and a worker never collects its
+    garbage: it goes when the process does). Holds at most ``AHEAD`` chunks at once, so that a
+    worker has its next chunk while this process is joining."""
+
+    def __init__(self, start: Callable[[], ProcessPoolExecutor]) -> None:
+        self.start = start
+        self.pool: ProcessPoolExecutor | None = None
+        self.given = 0
+        self.running: list[Future[ChunkResult]] = []
+
+    def ready(self, depth: int) -> bool:
+        """Whether it can take a chunk now, holding at most ``depth`` others."""
+        self.running = [future for future in self.running if not future.done()]
+        if self.pool is not None and self.given >= BATCH:
+            if self.running:
+                return False
+            self.pool.shutdown(wait=False)  # its process exits; the next chunk forks a fresh one
+            self.pool = None
+        return len(self.running) <= depth
+
+    def submit(self, job: ChunkJob) -> Future[ChunkResult]:
+        if self.pool is None:
+            self.pool, self.given = self.start(), 0
+        future = self.pool.submit(run_in_worker, job)
+        self.given += 1
+        self.running.append(future)
+        return future
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
 class _Runner:
-    """Lays out chunk jobs in this process (``jobs`` 1) or in a pool of forked workers, which are
-    replaced after every ``BATCH`` chunks each (WeasyPrint keeps a little of every document it lays
-    out, so a worker's memory would otherwise grow with the book). With workers, this process joins
-    the chunks that are done while the others are laid out."""
+    """Lays out chunk jobs in this process (``jobs`` 1) or in forked workers, one per ``_Slot``, each
+    replaced on its own when it has laid out ``BATCH`` chunks (no worker waits for the others to
+    finish a batch). With workers, this process joins the chunks that are done while the others are
+    laid out."""
 
     def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int) -> None:
         self.setup = setup
@@ -63,7 +100,7 @@ class _Runner:
         pooled = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
         self.workers = max(1, min(jobs, size)) if pooled else 0
         self.ledger: Ledger = SharedLedger(counts) if self.workers else LocalLedger(counts)
-        self.pool: ProcessPoolExecutor | None = None
+        self.slots: list[_Slot] = []
         if self.workers:
             # The workers are forked from this process with the fonts and stylesheets already loaded
             # (WeasyPrint's font folder then belongs to this process, which removes it at the end),
@@ -75,7 +112,7 @@ class _Runner:
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("fork")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=start_worker, initargs=(self.setup, self.ledger))
+        return ProcessPoolExecutor(1, mp_context=context, initializer=start_worker, initargs=(self.setup, self.ledger))
 
     def run(self, jobs: Sequence[ChunkJob], each: Callable[[ChunkResult], None], meanwhile: Callable[[], None] = lambda: None) -> None:
         """Lay out ``jobs``, handing each result to ``each`` in the order of ``jobs``; ``meanwhile``
@@ -85,27 +122,36 @@ class _Runner:
             for job in jobs:
                 each(lay_out_chunk(job, self.setup, self.ledger))
             return
-        if not jobs:
+        self._stop()  # fresh workers for every run: the back and front matter are the biggest chunks
+        self.slots = [_Slot(self._start) for _ in range(min(self.workers, len(jobs)))]
+        # Chunks are handed out in order, so that the earliest unfinished one never waits (see chunk_layout).
+        futures: list[Future[ChunkResult]] = []
+
+        def hand_out() -> None:  # to the idle workers first, then a next chunk to each
+            for depth in range(AHEAD):
+                for slot in self.slots:
+                    if len(futures) < len(jobs) and slot.ready(depth):
+                        futures.append(slot.submit(jobs[len(futures)]))
+
+        try:
+            hand_out()
             meanwhile()
-        step = self.workers * BATCH
-        for first in range(0, len(jobs), step):
-            self._stop()  # fresh workers for every batch, and for the back and front matter
-            self.pool = self._start()
-            futures: list[Future[ChunkResult]] = [self.pool.submit(run_in_worker, job) for job in jobs[first : first + step]]
-            if first == 0:
-                meanwhile()
-            try:
-                for future in futures:
-                    each(future.result())
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+            for position in range(len(jobs)):
+                while not futures[position].done():
+                    wait([future for future in futures if not future.done()], return_when=FIRST_COMPLETED)
+                    hand_out()
+                result = futures[position].result()
+                hand_out()
+                each(result)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
     def _stop(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        for slot in self.slots:
+            slot.stop()
+        self.slots = []
 
     def close(self) -> None:
         self._stop()
