@@ -28,14 +28,14 @@ from ..layout import Edition
 from ..model import Book
 from ..print_profiles import PrintSettings
 from . import print_chunks
-from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker
+from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker, warm_up
 from .pagemap import Pagination, pagination_of, print_source
 from .pdf import layout_inputs
 from .pdf_join import Joining
 from .print_chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, chunks, foreign_targets, xref_targets
 
 KIND = "print-chunk"
-BATCH = 8  # chunks a worker lays out before it is replaced
+BATCH = 4  # chunks a worker lays out before it is replaced
 AHEAD = 2  # chunks a worker holds at once (the one it lays out and its next)
 PAGE_CHARACTERS = 2500  # about how much of a chapter's XHTML fills a page
 
@@ -93,7 +93,8 @@ class _Runner:
     finish a batch). With workers, this process joins the chunks that are done while the others are
     laid out."""
 
-    def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int) -> None:
+    def __init__(self, setup: Setup, counts: list[int], jobs: int, size: int, sample: ChunkJob | None = None) -> None:
+        """``size``: how many body chunks are to be laid out; ``sample``: the first of them."""
         self.setup = setup
         # Workers are forked (they start with this process's fonts and stylesheets); where a system
         # cannot fork, the chunks are laid out one after another here.
@@ -107,6 +108,9 @@ class _Runner:
             # and with this process's objects frozen, so that their garbage collection does not copy
             # every page of memory they share with it.
             setup.render_context()
+            if sample is not None and size > self.workers * BATCH:
+                # worth it when workers are replaced: each then starts with what a first layout loads
+                warm_up(setup, sample)
             gc.collect()
             gc.freeze()
 
@@ -343,12 +347,13 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
     found = {i: _from_cache(cache, keys[i]) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
-    runner = _Runner(setup, counts, jobs, sum(1 for i in body if found[i] is None) or 1)
+    todo = [made for made, i in zip(body_jobs, body) if found[i] is None]
+    runner = _Runner(setup, counts, jobs, len(todo) or 1, next(iter(todo), None))
     sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
     results = sequence.results
     try:
         # The cached chunks ahead of the first to lay out are joined while it is laid out.
-        runner.run([made for made, i in zip(body_jobs, body) if found[i] is None], sequence.laid_out, meanwhile=sequence.advance)
+        runner.run(todo, sequence.laid_out, meanwhile=sequence.advance)
         starts, page = {}, 1
         for i in body:
             starts[i] = page
