@@ -207,3 +207,21 @@ def test_no_crop_marks_or_bleed_by_default(printed: Printed) -> None:
         media = [float(v) for v in page.mediabox]
         assert [float(v) for v in page.trimbox] == pytest.approx(media, abs=0.01)
         assert [float(v) for v in page.bleedbox] == pytest.approx(media, abs=0.01)
+
+
+def test_streams_are_compressed_at_zlib_s_default_level_and_pydyf_is_left_as_it_was(printed: Printed) -> None:
+    """pydyf asks zlib for level 9 (slow, for little); anthology writes at 6, only while it writes."""
+    import zlib
+
+    import pikepdf
+    import pydyf
+
+    from anthology.backends import pdf
+
+    with pikepdf.open(printed.path) as opened:
+        stream = opened.pages[0].obj.Contents
+        stream = stream[0] if isinstance(stream, pikepdf.Array) else stream
+        assert stream.Filter == pikepdf.Name.FlateDecode
+        raw = stream.read_raw_bytes()  # as stored, still compressed
+    assert raw[:2] == b"\x78\x9c"  # a zlib header saying "default level" (level 9 writes 78 DA)
+    assert pdf.FLATE_LEVEL == 6 and pydyf.zlib is zlib
