@@ -169,8 +169,17 @@ def _renumberer(mapping: Callable[[int], int]) -> Callable[[bytes], bytes]:
     def renumber(text: bytes) -> bytes:
         if b" R" not in text:
             return text
-        # Without a literal string, nothing else can look like a reference (hex strings hold no spaces).
-        return (_TOKENS if b"(" in text else _REFERENCES).sub(swap, text)
+        if b"(" in text:
+            return _TOKENS.sub(swap, text)
+        # Without a literal string, nothing else can look like a reference (hex strings hold no
+        # spaces). Split at the references (text, number, generation, text, …): twice as fast as
+        # substituting through a function.
+        parts = _REFERENCES.split(text)
+        out = [parts[0]]
+        for at in range(1, len(parts), 3):
+            out.append(b"%d 0 R" % mapping(int(parts[at])))
+            out.append(parts[at + 2])
+        return b"".join(out)
 
     return renumber
 
