@@ -149,3 +149,53 @@ def test_a_book_of_any_markdown_passes_epubcheck(bodies: list[str]) -> None:
         root = _write(Path(folder) / "book", bodies)
         build(root, "epub")
         assert epubcheck_messages(root / "build" / "test-book.epub") == []
+
+
+# Page markers: put in one pass, from the last to the first, they land exactly where putting them in
+# one at a time, from the first, puts them (anthology.backends.pagemap).
+TEXTS = st.sampled_from(["", " ", "\n  ", "word ", " two words", "Zoë\u200b", "a", "long line of text here "])
+PHRASING = st.sampled_from(["em", "strong", "a", "span"])
+
+
+@st.composite
+def _unit_xml(draw: st.DrawFn, depth: int = 0) -> str:
+    """A chapter section: headings and paragraphs with nested phrasing, lists and a note."""
+    def inline(level: int) -> str:
+        parts = [draw(TEXTS)]
+        for _ in range(draw(st.integers(0, 3 if level < 2 else 0))):
+            tag = draw(PHRASING)
+            parts.append(f"<{tag}>{inline(level + 1)}</{tag}>{draw(TEXTS)}")
+        return "".join(parts)
+
+    blocks = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["h2", "p", "ul", "note", "p"]))
+        if kind == "ul":
+            blocks.append("<ul>" + "".join(f"<li>{inline(1)}</li>" for _ in range(draw(st.integers(1, 3)))) + "</ul>")
+        elif kind == "note":
+            blocks.append(f'<aside role="doc-footnote" id="n{len(blocks)}"><p>{inline(1)}</p></aside>')
+        else:
+            blocks.append(f"<{kind}>{inline(0)}</{kind}>{draw(TEXTS)}")
+    return f'<section xmlns="{XHTML}" id="u">{draw(TEXTS)}' + "".join(blocks) + "</section>"
+
+
+@SETTINGS
+@given(_unit_xml(), st.lists(st.integers(0, 120), min_size=1, max_size=8), st.data())
+def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: list[int], data: st.DataObject) -> None:
+    from anthology.backends import pagemap
+
+    def nested(element: object) -> bool:
+        return pagemap._is_note(element)
+
+    one_by_one, at_once = etree.fromstring(xml), etree.fromstring(xml)
+    size = len(pagemap.unit_text(one_by_one, nested))
+    offsets = sorted(min(offset, size) for offset in raw)
+    marks: list[tuple[int, list[etree._Element]]] = []
+    lengths: dict[object, int] = {}
+    for number, offset in enumerate(offsets):
+        pagemap._insert(one_by_one, offset, pagemap._marker(str(number)), nested, lengths)
+        marks.append((offset, [pagemap._marker(str(number))]))
+    text_map = pagemap._TextMap(at_once, nested)
+    assert text_map.text == pagemap.unit_text(at_once, nested)
+    pagemap._insert_all(at_once, marks, text_map, nested, {})
+    assert etree.tostring(at_once) == etree.tostring(one_by_one)

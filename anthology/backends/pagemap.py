@@ -10,6 +10,7 @@ characters that are neither spaces nor invisible. The page's label is the number
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -295,10 +296,10 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
         return _is_note(element)
 
     changed: set[str] = set()
-    lengths: dict[Any, int] = {}
     targets: list[PageTarget] = []
     waiting: list[PageStart] = []  # pages without text, or whose unit the EPUB lacks: marked with the next page
-    texts: dict[str, str] = {}
+    texts: dict[str, _TextMap] = {}
+    planned: dict[str, tuple[Any, list[tuple[int, list[etree._Element]]]]] = {}  # unit id -> the unit, its markers by offset
     for page in pagination.pages:
         if page.unit is None or page.unit not in where:
             waiting.append(page)
@@ -306,14 +307,16 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
         name, unit = where[page.unit]
         source_text = pagination.texts.get(page.unit)
         if page.unit not in texts:
-            texts[page.unit] = unit_text(unit, nested)
-        offset = _map_offset(source_text, texts[page.unit], page.offset)
-        for each in waiting + [page]:
-            marker = _marker(each.label)
-            _insert(unit, offset, marker, nested, lengths)
-            targets.append(PageTarget(each.label, name, marker.get("id")))
+            texts[page.unit] = _TextMap(unit, nested)
+        offset = _map_offset(source_text, texts[page.unit].text, page.offset)
+        markers = [_marker(each.label) for each in waiting + [page]]
+        targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers))
+        planned.setdefault(page.unit, (unit, []))[1].append((offset, markers))
         waiting = []
         changed.add(name)
+    lengths: dict[Any, int] = {}
+    for unit_id, (unit, marks) in planned.items():
+        _insert_all(unit, marks, texts[unit_id], nested, lengths)
     if waiting and targets:  # trailing pages without text: at the end of the last marked unit
         name, unit = where[next(p.unit for p in reversed(pagination.pages) if p.unit in where)]
         for each in waiting:
@@ -363,6 +366,60 @@ def _marker(label: str) -> etree._Element:
     return marker
 
 
+class _TextMap:
+    """A unit's significant characters (as ``unit_text`` gives them), and where each of its text
+    nodes with any starts among them; read in one pass, before any marker goes in."""
+
+    def __init__(self, unit: Any, nested: Callable[[Any], bool]) -> None:
+        self.nodes: list[tuple[Any, str]] = []
+        self.starts: list[int] = []
+        parts: list[str] = []
+        count = 0
+        for element, kind, text in _text_nodes(unit, nested):
+            part = significant(text)
+            if part:
+                self.nodes.append((element, kind))
+                self.starts.append(count)
+                parts.append(part)
+                count += len(part)
+        self.text = "".join(parts)
+
+
+def _insert_all(unit: Any, marks: list[tuple[int, list[etree._Element]]], found: _TextMap, nested: Callable[[Any], bool],
+                lengths: dict[Any, int]) -> None:
+    """Put each group of markers before the unit's significant character number ``offset``, in one
+    pass over its text: the groups from the last to the first, so that splitting a text node for
+    one leaves the text before it (where the earlier ones go) as it was. The markers of one offset
+    (pages without text of their own) follow each other, in order."""
+    nodes, starts, count = found.nodes, found.starts, len(found.text)
+    grouped: dict[int, list[etree._Element]] = {}
+    for offset, markers in marks:
+        grouped.setdefault(offset, []).extend(markers)
+    for offset in sorted(grouped, reverse=True):
+        first, *others = grouped[offset]
+        at = bisect.bisect_right(starts, offset) - 1
+        if offset >= count or at < 0:
+            _insert(unit, offset, first, nested, lengths)
+        else:
+            element, kind = nodes[at]
+            _split_at(unit, element, kind, offset - starts[at], first)
+        for marker in others:  # after the one before (rare: the walk is slower, and finds it)
+            _insert(unit, offset, marker, nested, lengths)
+
+
+def _split_at(unit: Any, element: Any, kind: str, wanted: int, marker: etree._Element) -> None:
+    """Put ``marker`` before significant character ``wanted`` of the element's text or tail."""
+    text = (element.text if kind == "text" else element.tail) or ""
+    index = _string_index(text, wanted)
+    if kind == "text":
+        marker.tail, element.text = text[index:], text[:index]
+        element.insert(0, marker)
+    else:
+        marker.tail, element.tail = text[index:], text[:index]
+        element.addnext(marker)
+    _hoist(marker, unit)
+
+
 def _insert(unit: Any, offset: int, marker: etree._Element, nested: Callable[[Any], bool], lengths: dict[Any, int]) -> None:
     """Put ``marker`` just before the unit's significant character number ``offset``.
     ``lengths`` keeps how many significant characters each element holds (markers have none, so
@@ -371,15 +428,8 @@ def _insert(unit: Any, offset: int, marker: etree._Element, nested: Callable[[An
     if found is None:
         unit.append(marker)
         return
-    element, kind, text = found
-    index = _string_index(text, offset - count)
-    if kind == "text":
-        marker.tail, element.text = text[index:], text[:index]
-        element.insert(0, marker)
-    else:
-        marker.tail, element.tail = text[index:], text[:index]
-        element.addnext(marker)
-    _hoist(marker, unit)
+    element, kind, _ = found
+    _split_at(unit, element, kind, offset - count, marker)
 
 
 def _text_node_at(element: Any, offset: int, count: int, is_unit: Callable[[Any], bool], lengths: dict[Any, int]) -> tuple[tuple[Any, str, str] | None, int]:
