@@ -158,7 +158,7 @@ PHRASING = st.sampled_from(["em", "strong", "a", "span"])
 
 
 @st.composite
-def _unit_xml(draw: st.DrawFn, depth: int = 0) -> str:
+def _unit_xml(draw: st.DrawFn) -> str:
     """A chapter section: headings and paragraphs with nested phrasing, lists and a note."""
     def inline(level: int) -> str:
         parts = [draw(TEXTS)]
@@ -180,8 +180,8 @@ def _unit_xml(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 @SETTINGS
-@given(_unit_xml(), st.lists(st.integers(0, 120), min_size=1, max_size=8), st.data())
-def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: list[int], data: st.DataObject) -> None:
+@given(_unit_xml(), st.lists(st.integers(0, 120), min_size=1, max_size=8))
+def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: list[int]) -> None:
     from anthology.backends import pagemap
 
     def nested(element: object) -> bool:

@@ -27,6 +27,7 @@ from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
 
 from ..layout import Edition
+from ..markup import XHTML_NS
 from ..model import Book
 from ..print_profiles import PrintSettings
 from .pagemap import flow_text_boxes, page_starts
@@ -34,7 +35,6 @@ from .pdf import RenderContext, render_context, write
 from .print_chunks import END, ChunkJob
 
 PX_TO_PT = 0.75
-XHTML = "http://www.w3.org/1999/xhtml"
 WAIT_SECONDS = 0.5  # how often a waiting chunk looks whether another has failed
 
 
@@ -294,7 +294,7 @@ def warm_up(setup: Setup, job: ChunkJob, keep: int = 6) -> None:
     used, refused = set(context.fetcher.used), list(context.fetcher.refused)
     try:
         root = etree.fromstring(job.text.encode("utf-8"))
-        body = root.find(f"{{{XHTML}}}body")
+        body = root.find(f"{{{XHTML_NS}}}body")
         if body is None:
             return
         for element in list(body)[1:]:

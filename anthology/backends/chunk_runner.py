@@ -348,7 +348,7 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
     todo = [made for made, i in zip(body_jobs, body) if found[i] is None]
-    runner = _Runner(setup, counts, jobs, len(todo) or 1, next(iter(todo), None))
+    runner = _Runner(setup, counts, jobs, len(todo) or 1, todo[0] if todo else None)
     sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
     results = sequence.results
     try:
