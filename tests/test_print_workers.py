@@ -3,7 +3,8 @@
 - A chunk that fails in a worker stops the build with its own message, not a hang or a traceback.
 - When WeasyPrint does not lay out margins where the chunks expect, the book is laid out as one
   document and reads the same.
-- A static font instance is made once, kept in the cache folder, and a damaged copy there is made again.
+- A static font instance is made once, kept in the cache folder, and a damaged copy there is made again;
+  a font file handed over again is known by its bytes.
 - The joined PDF is a PDF that poppler reads page by page, with the outline of the whole book.
 - The front matter laid out beside the back matter or after it gives the same PDF, and the join
   puts chunks added in any order back in the book's order.
@@ -71,6 +72,19 @@ def test_static_instances_are_made_once_and_damaged_copies_made_again(tmp_path: 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(static_fonts, "_instances", {})
     assert static_fonts.instance(data, 0, {"wght": 600.0, "opsz": 14.0}) == made
+
+
+def test_a_font_file_seen_again_is_known_by_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint hands over a new copy of a font file for every PDF: the copy gets the same key, and
+    another file of the same length its own."""
+    import hashlib
+
+    monkeypatch.setattr(static_fonts, "_digests", {})
+    data = book_fonts()[0].path.read_bytes()
+    copy, other = bytes(bytearray(data)), data[:-1] + bytes([data[-1] ^ 1])
+    assert copy is not data and len(other) == len(data)
+    assert static_fonts._digest(data) == static_fonts._digest(copy) == hashlib.sha256(data).hexdigest()
+    assert static_fonts._digest(other) == hashlib.sha256(other).hexdigest() != static_fonts._digest(data)
 
 
 def test_the_joined_pdf_reads_page_by_page_with_one_outline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -199,3 +199,15 @@ def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: 
     assert text_map.text == pagemap.unit_text(at_once, nested)
     pagemap._insert_all(at_once, marks, text_map, nested, {})
     assert etree.tostring(at_once) == etree.tostring(one_by_one)
+
+
+@SETTINGS
+@given(st.text(st.sampled_from(["A", "b", "Σ", "σ", "İ", "I", "ß", "ǅ", "Ω", " ", "é", "É", "ﬀ", "1"]) | st.characters(), max_size=40))
+@example("ΟΔΟΣ ΣΑΣ")  # capital sigma at the end of a word: str.lower makes it final, character by character it is not
+@example("İstanbul")  # lowered into two characters
+def test_folding_lowers_character_by_character(text: str) -> None:
+    from anthology.backends.pagemap import _fold
+
+    folded = _fold(text)
+    assert len(folded) == len(text)
+    assert folded == "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

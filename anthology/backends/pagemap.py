@@ -257,6 +257,10 @@ def page_starts(document: weasyprint.Document) -> tuple[list[str | None], list[t
 
 def _fold(text: str) -> str:
     """Lower case, one character for one, so offsets stay the same (text-transform may change case)."""
+    if "\u03a3" not in text:  # str.lower lowers a capital sigma by its context, one character alone cannot
+        lower = text.lower()
+        if len(lower) == len(text):  # no character lowered into several (none lowers into nothing)
+            return lower
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 

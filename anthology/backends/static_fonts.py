@@ -35,6 +35,7 @@ VARIABLE_TABLES = frozenset({"fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MV
 
 _instances: dict[str, bytes] = {}
 _axes: dict[str, frozenset[str]] = {}
+_digests: dict[int, list[tuple[bytes, str]]] = {}  # by length: font files seen, with their SHA-256
 _declared = False
 
 
@@ -61,6 +62,18 @@ def _face(data: bytes) -> Any:
         return ffi.gc(harfbuzz.hb_face_create(blob, 0), harfbuzz.hb_face_destroy)
     finally:
         harfbuzz.hb_blob_destroy(blob)
+
+
+def _digest(data: bytes) -> str:
+    """The SHA-256 of a font file. WeasyPrint hands over a fresh copy of the same file for every PDF;
+    comparing bytes with a file seen before costs a fiftieth of hashing them again."""
+    seen = _digests.setdefault(len(data), [])
+    for known, key in seen:
+        if known == data:
+            return key
+    key = hashlib.sha256(data).hexdigest()
+    seen.append((data, key))
+    return key
 
 
 def _font_axes(key: str, data: bytes, index: int) -> frozenset[str]:
@@ -135,7 +148,7 @@ def _static_face(font: Any) -> tuple[Any, bytes] | None:
     if "fvar" not in font.tables:
         return None
     data = font.file_content
-    key = hashlib.sha256(data).hexdigest()
+    key = _digest(data)
     axes = _font_axes(key, data, font.index)
     if not axes <= AXES or set(font.variations) - AXES:
         return None
