@@ -184,6 +184,14 @@ def _renumberer(mapping: Callable[[int], int]) -> Callable[[bytes], bytes]:
     return renumber
 
 
+def _page_tree_nodes(node: Any) -> Iterator[Any]:
+    """The /Pages nodes of a page tree (not its pages)."""
+    yield node
+    for kid in node.get("/Kids", []):
+        if kid.get("/Type") == "/Pages":
+            yield from _page_tree_nodes(kid)
+
+
 def _walk(obj: Any, seen: set[int]) -> None:
     """The object numbers of an indirect tree (outline items, name and number tree nodes)."""
     if not isinstance(obj, pikepdf.Object):
@@ -229,7 +237,8 @@ class Joining:
         if index in self.hashes:
             raise ValueError(f"chunk {index} added twice")
         self.hashes[index] = hashlib.sha256(data).digest()
-        with pikepdf.open(io.BytesIO(data)) as pdf:
+        # A chunk's page tree is one node holding its pages, which carry all their attributes: nothing to push down.
+        with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
             if self._writer is None:
                 self._writer = w = _Writer(pdf.pdf_version)
                 self.catalog, self.pages_root, self.structure, self.document = w.reserve(), w.reserve(), w.reserve(), w.reserve()
@@ -245,10 +254,9 @@ class Joining:
         catalog_number = root.objgen[0]
         special[catalog_number] = self.catalog
         skipped.add(catalog_number)
-        for obj in objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Pages":
-                special[obj.objgen[0]] = self.pages_root
-                skipped.add(obj.objgen[0])
+        for node in _page_tree_nodes(root.Pages):
+            special[node.objgen[0]] = self.pages_root
+            skipped.add(node.objgen[0])
         tree = root.get("/StructTreeRoot")
         document = None
         if tree is not None:
