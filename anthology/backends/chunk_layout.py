@@ -26,6 +26,7 @@ from lxml import etree
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
 
+from ..call_stack import roomy
 from ..layout import Edition
 from ..markup import XHTML_NS
 from ..model import Book
@@ -231,6 +232,7 @@ def _bookmarks(page: Any) -> list[tuple[int, str, float, float, str]]:
     return out
 
 
+@roomy  # WeasyPrint's recursion would otherwise map and unmap stack thousands of times a page
 def lay_out_chunk(job: ChunkJob, setup: Setup, ledger: Ledger) -> ChunkResult:
     try:
         with _collector_paused():

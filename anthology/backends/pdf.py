@@ -25,6 +25,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import __version__
+from ..call_stack import roomy
 from ..errors import BuildError, Diagnostic
 from ..fonts import FontFace, book_fonts, font_faces
 from ..layout import Edition, Stylesheet, lay_out
@@ -225,6 +226,7 @@ def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list
     ]
 
 
+@roomy  # see anthology.call_stack
 def lay_out_whole(book: Book, edition: Edition, settings: PrintSettings, whole: str | None = None) -> PrintResult:
     """The edition laid out as one document and written (``whole``: its combined XHTML, when already made)."""
     document, fetcher, _ = render(edition, whole)
