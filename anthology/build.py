@@ -17,7 +17,6 @@ from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import load_config
 from .errors import ConfigError, Diagnostic
-from .layout.xrefs import CrossReferences
 from .markup import ChapterMarkup, render_book_matter, render_matter
 from .markup_cache import MarkupCache
 from .model import Book, build_book
@@ -205,13 +204,12 @@ def build(
         book_dir=project_dir, cache=MarkupCache(cache, project_dir),
     )
     render_matter.cache_clear()  # images may have changed since an earlier build in this process
-    matter = render_book_matter(book)  # the editors' texts: checked now, rendered once, laid out with the chapters
+    render_book_matter(book)  # the editors' texts: an error stops the build now; rendered once, laid out with the chapters
     check_sources(book, chosen)
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
-    # The chapters' own warnings come from the checker, which runs first; these only a build finds.
+    # The warnings of the chapters and the editors' texts come from the checker, which runs first;
+    # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    references = CrossReferences(project_dir, markups)  # the checker reports those of the chapters
-    report.warnings.extend(problem for markup in matter.values() for problem in references.problems(markup))
     artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))

@@ -22,16 +22,18 @@ from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_co
 from .errors import ConfigError, Diagnostic, SourceError
 from .cache import Cache
 from .layout.xrefs import CrossReferences
-from .markup import IMAGE_TYPES, ChapterMarkup
+from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache
 from .model import Chapter, build_book
 from .sources import (
     CHAPTER_DIR,
     ChapterSource,
+    MatterSource,
     chapter_paths,
     decode,
     load_yaml,
     parse_front_matter,
+    read_matter,
     split_front_matter,
 )
 from .text import natural_key
@@ -73,15 +75,17 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
     config = _load_config(project_dir, report)
     paths = _chapter_files(project_dir, config, report)
     sources = [source for source in (_read_source(path, report) for path in paths) if source is not None]
-    book = build_book(config or _stand_in_config(project_dir), sources)
+    book = build_book(config or _stand_in_config(project_dir), sources, _read_matter(config, report))
     markups = render_chapters_in(book.chapters, jobs or default_jobs(), book_dir=project_dir,
                                  cache=MarkupCache(cache, project_dir, write=False), collect=True)
     references = CrossReferences(project_dir, markups)
-    for markup in markups:
+    # the editors' texts (front and back matter files, part introductions) as a build renders them
+    matter = [render_chapter(item, project_dir, collect=True) for item in book_matter(book)]
+    for markup in markups + matter:
         report.diagnostics.extend(markup.diagnostics)
         report.diagnostics.extend(references.problems(markup))
     _check_duplicate_titles(book.chapters, report)
-    _check_unused_images(project_dir, markups, report)
+    _check_unused_images(project_dir, markups + matter, report)
     report.chapters = len(book.chapters)
     order = {p.resolve(): n for n, p in enumerate(paths, start=1)}
     report.diagnostics.sort(key=lambda d: _reading_order(d, order))
@@ -98,6 +102,16 @@ def _load_config(project_dir: Path, report: CheckReport) -> Config | None:
     except ConfigError as error:
         report.diagnostics.extend(error.diagnostics)
         return None
+
+
+def _read_matter(config: Config | None, report: CheckReport) -> list[MatterSource]:
+    if config is None:
+        return []
+    try:
+        return read_matter(config)
+    except SourceError as error:
+        report.diagnostics.extend(error.diagnostics)
+        return []
 
 
 def _stand_in_config(project_dir: Path) -> Config:
@@ -306,7 +320,7 @@ def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report
         report.diagnostics.append(
             Diagnostic(
                 path,
-                "this image is not used by any chapter",
+                "this image is not used by any chapter or editors' text",
                 hint="refer to it in a chapter (![description](path)) or delete it",
                 level="warning",
             )

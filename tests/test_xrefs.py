@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import chapter, epubcheck_messages, write_book
+from hardening_helpers import png_bytes
+from helpers import DEFAULT_TOML, chapter, epubcheck_messages, write_book
 from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from anthology import workers
 from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build, load_book
 from anthology.check import check_book
+from anthology.errors import SourceError
 from anthology.markup import XREF_SCHEME, render_chapter
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -237,13 +239,31 @@ def test_links_that_lead_nowhere_are_reported_with_file_line_and_fix(book: Path)
     assert not [d for d in report.warnings if d.path is not None and d.path.name == "01-opening.md"]
 
 
-def test_build_reports_the_editors_texts_links_that_lead_nowhere(book: Path) -> None:
-    assert [w for w in BUILD_WARNINGS if "99-gone" in w] == [
+def test_check_reports_the_editors_texts_links_that_lead_nowhere(book: Path) -> None:
+    found = [d.format(book) for d in check_book(book, jobs=1).warnings if "99-gone" in d.message]
+    assert found == [
         "front/foreword.md:3: warning: link to '../chapters/99-gone.md' names no chapter of the book: "
         "'chapters/99-gone.md' is not one of its chapter files; only its text is kept "
         "(link to a chapter file of the book, relative to this file: '../chapters/01-opening.md', "
         "'../chapters/04-our town.md', '../chapters/03-ending.md')"
     ]
+    assert not [w for w in BUILD_WARNINGS if "99-gone" in w]  # the checker's, not said twice by the build
+
+
+def test_check_finds_what_would_stop_the_build_in_an_editors_text_and_a_part_introduction(tmp_path: Path) -> None:
+    toml = DEFAULT_TOML + '[[parts]]\ntitle = "One"\nchapters = ["chapters/01-a.md"]\nintro = "See ![a map](map.png)."\n'
+    root = write_book(tmp_path / "book", {"01-a.md": chapter()}, toml)
+    (root / "back").mkdir()
+    (root / "back" / "afterword.md").write_text("Last words.\n\n![the end](gone.jpg)\n\n![a seal](../seal.png)\n", encoding="utf-8")
+    (root / "seal.png").write_bytes(png_bytes())
+    report = check_book(root, jobs=1)
+    assert not [d for d in report.warnings if d.path is not None and d.path.name == "seal.png"]  # used, by the afterword
+    errors = [d.format(root) for d in report.errors]
+    assert any(e.startswith("back/afterword.md:3: error:") and "gone.jpg" in e for e in errors), errors
+    assert any(e.startswith("anthology.toml:") and "map.png" in e for e in errors), errors
+    with pytest.raises(SourceError) as raised:
+        build(root, "epub", jobs=1, use_cache=False)
+    assert sorted(d.format(root) for d in raised.value.diagnostics) == sorted(errors)
 
 
 @pytest.fixture()
