@@ -43,6 +43,8 @@ def test_epub_package(sample_build: Path) -> None:
     assert opf.count('<meta refines="#contributor-') >= 8  # role and file-as for each author
     assert "Hickey, Gary" in opf
     assert "Co-production and rugby union. Did we give the ball back? — Steve Palmer" in nav
+    # each chapter's sub-headings beneath it
+    assert 'ch01-co-production-and-rugby-union-did-we-giv.xhtml#c1-not-just-doing-us-a-favour">Not just doing us a favour</a>' in nav
     assert 'href="styles/base.css"' in chapter and 'href="styles/epub.css"' in chapter
     assert 'epub:type="chapter"' in chapter and 'role="doc-chapter"' in chapter
     assert "#coproweek organisers SCIE" in chapter

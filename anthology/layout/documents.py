@@ -7,6 +7,7 @@ back matter in back/.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,14 @@ class Edition:
 
     def file_name(self, document: Document) -> str:
         return document.id + EXTENSIONS[self.target]
+
+    @functools.cached_property
+    def _markups_by_id(self) -> dict[str, ChapterMarkup]:
+        return {markup.chapter.id: markup for markup in reversed(self.markups)}  # the first of an id wins
+
+    def markup_of(self, chapter_id: str) -> ChapterMarkup | None:
+        """The markup of the chapter ``chapter_id`` (templates look it up for each contents entry)."""
+        return self._markups_by_id.get(chapter_id)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
