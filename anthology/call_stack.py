@@ -4,8 +4,9 @@ thousands of times a second.
 CPython (3.11 and later) keeps the frames of Python functions in chunks of 16 KiB, allocated from
 the system as the stack grows and given back as soon as it shrinks below a chunk's first frame.
 WeasyPrint's layout recurses through every nested box and returns again, crossing such a boundary
-thousands of times per page: each crossing maps a fresh chunk and faults its pages in. In a
-32-page chunk of the print edition that was 17,000 maps and 20,000 page faults, a seventh of its
+thousands of times per page: each crossing maps a fresh chunk and faults its pages in. How often
+depends on how deep the layout is entered: in a build, about 3,000 maps and unmaps for each
+32-page chunk of the print edition; entered at an unlucky depth, 17,000, a seventh of the chunk's
 time, all of it in the kernel.
 
 ``roomy`` calls a function from a frame that reserves 512 KiB of operand stack it never uses.
