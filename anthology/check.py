@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
+from .cache import Cache
 from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .errors import ConfigError, Diagnostic, SourceError
-from .cache import Cache
 from .layout.xrefs import CrossReferences
 from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
-
 import pytest
 from matter_book import write_matter_book
 from pypdf import PdfReader

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import copy
-import subprocess
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
 from click.testing import CliRunner
+from epub_read import EPUB_TYPE, NS, Epub
+from helpers import chapter, write_book
 from lxml import etree
 
 from anthology.backends.pagemap import _locate, _map_offset, fill_labels, significant
 from anthology.build import build
 from anthology.cli import main
-from epub_read import EPUB_TYPE, NS, Epub
-from helpers import chapter, write_book
 
 BIG = "voices-from-the-valleys"
 SAMPLE = "co-production-week-2019"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from print_helpers import MM, write_small_book
 from pypdf import PdfReader
 
 from anthology.backends.pdf import make_pdf
@@ -19,7 +20,6 @@ from anthology.cli import main
 from anthology.errors import ConfigError
 from anthology.markup import render_chapters
 from anthology.print_profiles import PROFILES, print_settings
-from print_helpers import MM, write_small_book
 
 SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "letter": (215.9, 279.4), "trade-6x9": (152.4, 228.6), "royal": (156, 234)}
 BLEED_PT = {"a5": 3 * MM, "a4": 3 * MM, "letter": 9.0, "trade-6x9": 9.0, "royal": 3 * MM}

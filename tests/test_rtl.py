@@ -11,11 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import chapter, epubcheck_messages, write_book
 from lxml import etree
 
 from anthology.build import build, load_book
 from anthology.direction import direction
-from helpers import chapter, epubcheck_messages, write_book
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"

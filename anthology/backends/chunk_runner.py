@@ -28,7 +28,19 @@ from ..layout import Edition
 from ..model import Book
 from ..print_profiles import PrintSettings
 from . import print_chunks
-from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker, warm_up
+from .chunk_layout import (
+    ChunkAborted,
+    ChunkResult,
+    Ledger,
+    LocalLedger,
+    Setup,
+    SharedLedger,
+    bookmark_tree,
+    lay_out_chunk,
+    run_in_worker,
+    start_worker,
+    warm_up,
+)
 from .pagemap import Pagination, pagination_of, print_source
 from .pdf import layout_inputs
 from .pdf_join import Joining

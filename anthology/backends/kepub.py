@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..cache import Cache
-from ..markup import ChapterMarkup, XHTML_NS
+from ..markup import XHTML_NS, ChapterMarkup
 from ..model import Book
 from .artifacts import Artifact
 from .epub import chapter_count, epub_bytes

@@ -36,8 +36,8 @@ from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .artifacts import Artifact
-from .stamp import build_date
 from .fetcher import LocalFetcher
+from .stamp import build_date
 from .static_fonts import static_instances
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]

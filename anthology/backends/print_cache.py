@@ -18,8 +18,8 @@ from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
-from .pagemap import PageStart, Pagination, paginate, print_source
 from .chunk_runner import make_joined
+from .pagemap import PageStart, Pagination, paginate, print_source
 from .pdf import lay_out_whole, layout_inputs, pdf_summary, print_edition
 
 KIND = "print"
