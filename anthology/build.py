@@ -214,6 +214,6 @@ def build(
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)
-    report.outputs.extend(zip(artifacts, commit_all(artifacts, target)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target), strict=True))
     report.seconds = time.perf_counter() - started
     return report

@@ -256,7 +256,7 @@ def load_config(project_dir: Path) -> Config:
 
 def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Path) -> Config:
     diagnostics: list[Diagnostic] = []
-    for name, value in data.items():
+    for name in data:
         if name not in TABLES and name not in OTHER_TABLES:
             guess = schema.nearest(name, list(TABLES) + list(OTHER_TABLES))
             diagnostics.append(

@@ -257,9 +257,9 @@ def _to_xhtml(element: lxml_html.HtmlElement) -> etree._Element:
     for child in element:
         if not isinstance(child.tag, str):  # comments, processing instructions
             if len(new):
-                new[-1].tail = (new[-1].tail or "") + _xml_text(child.tail or "")
+                new[-1].tail = (new[-1].tail or "") + (_xml_text(child.tail) or "")
             else:
-                new.text = (new.text or "") + _xml_text(child.tail or "")
+                new.text = (new.text or "") + (_xml_text(child.tail) or "")
             continue
         copy = _to_xhtml(child)
         copy.tail = _xml_text(child.tail)

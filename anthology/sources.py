@@ -215,7 +215,7 @@ def decode(path: Path, data: bytes) -> str:
     bad = _NOT_XML.search(text)
     if bad is not None:
         char = bad.group(0)
-        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
+        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "") or "a control character"
         raise SourceError(
             Diagnostic(
                 path,

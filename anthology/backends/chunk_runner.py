@@ -359,7 +359,7 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
     found = {i: _from_cache(cache, keys[i]) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
-    todo = [made for made, i in zip(body_jobs, body) if found[i] is None]
+    todo = [made for made, i in zip(body_jobs, body, strict=True) if found[i] is None]
     runner = _Runner(setup, counts, jobs, len(todo) or 1, todo[0] if todo else None)
     sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
     results = sequence.results
@@ -370,7 +370,7 @@ def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Ca
         for i in body:
             starts[i] = page
             page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
-        runner.run([made for made, i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
+        runner.run([made for made, i in zip(body_jobs, body, strict=True) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
         if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, runner, sequence):
             return None
         assert sequence.body_done

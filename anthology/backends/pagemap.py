@@ -193,7 +193,7 @@ def paginate(document: weasyprint.Document, source: str) -> Pagination:
 def pagination_of(source: str, printed: list[str | None], starts: list[tuple[str | None, int]], texts: dict[str, str]) -> Pagination:
     """A Pagination from what ``page_starts`` found (for a book laid out in chunks: their lists joined)."""
     labels = fill_labels(printed)
-    pages = tuple(PageStart(label, unit, offset) for label, (unit, offset) in zip(labels, starts))
+    pages = tuple(PageStart(label, unit, offset) for label, (unit, offset) in zip(labels, starts, strict=True))
     return Pagination(source, pages, texts)
 
 
@@ -314,7 +314,7 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
             texts[page.unit] = _TextMap(unit, nested)
         offset = _map_offset(source_text, texts[page.unit].text, page.offset)
         markers = [_marker(each.label) for each in waiting + [page]]
-        targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers))
+        targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers, strict=True))
         planned.setdefault(page.unit, (unit, []))[1].append((offset, markers))
         waiting = []
         changed.add(name)

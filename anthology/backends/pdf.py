@@ -185,11 +185,11 @@ def _flate_level() -> Iterator[None]:
     if original is not zlib:  # pydyf no longer compresses through its own ``zlib`` name: left alone
         yield
         return
-    pydyf.zlib = _Flate()  # type: ignore[attr-defined]
+    pydyf.zlib = _Flate()
     try:
         yield
     finally:
-        pydyf.zlib = original  # type: ignore[attr-defined]
+        pydyf.zlib = original
 
 
 def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:

@@ -313,17 +313,17 @@ class Joining:
             info = pdf.trailer.get("/Info")
             if info is not None and info.is_indirect:
                 self.info = number(info.objgen[0])
-        for obj in objects:
-            old = obj.objgen[0]
+        for each in objects:
+            old = each.objgen[0]
             if old in skipped:
                 continue
-            if isinstance(obj, pikepdf.Stream):
-                dictionary = pikepdf.Dictionary(obj.stream_dict)
-                raw = obj.read_raw_bytes()
+            if isinstance(each, pikepdf.Stream):
+                dictionary = pikepdf.Dictionary(each.stream_dict)  # type: ignore[arg-type]  # a Dictionary is copied as a mapping
+                raw = each.read_raw_bytes()
                 dictionary.Length = len(raw)
                 self.writer.add_stream(number(old), renumber(dictionary.unparse()), raw)
             else:
-                self.writer.add(number(old), renumber(obj.unparse(resolved=True)))
+                self.writer.add(number(old), renumber(each.unparse(resolved=True)))
 
     @staticmethod
     def _retag(page: Any, salt: int, done: set[int]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..markup import ChapterMarkup
@@ -44,8 +45,8 @@ def pagination_json(pagination: Pagination) -> dict[str, object]:
 
 
 def pagination_from_json(data: dict[str, object]) -> Pagination:
-    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in data["pages"])  # type: ignore[union-attr]
-    texts = {str(k): str(v) for k, v in data["texts"].items()}  # type: ignore[union-attr]
+    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in cast(list[list[Any]], data["pages"]))
+    texts = {str(k): str(v) for k, v in cast(dict[str, Any], data["texts"]).items()}
     return Pagination(str(data["source"]), pages, texts)
 
 
