@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from stdnum import ean
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
 from .cache import Cache
 from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
@@ -261,23 +264,16 @@ def isbn_problem(value: str) -> str | None:
         if explicit or len(digits) >= 9:
             return f"it has {len(digits)} digits; an ISBN has 13 (or 10)"
         return None
-    if len(digits) == 13:
-        if "X" in digits:
-            return "an ISBN-13 is digits only"
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
-        check = (10 - total % 10) % 10
-        if int(digits[12]) != check:
-            return f"the check digit should be {check}, not {digits[12]}"
-        if not digits.startswith(("978", "979")):
-            return "an ISBN-13 starts with 978 or 979"
-        return None
-    if "X" in digits[:9]:
-        return "only the last character of an ISBN-10 may be X"
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = (11 - total % 11) % 11
-    expected = "X" if check == 10 else str(check)
-    if digits[9] != expected:
-        return f"the check digit should be {expected}, not {digits[9]}"
+    try:
+        stdnum_isbn.validate(digits)
+    except InvalidChecksum:
+        # the right check digit: EAN's for an ISBN-13; for an ISBN-10, the one its ISBN-13 converts back with
+        expected = ean.calc_check_digit(digits[:12]) if len(digits) == 13 else stdnum_isbn.to_isbn10(stdnum_isbn.to_isbn13(digits))[-1]
+        return f"the check digit should be {expected}, not {digits[-1]}"
+    except InvalidComponent:
+        return "an ISBN-13 starts with 978 or 979"
+    except ValidationError:
+        return "an ISBN-13 is digits only" if len(digits) == 13 else "only the last character of an ISBN-10 may be X"
     return None
 
 

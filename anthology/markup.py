@@ -29,11 +29,10 @@ from .config import CONFIG_NAME
 from .errors import Diagnostic, SourceError
 from .images import ImageProblem, inspect_image
 from .model import Book, Chapter, Matter
+from .namespaces import EPUB_NS, XHTML_NS, local_name
 from .repair import repair, unwrap
 from .safety import Refusal, is_remote, local_file
 
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-EPUB_NS = "http://www.idpf.org/2007/ops"
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 
@@ -101,7 +100,7 @@ _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 XREF_SCHEME = "anthology-xref:"  # href of a link to another chapter until layout resolves it: XREF_SCHEME + its number
 XREF_CLASS = "xref"
 CHAPTER_SUFFIXES = (".md", ".markdown")
-_WRAPPER = re.compile(r"^<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">|</div>$")
+_WRAPPER = re.compile("^" + re.escape(f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">') + "|</div>$")
 
 
 @dataclass(frozen=True)
@@ -272,10 +271,6 @@ def _xml_text(text: str | None) -> str | None:
     return None if text is None else _XML_INVALID.sub("", text)
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
-
-
 def _fresh_id(state: _State, wanted: str) -> str:
     base = f"{state.chapter.prefix}-{_ID_CHARS.sub('-', wanted).strip('-') or 'x'}"
     candidate, n = base, 2
@@ -311,12 +306,12 @@ def _shift_headings(root: etree._Element) -> list[Heading]:
             unwrap(element)
     if not found:
         return []
-    top = min(int(_local(e)[1]) for e in found)
+    top = min(int(local_name(e)[1]) for e in found)
     shift = 2 - top
     headings = []
     previous = 1
     for element in found:
-        level = min(6, int(_local(element)[1]) + shift, previous + 1)
+        level = min(6, int(local_name(element)[1]) + shift, previous + 1)
         element.tag = f"{{{XHTML_NS}}}h{level}"
         previous = level
         headings.append(Heading(level, element.get("id", ""), "".join(element.itertext()).strip()))
@@ -325,7 +320,7 @@ def _shift_headings(root: etree._Element) -> list[Heading]:
 
 def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
     # Python-Markdown puts the notes in a <div class="footnote"> after everything else.
-    found = [c for c in root if _local(c) == "div" and "footnote" in (c.get("class") or "").split()]
+    found = [c for c in root if local_name(c) == "div" and "footnote" in (c.get("class") or "").split()]
     if not found:
         return []
     container = found[-1]

@@ -16,6 +16,7 @@ from lxml import etree
 from ..cache import Cache
 from ..markup import XHTML_NS, ChapterMarkup
 from ..model import Book
+from ..namespaces import local_name
 from .artifacts import Artifact
 from .epub import chapter_count, epub_bytes
 
@@ -26,10 +27,6 @@ BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre
 SKIP = frozenset("script style".split())
 SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
 NOT_SPANNED = ("cover.xhtml",)
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
 def sentences(text: str) -> list[str]:
@@ -71,9 +68,9 @@ def _wrap_block(element: etree._Element, counter: _Counter) -> None:
         for index, span in enumerate(spans):
             element.insert(index, span)
     for child in list(element):
-        if not isinstance(child.tag, str) or _local(child) in SKIP:
+        if not isinstance(child.tag, str) or local_name(child) in SKIP:
             continue
-        if _local(child) not in BLOCKS and child.get("class") != "koboSpan":
+        if local_name(child) not in BLOCKS and child.get("class") != "koboSpan":
             _wrap_block(child, counter)
         if child.tail and child.tail.strip():
             lead, spans = _spans(child.tail, counter)
@@ -92,7 +89,7 @@ def kobo_markup(xhtml: str) -> str:
         return xhtml
     counter = _Counter()
     for element in list(body.iter()):
-        if _local(element) in BLOCKS:
+        if local_name(element) in BLOCKS:
             counter.block += 1
             counter.piece = 0
             _wrap_block(element, counter)

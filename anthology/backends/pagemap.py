@@ -22,6 +22,7 @@ from weasyprint.formatting_structure import boxes
 
 from ..markup import EPUB_NS, EPUB_TYPE, XHTML_NS
 from ..model import Book
+from ..namespaces import local_name
 
 INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 ARABIC = re.compile(r"^\d+$")
@@ -72,17 +73,13 @@ def _units(root: Any) -> set[Any]:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
-            unit = _is_note(child) or (not inside and _local(child.tag) in SECTIONING and child.get("id") is not None)
+            unit = _is_note(child) or (not inside and local_name(child) in SECTIONING and child.get("id") is not None)
             if unit:
                 found.add(child)
             walk(child, inside or unit)
 
     walk(root, False)
     return found
-
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def unit_text(unit: Any, is_unit: Callable[[Any], bool]) -> str:
@@ -483,7 +480,7 @@ def _hoist(marker: etree._Element, unit: Any) -> None:
         if parent is None or parent is unit:
             return
         grandparent = parent.getparent()
-        if grandparent is None or _local(grandparent.tag) in NO_PHRASING:
+        if grandparent is None or local_name(grandparent) in NO_PHRASING:
             return
         at_start = (parent.text or "").strip() == "" and all(
             _is_marker(sibling) and not (sibling.tail or "").strip() for sibling in parent[: parent.index(marker)]
