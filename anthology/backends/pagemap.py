@@ -194,6 +194,34 @@ def pagination_of(source: str, printed: list[str | None], starts: list[tuple[str
     return Pagination(source, pages, texts)
 
 
+class _UnitFinder:
+    """The unit each element of the laid-out roots belongs to (the nearest one up), remembered on the way."""
+
+    def __init__(self, roots: list[Any]) -> None:
+        self.parents = {child: parent for root in roots for parent in root.iter() for child in parent}
+        self.units: set[Any] = set().union(*(_units(root) for root in roots))
+        self.found: dict[Any, Any] = {}
+
+    def nested(self, element: Any) -> bool:
+        return element in self.units
+
+    def unit_of(self, element: Any) -> Any:
+        path = []
+        current, found = element, None
+        while current is not None:
+            if current in self.found:
+                found = self.found[current]
+                break
+            path.append(current)
+            if self.nested(current):
+                found = current
+                break
+            current = self.parents.get(current)
+        for each in path:
+            self.found[each] = found
+        return found
+
+
 def page_starts(document: weasyprint.Document) -> tuple[list[str | None], list[tuple[str | None, int]], dict[str, str]]:
     """For each page: the number printed on it, and the unit and offset where its text starts; and the
     significant text of every unit found."""
@@ -202,30 +230,8 @@ def page_starts(document: weasyprint.Document) -> tuple[list[str | None], list[t
     roots = [root for root in roots if root is not None]
     if not roots:
         return [None] * len(document.pages), [(None, 0)] * len(document.pages), {}
-    parents = {child: parent for root in roots for parent in root.iter() for child in parent}
-    units: dict[Any, Any] = {}
-
-    all_units = set().union(*(_units(root) for root in roots))
-
-    def nested(element: Any) -> bool:
-        return element in all_units
-
-    def unit_of(element: Any) -> Any:
-        path = []
-        current, found = element, None
-        while current is not None:
-            if current in units:
-                found = units[current]
-                break
-            path.append(current)
-            if nested(current):
-                found = current
-                break
-            current = parents.get(current)
-        for each in path:
-            units[each] = found
-        return found
-
+    finder = _UnitFinder(roots)
+    nested, unit_of = finder.nested, finder.unit_of
     texts: dict[Any, str] = {}
     folded: dict[Any, str] = {}
     positions: dict[Any, int] = {}
