@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import chapter, write_book
+from helpers import PATIENCE, chapter, write_book
 from PIL import Image
 
 from anthology import markup_cache, workers
@@ -231,7 +231,7 @@ def test_an_epub_alone_does_not_import_weasyprint(tmp_path: Path) -> None:
         "assert 'weasyprint' not in sys.modules, 'WeasyPrint was imported'\n"
         "print(' '.join(d.message for d in report.warnings))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=PATIENCE)
     assert done.returncode == 0, done.stderr
     assert "no print page numbers" in done.stdout
 

@@ -43,25 +43,23 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
 def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview, tmp_path: Path) -> None:
     chapter = preview.project_dir / "chapters" / "01-welcome.md"
     browser.navigate(preview.url + "ch01-welcome.html")
-    wait_until(lambda: "This is the first chapter" in browser.text(), 15, what="the chapter to load")
+    wait_until(lambda: "This is the first chapter" in browser.text(), what="the chapter to load")
     assert browser.evaluate("document.getElementById('anthology-preview-print') !== null")
 
     chapter.write_text(chapter.read_text().replace("This is the first chapter", "Freshly edited words"), encoding="utf-8")
-    wait_until(lambda: "Freshly edited words" in browser.text(), 20, what="the edit to appear without a manual reload")
+    wait_until(lambda: "Freshly edited words" in browser.text(), what="the edit to appear without a manual reload")
 
     # a broken chapter: the page stays up and shows the error with its file and line
     good = chapter.read_text()
     chapter.write_text(good.replace("title: Welcome", "title: [Welcome"), encoding="utf-8")
     error = wait_until(
         lambda: browser.evaluate("(document.getElementById('anthology-preview-error') || {}).innerText"),
-        20,
         what="the build error in the page",
     )
     assert "chapters/01-welcome.md:" in error and "not valid YAML" in error
     chapter.write_text(good, encoding="utf-8")
     wait_until(
         lambda: browser.evaluate("document.getElementById('anthology-preview-error') === null") and "Freshly edited words" in browser.text(),
-        20,
         what="the error to go away once fixed",
     )
 
@@ -72,7 +70,6 @@ def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview,
             "location.pathname === '/_preview/print' && Array.from(document.images)"
             ".filter(i => i.complete && i.naturalWidth > 0).length"
         ),
-        60,
         what="the print edition's pages",
     )
     assert pages >= 2

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from hardening_helpers import png_bytes, poppler_page_texts, run_cli
-from helpers import chapter, epubcheck_messages, write_book
+from helpers import PATIENCE, chapter, epubcheck_messages, write_book
 
 SECRET = "TOP-SECRET-7f3a9c"
 
@@ -31,6 +31,7 @@ class Listener:
         self.socket.settimeout(0.2)
         self.port = self.socket.getsockname()[1]
         self.connections = 0
+        self.connected = threading.Event()
         self.running = True
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -42,6 +43,7 @@ class Listener:
             except (TimeoutError, OSError):
                 continue
             self.connections += 1
+            self.connected.set()
             connection.close()
 
     def close(self) -> None:
@@ -61,10 +63,7 @@ def test_the_listener_does_see_a_connection(listener: Listener) -> None:
     """The guard itself works: a real connection is counted."""
     with socket.create_connection(("127.0.0.1", listener.port), timeout=5):
         pass
-    for _ in range(50):
-        if listener.connections:
-            break
-        threading.Event().wait(0.05)
+    assert listener.connected.wait(PATIENCE)  # the listener thread counts it when it gets to run
     assert listener.connections == 1
 
 
