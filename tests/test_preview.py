@@ -94,6 +94,7 @@ def test_a_failed_build_keeps_serving_and_shows_the_error(server: Preview, book:
     assert "First words." in page  # the last good build stays underneath
 
 
+@pytest.mark.slow
 def test_print_view_draws_the_pages(server: Preview) -> None:
     status, _, body = get(server.url + "_preview/print")
     page = body.decode()
@@ -149,6 +150,7 @@ def test_preview_outside_a_book(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "anthology.toml not found" in result.output
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_command_cleanly(book: Path) -> None:
     import os
     import signal

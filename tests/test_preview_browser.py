@@ -13,9 +13,10 @@ from anthology.preview import Preview
 from anthology.scaffold import new_book
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/install-tools.sh installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/install-tools.sh installs it)"),
+]
 
 
 @pytest.fixture()

@@ -40,6 +40,7 @@ def _label(text: str) -> int:
     return int(digits) if digits else 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pages", sorted(EXPECTED))
 def test_imposed_pdf_reads_in_booklet_order(pages: int, tmp_path: Path) -> None:
     imposed = impose(_numbered_pdf(pages), "Numbers")
@@ -54,6 +55,7 @@ def test_imposed_pdf_reads_in_booklet_order(pages: int, tmp_path: Path) -> None:
     assert found == EXPECTED[pages]
 
 
+@pytest.mark.slow
 def test_booklet_format_from_the_command_line(tmp_path: Path) -> None:
     root = write_small_book(tmp_path / "book")
     result = CliRunner().invoke(main, ["build", str(root), "--format", "booklet"])

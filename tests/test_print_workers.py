@@ -25,6 +25,8 @@ from anthology.build import build
 from anthology.errors import BuildError, Diagnostic
 from anthology.fonts import book_fonts
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 
 def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The workers are forked, so they fail as patched here; the error crosses back whole."""

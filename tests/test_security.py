@@ -91,6 +91,7 @@ def _remote_book(root: Path, port: int) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_building_opens_no_network_connection(tmp_path: Path, listener: Listener) -> None:
     root = _remote_book(tmp_path / "book", listener.port)
     result = run_cli("build", str(root))
@@ -139,6 +140,7 @@ def _all_output_text(build: Path) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("reference", "says"),
     [
@@ -165,6 +167,7 @@ def test_an_image_outside_the_book_is_refused(tmp_path: Path, secret: Path, refe
         assert not (root / "build").exists() or not any((root / "build").iterdir())
 
 
+@pytest.mark.slow
 def test_stylesheets_and_links_reach_nothing_outside(tmp_path: Path, secret: Path) -> None:
     root = tmp_path / "book"
     body = (
@@ -190,6 +193,7 @@ def test_stylesheets_and_links_reach_nothing_outside(tmp_path: Path, secret: Pat
     assert epubcheck_messages(root / "build" / "test-book.epub") == []
 
 
+@pytest.mark.slow
 def test_a_stylesheet_linked_from_outside_is_not_read(tmp_path: Path, secret: Path) -> None:
     root = write_book(tmp_path / "book", {"01-fine.md": chapter()})
     (root / "styles").mkdir()
@@ -217,6 +221,7 @@ def test_a_chapter_listed_outside_the_book_is_refused(tmp_path: Path, secret: Pa
     assert SECRET not in result.output
 
 
+@pytest.mark.slow
 def test_build_never_writes_to_the_sources(tmp_path: Path) -> None:
     root = write_book(tmp_path / "book", {"01-a.md": chapter(body="Text[^1].\n\n[^1]: A note.\n"), "02-b.md": chapter("B")})
     (root / "images").mkdir()

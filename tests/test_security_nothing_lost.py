@@ -22,6 +22,8 @@ import anthology.backends.print_cache as print_cache
 from anthology.build import build
 from anthology.errors import BuildError
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """The outputs in the build folder (the cache in build/.cache is not an output)."""
