@@ -26,7 +26,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .config import CONFIG_NAME
-from .errors import Diagnostic, SourceError
+from .errors import Diagnostic, SourceError, collect
 from .images import ImageProblem, inspect_image
 from .model import Book, Chapter, Matter
 from .namespaces import EPUB_NS, XHTML_NS, local_name
@@ -786,18 +786,13 @@ def render_chapters(
     chapters: tuple[Chapter, ...], each: Callable[[Chapter], None] | None = None, book_dir: Path | None = None
 ) -> list[ChapterMarkup]:
     """Render every chapter (calling ``each`` before each one); report the problems of all chapters at once."""
-    results: list[ChapterMarkup] = []
-    problems: list[Diagnostic] = []
-    for chapter in chapters:
+
+    def one(chapter: Chapter) -> ChapterMarkup:
         if each is not None:
             each(chapter)
-        try:
-            results.append(render_chapter(chapter, book_dir))
-        except SourceError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise SourceError(problems)
-    return results
+        return render_chapter(chapter, book_dir)
+
+    return collect(chapters, one)
 
 
 @functools.lru_cache(maxsize=64)

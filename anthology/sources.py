@@ -18,7 +18,7 @@ import yaml
 
 from . import schema
 from .config import Config, Person, epigraph, license_id
-from .errors import Diagnostic, SourceError
+from .errors import Diagnostic, SourceError, collect
 from .safety import inside
 from .schema import Field, FieldError
 from .text import natural_key
@@ -351,16 +351,7 @@ def read_chapter(path: Path) -> ChapterSource:
 
 def read_chapters(config: Config) -> list[ChapterSource]:
     """Read every chapter; raise one SourceError listing the problems of all of them."""
-    sources: list[ChapterSource] = []
-    problems: list[Diagnostic] = []
-    for path in chapter_paths(config):
-        try:
-            sources.append(read_chapter(path))
-        except SourceError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise SourceError(problems)
-    return sources
+    return collect(chapter_paths(config), read_chapter)
 
 
 def read_matter_file(kind: str, path: Path) -> MatterSource:
