@@ -104,7 +104,17 @@ def web_url(value: Any) -> str:
 def isbn_table(value: Any) -> dict[str, str]:
     """{ epub = "978-…", pdf = "978-…" }: one ISBN-13 per format, check digits validated."""
     if not isinstance(value, dict):
-        raise FieldError("expected a table of formats and ISBNs, e.g. isbn = { epub = \"978-…\", pdf = \"978-…\" }")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            number = str(value).strip()
+            try:
+                number = normalise_isbn(number)
+            except InvalidIsbn as exc:
+                raise FieldError(f"{exc}; and isbn names the edition each number is for",
+                                 f'write isbn = {{ epub = "{number}" }} with the right number') from None
+            raise FieldError(f"'{value}' is one number, but isbn names the edition each ISBN is for",
+                             f'write isbn = {{ epub = "{number}" }} (or pdf, print, paperback, hardback)')
+        raise FieldError(f"expected a table of editions and ISBNs, got a {type(value).__name__}",
+                         'write isbn = { epub = "978-…", pdf = "978-…" }')
     result: dict[str, str] = {}
     problems: list[str] = []
     for name, number in value.items():
@@ -243,6 +253,12 @@ def load_config(project_dir: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         reason = re.sub(r" \(at line.*", "", str(exc))
+        line = int(match.group(1)) if match else None
+        if line is not None:
+            wrong_date = _date_problem_on(source, line)
+            if wrong_date is not None:
+                raise ConfigError(Diagnostic(
+                    path, wrong_date[0], line=line, key=wrong_date[1], hint=wrong_date[2])) from None
         raise ConfigError(
             Diagnostic(
                 path,
@@ -252,6 +268,17 @@ def load_config(project_dir: Path) -> Config:
             )
         ) from None
     return parse_config(data, source, path, project_dir)
+
+
+def _date_problem_on(source: str, line: int) -> tuple[str, str, str | None] | None:
+    """What is wrong with a date TOML could not read on ``line`` (month 13, day 31 of April), or None."""
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = re.match(r"^\s*([A-Za-z_][\w-]*)\s*=\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})\s*(#.*)?$", text)
+    if found is None:
+        return None
+    problem = schema.date_problem(found.group(2))
+    return f"'{found.group(1)}': {problem}", found.group(1), problem.hint
 
 
 def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Path) -> Config:

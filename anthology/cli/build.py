@@ -79,4 +79,4 @@ def build(
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)
-    shown.summary(report, warnings=len(checked.warnings) + len(report.warnings))
+    shown.summary(report, warnings=len(checked.warnings) + sum(d.level == "warning" for d in report.warnings))
