@@ -25,6 +25,7 @@ from .layout.xrefs import CrossReferences
 from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache
 from .model import Chapter, build_book
+from .labels import primary as labels_primary
 from .scaffold import EXAMPLE_OPENING, PLACEHOLDER_AUTHOR, PLACEHOLDER_BODY
 from .sources import (
     CHAPTER_DIR,
@@ -90,6 +91,7 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
     _check_not_chapters(project_dir, report)
     if config is not None:
         _check_editors(config, report)
+        _check_labels(config, book.chapters, report)
     _check_unused_images(project_dir, markups + matter, report)
     report.chapters = len(book.chapters)
     order = {p.resolve(): n for n, p in enumerate(paths, start=1)}
@@ -330,7 +332,7 @@ def _check_placeholders(sources: list[ChapterSource], report: CheckReport) -> No
             line = next((n for n, row in enumerate(text, start=1) if needle in row), None)
             if line is not None:
                 report.diagnostics.append(
-                    Diagnostic(source.path, f"the chapter still holds the example text '{needle}…'", line=line,
+                    Diagnostic(source.path, f"the chapter still holds the example text '{needle}'", line=line,
                                hint="replace it with the chapter's own text", level="warning")
                 )
 
@@ -375,6 +377,36 @@ def _check_editors(config: Config, report: CheckReport) -> None:
                    "have no editor to file the book under", line=key_line(source, "book", "book"), key="book.editors",
                    hint='add editors = ["Ann Bee"] under [book]', level="warning")
     )
+
+
+def language_name(tag: str) -> str:
+    """'cy' -> 'Welsh (cy)'; the tag alone when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return f"{Locale.parse(tag, sep='-').english_name} ({tag})"
+    except (UnknownLocaleError, ValueError):
+        return f"'{tag}'"
+
+
+def _check_labels(config: Config, chapters: tuple[Chapter, ...], report: CheckReport) -> None:
+    """Warn, once per language, when the fixed words (Contents, Edited by, …) have no translation and stay English."""
+    source = config.path.read_text(encoding="utf-8-sig", errors="replace") if config.path.is_file() else ""
+    seen: set[str] = set()
+    for lang, where in [(config.book.language, None)] + [(c.lang, c) for c in chapters]:
+        code = labels_primary(lang)
+        if code in seen or config.labels.translated(lang):
+            continue
+        seen.add(code)
+        own = "the book's language" if where is None else f"the language of {where.source.name}"
+        table = "[labels]" if where is None or code == labels_primary(config.book.language) else f"[labels.{code}]"
+        report.diagnostics.append(
+            Diagnostic(config.path if where is None else where.source,
+                       f"anthology has no translation of its fixed words (Contents, Edited by, …) for {language_name(lang)}, "
+                       f"{own}: they are in English",
+                       line=key_line(source, "book", "language") if where is None else None, key="labels",
+                       hint=f"write them under {table} in anthology.toml; 'anthology new' lists every label", level="warning")
+        )
 
 
 def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report: CheckReport) -> None:

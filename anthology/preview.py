@@ -55,9 +55,14 @@ RELOAD_SCRIPT = """\
 """
 
 TOOLBAR_STYLE = """\
-#anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 2147483647;
+#anthology-preview-bar { position: static; margin: 2rem auto 0.75rem; max-width: 36em; z-index: 2147483647;
   font: 13px/1.4 system-ui, sans-serif; background: #1d2330; color: #fff; border-radius: 6px;
   padding: 0.35rem 0.7rem; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
+/* Fixed in a corner only where the margin beside the reading column has room for it: on a phone it
+   sits at the foot of the page and covers nothing. */
+@media (min-width: 1200px) {
+  #anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; margin: 0; max-width: 17rem; }
+}
 #anthology-preview-bar a { color: #9cc9ff; margin-left: 0.6rem; }
 #anthology-preview-bar .warn { color: #ffd479; margin-left: 0.6rem; }
 #anthology-preview-error { position: fixed; inset: 0; z-index: 2147483646; overflow: auto;

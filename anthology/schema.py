@@ -143,10 +143,17 @@ def _describe(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Field:
+    """One key: its converter, whether it is required, the hint shown when it is wrong (``doc``), and
+    what the scaffolded anthology.toml says of it: ``help`` (a sentence), ``example`` (a TOML value
+    that converts) and ``default`` (what holds without it)."""
+
     name: str
     convert: Callable[[Any], Any]
     required: bool = False
     doc: str = ""
+    help: str = ""
+    example: str = ""
+    default: str = ""
 
 
 @dataclass(frozen=True)
