@@ -188,8 +188,12 @@ def build(
     use_cache: bool = True,
     chunked: bool = True,
     print_pages: bool | None = None,
+    durable: bool = True,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
+
+    ``durable`` False writes the HTML edition's files without syncing each to the disk (the preview's
+    temporary folder).
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
@@ -225,6 +229,6 @@ def build(
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)
-    report.outputs.extend(zip(artifacts, commit_all(artifacts, target)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable)))
     report.seconds = time.perf_counter() - started
     return report

@@ -134,7 +134,7 @@ class Preview:
                 warnings = [d.format(self.project_dir) for d in checked.warnings]
                 self.warn(checked.warnings)
                 # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
-                build(self.project_dir, "html", self.output_dir, use_cache=False)
+                build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False)
             except AnthologyError as exc:
                 error = exc.format(self.project_dir)
             except Exception as exc:  # a preview keeps serving whatever went wrong; the page says what

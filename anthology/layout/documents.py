@@ -91,6 +91,18 @@ class Edition:
         """The markup of the chapter ``chapter_id`` (templates look it up for each contents entry)."""
         return self._markups_by_id.get(chapter_id)
 
+    @functools.cached_property
+    def _pages(self) -> tuple[tuple[Document, ...], dict[str, int]]:
+        pages = tuple(d for d in self.documents if not d.opening)
+        return pages, {d.id: n for n, d in reversed(list(enumerate(pages)))}
+
+    def neighbours(self, document: Document) -> tuple[Document | None, Document | None]:
+        """The pages before and after ``document`` among those after the index page (HTML edition);
+        None before the first (its previous page is the index) and after the last."""
+        pages, where = self._pages
+        here = where[document.id]
+        return (pages[here - 1] if here > 0 else None), (pages[here + 1] if here + 1 < len(pages) else None)
+
     @property
     def entries(self) -> tuple[Entry, ...]:
         """The contents after the contents page, nested by part (see ``outline``)."""
@@ -194,6 +206,26 @@ def names(items: list[str], lang: str) -> str | Markup:
     return out
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The templates compiled once per process, under a checksum of their text (so a book's own
+    template is compiled again when it is edited): each edition makes a new environment, and the
+    preview makes several editions a minute."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key + bucket.checksum)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def environment(project_dir: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     override = project_dir / "templates"
@@ -208,6 +240,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
+        bytecode_cache=COMPILED_TEMPLATES,
     )
     env.filters["long_date"] = long_date
     env.filters["paragraphs"] = paragraphs
