@@ -70,10 +70,11 @@ def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview,
     pages = wait_until(
         lambda: browser.evaluate(
             "location.pathname === '/_preview/print' && Array.from(document.images)"
+            ".filter(i => i.complete && i.naturalWidth > 0).length >= 2 && Array.from(document.images)"
             ".filter(i => i.complete && i.naturalWidth > 0).length"
         ),
         60,
-        what="the print edition's pages",
+        what="the print edition's pages (each drawn when the page shows it)",
     )
     assert pages >= 2
     browser.screenshot(tmp_path / "print.png")
