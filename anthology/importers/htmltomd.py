@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
 
+from .blocks import block_markup, expand_blocks, media_to_links
 from .bylines import date_from_text, parse_byline
 from .images import ImageSink
 from .post import Post
@@ -48,7 +49,12 @@ def autop(text: str) -> str:
 def parse(post: Post) -> Tag:
     """The post's body as a BeautifulSoup tree, cleaned of scripts, comments and page furniture."""
     text = autop(post.html) if post.autop else post.html
+    if post.blocks:
+        text = block_markup(text)
     soup = BeautifulSoup(text, "html.parser")
+    if post.blocks:
+        expand_blocks(soup, post)
+    media_to_links(soup, post)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for element in soup.find_all(DROP):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class WordDocument:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.skipped = 0
+        self.skipped: Counter[str] = Counter()
 
     def posts(self) -> Iterator[Post]:
         title, author, created = self._properties()
