@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 from .post import Post
 
@@ -180,6 +178,5 @@ def _media(
 
 def link_figure(kind: str, url: str, caption: str) -> str:
     """A figure that stands for a recording: a link to it, and its caption."""
-    label = PurePosixPath(urlsplit(url).path).name or urlsplit(url).netloc or url
     caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'\n\n<figure><p>{kind}: <a href="{html.escape(url)}">{html.escape(label)}</a></p>{caption_html}</figure>\n\n'
+    return f'\n\n<figure><p>{kind}: <a href="{html.escape(url)}">{html.escape(url)}</a></p>{caption_html}</figure>\n\n'

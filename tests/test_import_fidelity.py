@@ -1,0 +1,364 @@
+"""anthology import keeps everything a contributor wrote: block-editor posts, shortcodes, status and
+visibility in WXR and Blogger exports, links between posts, summaries, downloaded images."""
+
+from __future__ import annotations
+
+import re
+import threading
+import zipfile
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from anthology.cli import main
+from anthology.importers import Include, import_source
+from anthology.importers.download import DownloadError, Limits, fetch_image
+from anthology.build import build
+from anthology.sources import read_chapter
+
+from helpers import DEFAULT_TOML, epubcheck_messages
+from import_sources import (
+    BLOCK_NOTES,
+    BLOCK_POST,
+    attachment_item,
+    blogger_entry,
+    png,
+    postmeta,
+    takeout_entry,
+    write_atom,
+    write_takeout,
+    write_wxr_items,
+    wxr_item,
+)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def new_book(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "anthology.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    return root
+
+
+def chapters(book: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((book / "chapters").glob("*.md"))}
+
+
+def test_block_editor_post_keeps_every_block(tmp_path: Path) -> None:
+    source = write_wxr_items(tmp_path / "wp", [wxr_item("Blocks", BLOCK_POST, extra=postmeta("footnotes", BLOCK_NOTES))], namespace="https://wordpress.org/export/1.2/")
+    uploads = tmp_path / "wp" / "wp-content" / "uploads" / "2019" / "04"
+    uploads.mkdir(parents=True)
+    (uploads / "team.png").write_bytes(png("green"))
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book)
+    (text,) = chapters(book).values()
+    body = text.split("---\n", 2)[2]
+    # a table straight after a paragraph is a table, with its caption
+    assert "| Employee | Salary |\n| --- | --- |\n| Ann | 12 |" in body and "*Pay in 2019*" in body
+    # an ordered list stays ordered, nested lists too
+    assert re.search(r"^1\. +First\n2\. +Second\n +1\. +Second, part one\n3\. +Third$", body, re.M), body
+    # verse keeps its lines (hard breaks) and stanzas, and is not code
+    assert "The rain came down  \n\u00a0\u00a0on the *hill* and road\n\nand then it stopped." in body
+    assert '```\nprint("hi")\nx = \\[1, 2\\]\n```' in body or '```\nprint("hi")\nx = [1, 2]\n```' in body
+    assert "> Nothing about us without us.\n>\n> — A slogan" in body
+    assert "> Ask first.\n>\n> — Ann Bee" in body
+    # block-editor footnotes come from the post meta
+    assert "A paragraph[^1] and another[^2]." in body
+    assert "[^1]: The first note." in body and "[^2]: The *second* note." in body
+    assert "*The team at work*" in body and "*First picture*" in body and "*Our gallery*" in body
+    assert "Video: [https://video.example.org/watch?v=abc](https://video.example.org/watch?v=abc)" in body and "*Our launch*" in body
+    messages = [w.message for w in report.warnings]
+    assert any("item 1 'Blocks'" in m and "'core/latest-posts' block" in m for m in messages), messages
+    assert any("video https://video.example.org/watch?v=abc cannot play in a book" in m for m in messages), messages
+    assert "wp:" not in body and "<!--" not in body
+    build(book, "epub")
+    epub = book / "build" / "test-book.epub"
+    assert epubcheck_messages(epub) == []
+    with zipfile.ZipFile(epub) as archive:
+        xhtml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml"))
+    assert re.search(r"The rain came down<br\s*/>\s*\u00a0\u00a0on the <em>hill</em>", xhtml), "verse lines"
+    assert "Second, part one" in xhtml and xhtml.count("<ol") >= 2 and "The first note." in xhtml
+
+
+def test_block_footnote_without_its_text_is_named(tmp_path: Path) -> None:
+    post = '<!-- wp:paragraph --><p>Claim<sup data-fn="zz" class="fn"><a href="#zz" id="zz-link">1</a></sup>.</p><!-- /wp:paragraph -->'
+    source = write_wxr_items(tmp_path / "wp", [wxr_item("Lost note", post, extra=postmeta("footnotes", "[]"))])
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book)
+    (text,) = chapters(book).values()
+    assert "Claim." in text
+    assert any("footnote 1 has no text" in w.message for w in report.warnings)
+
+
+CLASSIC = """Before the picture.
+
+[caption id="attachment_9" align="alignnone" width="300" caption="Ruth, aged 91, at home"]<img src="https://blog.example.org/wp-content/uploads/2019/04/team.png" alt="Ruth" width="300" height="200" />[/caption]
+
+[gallery columns="1" ids="21,22"]
+
+Listen: [audio https://blog.example.org/wp-content/uploads/talk.mp3]
+
+[video mp4="https://blog.example.org/wp-content/uploads/clip.mp4" caption="The launch"][/video]
+
+[embed]https://video.example.org/watch?v=xyz[/embed]
+
+[wpvideo AbCdEf12 w=400 h=224]
+
+[contact-form-7 id="3" title="Contact"]
+
+Write [[gallery]] to show a gallery; editors add [sic] where needed."""
+
+
+def test_shortcodes_become_figures_or_named_warnings(tmp_path: Path) -> None:
+    items = [
+        wxr_item("Classic", CLASSIC),
+        # the gallery's pictures come after the post in the file
+        attachment_item("https://blog.example.org/wp-content/uploads/2019/04/team.png", "Team").replace(
+            "<wp:post_type>", "<wp:post_id>21</wp:post_id><wp:post_type>"
+        ).replace("<excerpt:encoded><![CDATA[]]>", "<excerpt:encoded><![CDATA[Our first meeting]]>"),
+        attachment_item("https://blog.example.org/wp-content/uploads/2019/04/team-2.png", "Second").replace(
+            "<wp:post_type>", "<wp:post_id>22</wp:post_id><wp:post_type>"
+        ),
+    ]
+    source = write_wxr_items(tmp_path / "wp", items)
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book)
+    (text,) = chapters(book).values()
+    body = text.split("---\n", 2)[2]
+    assert "*Ruth, aged 91, at home*" in body  # the caption="…" attribute
+    assert "*Our first meeting*" in body and "![Second]" in body  # the gallery, from the attachments
+    assert "Sound recording: [https://blog.example.org/wp-content/uploads/talk.mp3]" in body
+    assert "Video: [https://blog.example.org/wp-content/uploads/clip.mp4]" in body and "*The launch*" in body
+    assert "Embedded content: [https://video.example.org/watch?v=xyz]" in body
+    assert "Video: [https://videopress.com/v/AbCdEf12]" in body
+    assert "Write \\[gallery\\] to show a gallery; editors add \\[sic\\] where needed." in body
+    for raw in ("[caption", "[gallery ", "[audio", "[video", "[embed", "[wpvideo", "[contact-form", "[/"):
+        assert raw not in body.replace("\\[", "("), raw
+    messages = [w.message for w in report.warnings]
+    assert any("'Classic': the [contact-form-7] shortcode means nothing in a book" in m for m in messages), messages
+    assert sum("cannot play in a book" in m for m in messages) == 4, messages
+
+
+def _every_kind() -> list[str]:
+    comment = "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content><![CDATA[Nice]]></wp:comment_content></wp:comment>"
+    return [
+        wxr_item("Published", "<p>Out in the world.</p>", login="annb", extra=comment + comment),
+        wxr_item("A draft", "<p>Not yet.</p>", status="draft"),
+        wxr_item("Waiting", "<p>Pending review.</p>", status="pending"),
+        wxr_item("Tomorrow", "<p>Scheduled.</p>", status="future"),
+        wxr_item("Secret", "<p>Private.</p>", status="private"),
+        wxr_item("Locked", "<p>Protected.</p>", extra="<wp:post_password><![CDATA[letmein]]></wp:post_password>"),
+        wxr_item("About us", "<p>A page.</p>", kind="page"),
+        wxr_item("Home", "", kind="nav_menu_item"),
+        wxr_item("Blog", "", kind="nav_menu_item"),
+        attachment_item("https://blog.example.org/a.png", "A"),
+    ]
+
+
+@pytest.mark.parametrize("namespace", ["http://wordpress.org/export/1.2/", "https://wordpress.org/export/1.2/", "http://wordpress.org/export/1.0/", "https://wordpress.org/export/1.1/"])
+def test_wxr_skips_what_is_not_published_with_a_count_per_kind(tmp_path: Path, namespace: str) -> None:
+    source = write_wxr_items(tmp_path / "wp", _every_kind(), namespace=namespace)
+    book = new_book(tmp_path / "book")
+    result = run("import", str(source), str(book))
+    assert result.exit_code == 0, result.output
+    summary = result.output.strip().splitlines()[-1]
+    assert "imported 1 of 1 posts from WordPress export export.xml" in summary
+    for count in ("2 comments", "2 menu items", "1 draft", "1 pending post", "1 scheduled post", "1 private post", "1 password-protected post", "1 page", "1 attachment"):
+        assert count in summary, summary
+    assert "--include-drafts, --include-pages, --include-private" in summary
+    (name,) = chapters(book)
+    meta = read_chapter(book / "chapters" / name).meta
+    assert [a.name for a in meta["author"]] == ["Ann Bee"]  # the display name, not the login "annb"
+    assert meta["source"] == "https://blog.example.org/published/"
+
+
+def test_include_options_let_drafts_private_posts_and_pages_in(tmp_path: Path) -> None:
+    source = write_wxr_items(tmp_path / "wp", _every_kind(), namespace="https://wordpress.org/export/1.2/")
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book, include=Include(drafts=True, private=True, pages=True))
+    titles = sorted(w.title for w in report.written)
+    assert titles == ["A draft", "About us", "Locked", "Published", "Secret", "Tomorrow", "Waiting"]
+    assert report.skipped == {"comment": 2, "menu item": 2, "attachment": 1}
+
+
+def test_blogger_takeout_skips_drafts_pages_and_comments_and_gives_sources(tmp_path: Path) -> None:
+    entries = [
+        takeout_entry("Live post", filename="/2021/03/live-post.html"),
+        takeout_entry("Unfinished", status="DRAFT", filename="/2021/03/unfinished.html"),
+        takeout_entry("Binned", status="SOFT_TRASHED"),
+        takeout_entry("About", kind="PAGE", filename="/p/about.html"),
+        takeout_entry("Great post!", kind="COMMENT", author="A reader"),
+    ]
+    source = write_takeout(tmp_path / "takeout", entries)
+    book = new_book(tmp_path / "book")
+    result = run("import", str(source), str(book))
+    assert result.exit_code == 0, result.output
+    summary = result.output.strip().splitlines()[-1]
+    assert summary.startswith("imported 1 of 1 posts from Blogger export feed.atom; skipped ")
+    for count in ("1 comment", "1 draft", "1 page", "1 trashed post"):
+        assert count in summary, summary
+    (name,) = chapters(book)
+    meta = read_chapter(book / "chapters" / name).meta
+    assert meta["source"] == "https://coproweek.blogspot.com/2021/03/live-post.html"
+    assert [a.name for a in meta["author"]] == ["Gary Hickey"]
+
+
+def test_takeout_without_the_blogs_address_asks_for_site(tmp_path: Path) -> None:
+    source = write_takeout(tmp_path / "takeout", [takeout_entry("Live post", filename="/2021/03/live-post.html")], site=None)
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book)
+    assert any("pass --site" in w.message for w in report.warnings)
+    result = run("import", str(source), str(book), "--site", "https://old.example.org/", "--force")
+    assert result.exit_code == 0, result.output
+    (name,) = chapters(book)
+    assert read_chapter(book / "chapters" / name).meta["source"] == "https://old.example.org/2021/03/live-post.html"
+
+
+def test_old_blogger_export_skips_pages_and_drafts(tmp_path: Path) -> None:
+    page = "http://schemas.google.com/blogger/2008/kind#page"
+    draft = blogger_entry("Half done", "Gary Hickey", "2017-04-20T09:00:00.000+01:00", "<p>Draft.</p>").replace(
+        "</entry>", '<app:control xmlns:app="http://purl.org/atom/app#"><app:draft>yes</app:draft></app:control></entry>'
+    )
+    entries = [
+        blogger_entry("A post", "Gary Hickey", "2017-04-20T09:00:00.000+01:00", "<p>Text.</p>", link="https://b.blogspot.com/2017/04/a.html"),
+        blogger_entry("About", "Gary Hickey", "2017-04-20T09:00:00.000+01:00", "<p>Page.</p>", kind=page),
+        draft,
+    ]
+    book = new_book(tmp_path / "book")
+    report = import_source(write_atom(tmp_path / "atom", entries), book)
+    assert [w.title for w in report.written] == ["A post"]
+    assert report.skipped == {"page": 1, "draft": 1}
+
+
+def test_links_between_imported_posts_lead_to_chapters(tmp_path: Path) -> None:
+    items = [
+        wxr_item("First steps", '<p>Read <a href="http://www.blog.example.org/second-thoughts">the next post</a> and <a href="https://example.com/x">elsewhere</a>.</p>', link="https://blog.example.org/first-steps/"),
+        wxr_item("Second thoughts", '<p>Back to <a href="https://blog.example.org/first-steps/#end">the first</a>.</p>', link="https://blog.example.org/second-thoughts/"),
+    ]
+    book = new_book(tmp_path / "book")
+    result = run("import", str(write_wxr_items(tmp_path / "wp", items)), str(book))
+    assert result.exit_code == 0, result.output
+    assert "2 links to imported posts now lead to their chapters" in result.output
+    texts = chapters(book)
+    assert "[the next post](02-second-thoughts.md)" in texts["01-first-steps.md"]
+    assert "[elsewhere](https://example.com/x)" in texts["01-first-steps.md"]
+    assert "[the first](01-first-steps.md#end)" in texts["02-second-thoughts.md"]
+
+
+def test_feed_with_summaries_only_warns(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>https://n.example.org/</link><description>d</description>'
+        "<item><title>Short</title><link>https://n.example.org/short</link><author>a@example.org (Cy Dee)</author>"
+        "<description>The first lines only…</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    book = new_book(tmp_path / "book")
+    report = import_source(feed, book)
+    assert any("item 1 'Short': the source holds only a summary" in w.message for w in report.warnings)
+
+
+# --- downloading images from a local server (the only address the tests contact is 127.0.0.1) ---
+
+
+class _Images(BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        self.hits.append(self.path)
+        status, headers, body = self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"no"))
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture()
+def image_server() -> Iterator[str]:
+    _Images.routes = {
+        "/wp-content/uploads/photo.png": (200, {"Content-Type": "image/png"}, png("red")),
+        "/noext": (200, {"Content-Type": "image/jpeg"}, _jpeg()),
+        "/moved.png": (302, {"Location": "/wp-content/uploads/photo.png"}, b""),
+        "/loop.png": (302, {"Location": "/loop.png"}, b""),
+        "/page.png": (200, {"Content-Type": "text/html"}, b"<html></html>"),
+        "/big.png": (200, {"Content-Type": "image/png"}, b"\0" * 5000),
+        "/fake.png": (200, {"Content-Type": "image/png"}, b"not a picture"),
+    }
+    _Images.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_fetch_image_limits(image_server: str) -> None:
+    assert fetch_image(f"{image_server}/moved.png", allow_local=True).suffix == ".png"
+    reasons = {}
+    for path in ("/loop.png", "/page.png", "/big.png", "/fake.png", "/missing.png"):
+        with pytest.raises(DownloadError) as caught:
+            fetch_image(image_server + path, allow_local=True, limits=Limits(max_bytes=4000, max_redirects=3))
+        reasons[path] = str(caught.value)
+    assert reasons["/loop.png"] == "more than 3 redirects"
+    assert reasons["/page.png"].startswith("not an image (the server says text/html)")
+    assert reasons["/big.png"].startswith("larger than the limit")
+    assert reasons["/fake.png"] == "the file is not a picture anthology can read"
+    assert reasons["/missing.png"] == "the server answered 404"
+    for url in (f"{image_server}/wp-content/uploads/photo.png", "file:///etc/hostname", "ftp://127.0.0.1/x.png"):
+        with pytest.raises(DownloadError) as caught:
+            fetch_image(url)  # without allow_local, 127.0.0.1 is refused before any connection
+        assert "local or private address" in str(caught.value) or "only http and https" in str(caught.value)
+    assert _Images.hits.count("/wp-content/uploads/photo.png") == 1  # only the allowed redirect reached it
+
+
+def test_fetch_images_downloads_and_rewrites_chapters(tmp_path: Path, image_server: str) -> None:
+    post = (
+        f'<p>One <img src="{image_server}/wp-content/uploads/photo.png" alt="A red square"></p>'
+        f'<p>Two <img src="{image_server}/noext" alt="Blue"></p>'
+        f'<p>Three <img src="{image_server}/page.png" alt="Not one"></p>'
+        '<p>Four <img src="https://blog.example.org/wp-content/uploads/2019/04/team.png" alt="Local"></p>'
+    )
+    folder = tmp_path / "wp"
+    source = write_wxr_items(folder, [wxr_item("Pictures", post)])
+    uploads = folder / "wp-content" / "uploads" / "2019" / "04"
+    uploads.mkdir(parents=True)
+    (uploads / "team.png").write_bytes(png("green"))
+    book = new_book(tmp_path / "book")
+    refused = run("import", str(source), str(book), "--fetch-images")
+    assert refused.exit_code == 0, refused.output
+    assert "local or private address" in refused.output and "downloaded 0 of 3 images; 3 failed" in refused.output
+    seen: list[tuple[int, int]] = []
+    report = import_source(source, book, force=True, fetch=True, allow_local=True, progress=lambda done, total, url: seen.append((done, total)))
+    assert seen[-1] == (3, 3) and report.downloaded == 2 and report.failed == [f"{image_server}/page.png"]
+    (text,) = chapters(book).values()
+    images = book / "chapters" / "images"
+    assert "![A red square](images/01-pictures-photo.png)" in text and (images / "01-pictures-photo.png").read_bytes() == png("red")
+    assert "![Blue](images/01-pictures-noext.png)" in text and (images / "01-pictures-noext.png").read_bytes().startswith(b"\x89PNG")
+    assert "![Local](images/01-pictures-team.png)" in text and (images / "01-pictures-team.png").read_bytes() == png("green")
+    assert not (images / "01-pictures-page.png").exists()
+    assert any("was not downloaded: not an image" in w.message for w in report.warnings)
+    assert not any("/wp-content/uploads/2019/04/team.png" in h for h in _Images.hits)  # the uploads folder beside the export was used
