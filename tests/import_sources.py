@@ -340,3 +340,53 @@ def write_takeout(folder: Path, entries: list[str], site: str | None = "https://
         encoding="utf-8",
     )
     return path
+
+
+def write_fidelity_docx(path: Path, author: str = "Jesse Rosenthal", names: str | None = "Mary Ann Evans and Aurore Dupin") -> Path:
+    """A Word document with what converters lose: a line of names under the title, character styles,
+    merged cells, an indented quotation, code in a monospaced font and a Macro Text paragraph, a drop
+    cap, and a paragraph style the converter does not know (so it has a message to give)."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    document.core_properties.author = author
+    document.add_heading("Two lives", level=0)
+    if names:
+        document.add_paragraph(names)
+    styled = document.add_paragraph("She wrote ")
+    styled.add_run("with care", style="Emphasis")
+    styled.add_run(" and ")
+    styled.add_run("at length", style="Strong")
+    styled.add_run(", ")
+    styled.add_run("underlined").underline = True
+    styled.add_run(".")
+    drop = document.add_paragraph("D")
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:dropCap"), "drop")
+    frame.set(qn("w:lines"), "3")
+    drop._p.get_or_add_pPr().append(frame)
+    document.add_paragraph("rop caps open the story.")
+    quote = document.add_paragraph("A long quotation, set in from the left margin.")
+    quote.paragraph_format.left_indent = Cm(2)
+    code = document.add_paragraph()
+    code.add_run("print('hello')").font.name = "Courier New"
+    inline = document.add_paragraph("Type ")
+    inline.add_run("make book").font.name = "Consolas"
+    inline.add_run(" to build.")
+    document.styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("x = 1", style="Source Code")
+    document.add_paragraph("y = 2", style="Source Code")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Across"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "Down"
+    table.cell(1, 1).text, table.cell(1, 2).text = "b", "c"
+    table.cell(2, 1).text, table.cell(2, 2).text = "e", "f"
+    document.styles.add_style("Fancy Style", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("In a fancy style.", style="Fancy Style")
+    document.save(str(path))
+    return path

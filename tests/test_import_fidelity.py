@@ -29,6 +29,7 @@ from import_sources import (
     postmeta,
     takeout_entry,
     write_atom,
+    write_fidelity_docx,
     write_takeout,
     write_wxr_items,
     wxr_item,
@@ -362,3 +363,59 @@ def test_fetch_images_downloads_and_rewrites_chapters(tmp_path: Path, image_serv
     assert not (images / "01-pictures-page.png").exists()
     assert any("was not downloaded: not an image" in w.message for w in report.warnings)
     assert not any("/wp-content/uploads/2019/04/team.png" in h for h in _Images.hits)  # the uploads folder beside the export was used
+
+
+# --- Word documents ---
+
+
+def test_word_keeps_styles_quotes_code_drop_caps_and_merged_cells(tmp_path: Path) -> None:
+    source = write_fidelity_docx(tmp_path / "word" / "two.docx")
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book)
+    (text,) = chapters(book).values()
+    meta = read_chapter(next((book / "chapters").glob("*.md"))).meta
+    assert [a.name for a in meta["author"]] == ["Mary Ann Evans", "Aurore Dupin"]  # the names printed, not the Author property
+    assert "Mary Ann Evans and Aurore Dupin" not in text.split("---\n", 2)[2]
+    assert "She wrote *with care* and **at length**, *underlined*." in text  # character styles Emphasis, Strong; underlining
+    assert "Drop caps open the story." in text and "\nD\n" not in text
+    assert "> A long quotation, set in from the left margin." in text
+    assert "```\nprint('hello')\n```" in text and "Type `make book` to build." in text
+    assert "```\nx = 1\ny = 2\n```" in text
+    assert "| Across |  |  |\n| --- | --- | --- |\n| Down | b | c |\n|  | e | f |" in text
+    messages = [(w.path, w.message) for w in report.warnings]
+    assert (source, "document 'Two lives': the Word converter says: Unrecognised paragraph style: Fancy Style (Style ID: FancyStyle)") in messages
+    assert any("2 merged table cells split" in m for _, m in messages), messages
+    build(book, "epub")
+    assert epubcheck_messages(book / "build" / "test-book.epub") == []
+
+
+@pytest.mark.parametrize(
+    "property_, expected",
+    [
+        ("Seeley, Jason", ["Jason Seeley"]),
+        ("Evans, Mary Ann; Dupin, Aurore", ["Mary Ann Evans", "Aurore Dupin"]),
+        ("Clare Evans", ["Clare Evans"]),
+        ("Учетная запись Майкрософт", None),
+        ("Microsoft account", None),
+        ("Compte Microsoft", None),
+        ("Online2PDF.com", None),
+        ("eng-dept", None),
+        ("i", None),
+        ("Author", None),
+        ("User", None),
+    ],
+)
+def test_word_author_property_unless_a_placeholder(tmp_path: Path, property_: str, expected: list[str] | None) -> None:
+    source = write_fidelity_docx(tmp_path / "word" / "two.docx", author=property_, names=None)
+    book = new_book(tmp_path / "book")
+    result = run("import", str(source), str(book))
+    if expected is None:
+        assert result.exit_code == 2
+        assert f"document 'Two lives' names no author (its Author property, '{property_}', is what a program wrote" in result.output
+        assert "use --author NAME" in result.output
+        assert not (book / "chapters").exists() or not list((book / "chapters").glob("*.md"))
+        result = run("import", str(source), str(book), "--author", "Dee Writer")
+        expected = ["Dee Writer"]
+    assert result.exit_code == 0, result.output
+    (name,) = chapters(book)
+    assert [a.name for a in read_chapter(book / "chapters" / name).meta["author"]] == expected

@@ -81,8 +81,8 @@ def import_source(
                 problems.append(
                     Diagnostic(
                         source,
-                        f"{post.where} '{post.title}' names no author",
-                        hint="pass --author NAME, or --select to leave the post out",
+                        f"{post.where} '{post.title}' names no author" + (f" ({post.author_note})" if post.author_note else ""),
+                        hint="use --author NAME, or --select to leave the post out",
                     )
                 )
                 continue

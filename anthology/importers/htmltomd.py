@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
 
 from .blocks import block_markup, expand_blocks, media_to_links
-from .bylines import date_from_text, parse_byline
+from .bylines import date_from_text, names_line, parse_byline
 from .images import ImageSink
 from .post import Post
 
@@ -68,8 +68,11 @@ def parse(post: Post) -> Tag:
 
 
 def take_front_matter(soup: Tag, post: Post) -> None:
-    """Move a leading repeated title, a 'By Name, role' line and a date line from the body to the post."""
-    for _ in range(4):
+    """Move a leading repeated title, a 'By Name, role' line and a date line from the body to the post.
+
+    In a Word document (post.names_line) a line of names just under the title is its byline too.
+    """
+    for index in range(4):
         block = _first_block(soup)
         if block is None:
             return
@@ -85,6 +88,12 @@ def take_front_matter(soup: Tag, post: Post) -> None:
         if byline is not None and block.name not in HEADINGS:
             post.authors = byline.authors
             post.byline = byline.role or post.byline
+            block.decompose()
+            continue
+        names = names_line(text) if post.names_line and index <= 2 and block.name == "p" and "subtitle" not in block.get("class", []) else None
+        if names:
+            post.authors = names
+            post.names_line = False
             block.decompose()
             continue
         date = date_from_text(text)
@@ -181,6 +190,11 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
         images = link.find_all("img")
         if images and not link.get_text().strip():
             link.replace_with(*images)  # a picture linked to its own full-size copy
+    merged = _split_merged_cells(soup)
+    if merged:
+        sink.warnings.append(
+            f"{merged} merged table cell{'s' if merged != 1 else ''} split so the columns line up (each text stays in the first part): check how the table reads"
+        )
     notes = _take_footnotes(soup)
     converter = _Converter(
         sink,
@@ -201,6 +215,53 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
         lines = text.split("\n")
         parts.append(f"[^{number}]: " + "\n".join([lines[0]] + ["    " + l if l.strip() else "" for l in lines[1:]]))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _span(cell: Tag, name: str) -> int:
+    value = str(cell.get(name, "1")).strip()
+    return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
+
+
+def _split_merged_cells(soup: Tag) -> int:
+    """Markdown tables have no merged cells: give each merged cell's other places empty cells."""
+    merged = 0
+    for table in soup.find_all("table"):
+        rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
+        pending: dict[int, int] = {}  # column -> rows still covered by a cell above
+        for row in rows:
+            column = 0
+            cells = row.find_all(["td", "th"], recursive=False)
+            position = 0
+            while position < len(cells) or any(col >= column and left > 0 for col, left in pending.items()):
+                if pending.get(column, 0) > 0:
+                    pending[column] -= 1
+                    filler = soup.new_tag("td")
+                    if position < len(cells):
+                        cells[position].insert_before(filler)
+                    else:
+                        row.append(filler)
+                    column += 1
+                    continue
+                if position >= len(cells):
+                    break
+                cell = cells[position]
+                across, down = _span(cell, "colspan"), _span(cell, "rowspan")
+                for name in ("colspan", "rowspan"):
+                    if cell.has_attr(name):
+                        del cell[name]
+                if across > 1 or down > 1:
+                    merged += 1
+                last = cell
+                for offset in range(across):
+                    if offset:
+                        filler = soup.new_tag(cell.name)
+                        last.insert_after(filler)
+                        last = filler
+                    if down > 1:
+                        pending[column + offset] = down - 1
+                column += across
+                position += 1
+    return merged
 
 
 def _take_footnotes(soup: Tag) -> list[Tag]:

@@ -36,6 +36,7 @@ class Post:
     blocks: bool = False  # block-editor markup (<!-- wp:… --> comments delimit the blocks)
     footnotes: dict[str, str] = field(default_factory=dict)  # block-editor footnotes: id -> HTML
     names_line: bool = False  # a line of names under the title is the byline (Word documents)
+    author_note: str = ""  # why the source's own author field was not used, for the "names no author" error
     summary_only: bool = False  # the source gave only a summary of the post
     warnings: list[str] = field(default_factory=list)  # what could not be kept, for the editor
 
