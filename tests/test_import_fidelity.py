@@ -419,3 +419,12 @@ def test_word_author_property_unless_a_placeholder(tmp_path: Path, property_: st
     assert result.exit_code == 0, result.output
     (name,) = chapters(book)
     assert [a.name for a in read_chapter(book / "chapters" / name).meta["author"]] == expected
+
+
+def test_classic_text_running_into_a_table_or_list(tmp_path: Path) -> None:
+    post = "Tables\n<table>\n<tr><th>Employee</th><th>Salary</th></tr>\n<tr><td>Ann</td><td>12</td></tr>\n</table>\nSteps:\n<ol>\n<li>Plan</li>\n<li>Do</li>\n</ol>\n<pre>a = 1\n\nb = 2</pre>"
+    book = new_book(tmp_path / "book")
+    import_source(write_wxr_items(tmp_path / "wp", [wxr_item("Classic table", post)]), book)
+    (text,) = chapters(book).values()
+    assert "Tables\n\n| Employee | Salary |\n| --- | --- |\n| Ann | 12 |\n\nSteps:\n\n1.  Plan\n2.  Do" in text, text
+    assert "a = 1\n\nb = 2" in text

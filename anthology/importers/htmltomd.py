@@ -32,18 +32,40 @@ _LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|([~=])|(\d+)([.)])(?=\s|$))")
 _ESCAPE_ALWAYS = re.compile(r"([\[\]`|])")
 
 
+_ALL_BLOCKS = r"(?:table|thead|tfoot|caption|colgroup|col|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|blockquote|address|p|h[1-6]|hr|section|article|aside|header|footer|nav|figure|figcaption|details|summary)"
+_BLOCK_OPEN = re.compile(rf"(<{_ALL_BLOCKS}[\s/>])", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(rf"(</{_ALL_BLOCKS}>)", re.IGNORECASE)
+_STARTS_BLOCK = re.compile(rf"^\s*</?{_ALL_BLOCKS}\b", re.IGNORECASE)
+_TRAILING_CLOSE = re.compile(rf"^(.*?)((?:\s*</{_ALL_BLOCKS}>)*)$", re.IGNORECASE | re.DOTALL)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
+
+
 def autop(text: str) -> str:
-    """WordPress keeps paragraphs as blank-line-separated text; wrap such runs in <p>."""
-    chunks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    """WordPress keeps paragraphs as blank-line-separated text; wrap such runs in <p>.
+
+    As WordPress does, every block element starts and ends a paragraph, so text that runs straight
+    into a table or a list is a paragraph of its own; a <pre> keeps its blank lines.
+    """
+    text = text.replace("\r\n", "\n")
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\n\n<pre data-kept=\"{len(kept) - 1}\"></pre>\n\n"
+
+    text = _PRE.sub(keep, text)
+    text = _BLOCK_CLOSE.sub(r"\1\n\n", _BLOCK_OPEN.sub(r"\n\n\1", text))
     out = []
-    for chunk in chunks:
+    for chunk in re.split(r"\n\s*\n", text):
         if not chunk.strip():
             continue
-        if _AUTOP_BLOCK.match(chunk):
-            out.append(chunk)
+        if _AUTOP_BLOCK.match(chunk) or _STARTS_BLOCK.match(chunk):
+            out.append(chunk.strip())
         else:
-            out.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>")
-    return "\n\n".join(out)
+            inline, closing = _TRAILING_CLOSE.match(chunk.strip()).groups()  # type: ignore[union-attr]
+            out.append("<p>" + inline.strip().replace("\n", "<br>\n") + "</p>" + closing)
+    joined = "\n".join(out)
+    return re.sub(r'<pre data-kept="(\d+)"></pre>', lambda m: kept[int(m.group(1))], joined)
 
 
 def parse(post: Post) -> Tag:
