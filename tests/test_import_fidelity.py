@@ -428,3 +428,17 @@ def test_classic_text_running_into_a_table_or_list(tmp_path: Path) -> None:
     (text,) = chapters(book).values()
     assert "Tables\n\n| Employee | Salary |\n| --- | --- |\n| Ann | 12 |\n\nSteps:\n\n1.  Plan\n2.  Do" in text, text
     assert "a = 1\n\nb = 2" in text
+
+
+def test_reusable_blocks_are_put_in_their_place(tmp_path: Path) -> None:
+    shared = '<!-- wp:paragraph --><p>Shared text, written once.</p><!-- /wp:paragraph -->'
+    items = [
+        wxr_item("Uses a pattern", '<!-- wp:paragraph --><p>Own text.</p><!-- /wp:paragraph -->\n<!-- wp:block {"ref":40} /-->\n<!-- wp:block {"ref":41} /-->'),
+        wxr_item("Shared", shared, kind="wp_block").replace("<wp:post_type>", "<wp:post_id>40</wp:post_id><wp:post_type>"),
+    ]
+    book = new_book(tmp_path / "book")
+    report = import_source(write_wxr_items(tmp_path / "wp", items), book)
+    (text,) = chapters(book).values()
+    assert "Own text.\n\nShared text, written once." in text
+    assert report.skipped == {"reusable block": 1}
+    assert any("a reusable block (number 41)" in w.message for w in report.warnings)

@@ -40,7 +40,7 @@ def block_markup(text: str) -> str:
     return _DELIMITER.sub(element, text)
 
 
-def expand_blocks(soup: Tag, post: Post) -> None:
+def expand_blocks(soup: Tag, post: Post, depth: int = 0) -> None:
     """Turn every <wp-block> into plain HTML, innermost first, then unwrap it."""
     placed_notes = False
     for block in reversed(soup.find_all(WRAPPER)):
@@ -54,11 +54,18 @@ def expand_blocks(soup: Tag, post: Post) -> None:
         if short == "footnotes":
             placed_notes = _place_footnotes(block, post) or placed_notes
         handler = _HANDLERS.get(name)
-        if handler is not None:
+        if name == "core/block" and str(attrs.get("ref", "")) in post.reusable and depth < 5:
+            inner = BeautifulSoup(block_markup(post.reusable[str(attrs["ref"])]), "html.parser")
+            expand_blocks(inner, post, depth + 1)
+            block.clear()
+            block.append(inner)
+        elif handler is not None:
             handler(block, attrs, post)
         elif not block.get_text().strip() and not block.find(["img", "hr", "table"]) and short not in _QUIET_EMPTY:
             post.warnings.append(_dynamic(name, attrs))
         block.unwrap()
+    if depth:
+        return
     if post.footnotes and not placed_notes:
         holder = soup.new_tag("div")
         soup.append(holder)

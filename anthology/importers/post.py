@@ -35,6 +35,7 @@ class Post:
     aliases: tuple[str, ...] = ()  # other addresses of the post (a WordPress guid), for links between posts
     blocks: bool = False  # block-editor markup (<!-- wp:… --> comments delimit the blocks)
     footnotes: dict[str, str] = field(default_factory=dict)  # block-editor footnotes: id -> HTML
+    reusable: Mapping[str, str] = field(default_factory=dict)  # the export's reusable blocks: id -> block markup
     names_line: bool = False  # a line of names under the title is the byline (Word documents)
     author_note: str = ""  # why the source's own author field was not used, for the "names no author" error
     summary_only: bool = False  # the source gave only a summary of the post

@@ -25,7 +25,23 @@ from .xmlread import child_text, children, local, stream_items
 
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+(?:\.\d+)*/$")
 _STATUS = {"draft": v.DRAFT, "auto-draft": v.DRAFT, "pending": v.PENDING, "future": v.SCHEDULED, "private": v.PRIVATE, "trash": v.TRASHED}
-_TYPES = {"page": v.PAGE, "nav_menu_item": v.MENU_ITEM, "attachment": v.ATTACHMENT, "revision": v.REVISION}
+_TYPES = {
+    "page": v.PAGE,
+    "nav_menu_item": v.MENU_ITEM,
+    "attachment": v.ATTACHMENT,
+    "revision": v.REVISION,
+    "wp_block": "reusable block",
+    "wp_navigation": "navigation menu",
+    "wp_template": "template",
+    "wp_template_part": "template part",
+    "wp_global_styles": "style setting",
+    "custom_css": "custom CSS item",
+    "customize_changeset": "customizer change set",
+    "oembed_cache": "embed cache entry",
+    "user_request": "privacy request",
+    "wp_font_family": "font",
+    "wp_font_face": "font face",
+}
 
 
 def is_wp_namespace(uri: str) -> bool:
@@ -42,9 +58,11 @@ class WordPressExport:
         self.include = include
         self.skipped: Counter[str] = Counter()
 
-    def _people_and_attachments(self) -> tuple[dict[str, str], dict[str, Attachment]]:
+    def _people_and_attachments(self) -> tuple[dict[str, str], dict[str, Attachment], dict[str, str]]:
+        """Authors (login -> display name), attachments and reusable blocks (id -> block markup)."""
         authors: dict[str, str] = {}
         attachments: dict[str, Attachment] = {}
+        reusable: dict[str, str] = {}
         for element, _ in stream_items(self.path, _wanted):
             if local(element.tag) == "author":
                 login = _wp(element, "author_login")
@@ -60,10 +78,12 @@ class WordPressExport:
                         caption=_encoded(element, "excerpt"),
                         parent=_wp(element, "post_parent"),
                     )
-        return authors, attachments
+            elif _wp(element, "post_type") == "wp_block" and _wp(element, "status") == "publish":
+                reusable[_wp(element, "post_id")] = _encoded(element, "content")
+        return authors, attachments, reusable
 
     def posts(self) -> Iterator[Post]:
-        authors, attachments = self._people_and_attachments()
+        authors, attachments, reusable = self._people_and_attachments()
         alts = {a.url: a.alt for a in attachments.values() if a.alt}
         number = 0
         for element, _ in stream_items(self.path, _wanted):
@@ -71,7 +91,8 @@ class WordPressExport:
                 continue
             number += 1
             comments = len([c for c in element if local(c.tag) == "comment" and is_wp_namespace(_ns(c.tag))])
-            self.skipped[v.COMMENT] += comments
+            if comments:
+                self.skipped[v.COMMENT] += comments
             kind = self._kind(element)
             if kind is not None and not self.include.admits(kind):
                 self.skipped[kind] += 1
@@ -89,6 +110,7 @@ class WordPressExport:
                 aliases=tuple(filter(None, (child_text(element, "guid"),))),
                 where=where,
                 image_alts=alts,
+                reusable=reusable,
             )
             text = _encoded(element, "content")
             post.blocks = "<!-- wp:" in text
