@@ -259,9 +259,17 @@ def test_feed_with_summaries_only_warns(tmp_path: Path) -> None:
         "<description>The first lines only…</description></item></channel></rss>",
         encoding="utf-8",
     )
-    book = new_book(tmp_path / "book")
-    report = import_source(feed, book)
-    assert any("item 1 'Short': the source holds only a summary" in w.message for w in report.warnings)
+    atom = tmp_path / "feed.atom"
+    atom.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>N</title><id>urn:x</id><updated>2020-01-01T00:00:00Z</updated>'
+        '<entry><title>Teaser</title><id>urn:y</id><updated>2020-01-01T00:00:00Z</updated><author><name>Cy Dee</name></author>'
+        '<link rel="alternate" href="https://n.example.org/teaser"/><summary>Only the start.</summary></entry></feed>',
+        encoding="utf-8",
+    )
+    for source, where in ((feed, "item 1 'Short'"), (atom, "entry 1 'Teaser'")):
+        book = new_book(tmp_path / source.suffix.strip(".") / "book")
+        report = import_source(source, book)
+        assert any(f"{where}: the source holds only a summary" in w.message for w in report.warnings), report.warnings
 
 
 # --- downloading images from a local server (the only address the tests contact is 127.0.0.1) ---

@@ -138,6 +138,9 @@ def _gallery(block: Tag, attrs: dict[str, object], post: Post) -> None:
         outer.unwrap()
 
 
+_EMBED_KINDS = {"video": "Video", "audio": "Sound recording", "photo": "Picture", "rich": "Embedded content", "link": "Link"}
+
+
 def _media(kind: str) -> Callable[[Tag, dict[str, object], Post], None]:
     def handle(block: Tag, attrs: dict[str, object], post: Post) -> None:
         url = str(attrs.get("url") or attrs.get("src") or "")
@@ -149,7 +152,7 @@ def _media(kind: str) -> Callable[[Tag, dict[str, object], Post], None]:
             url = wrapper.get_text().strip()
         caption = block.find("figcaption")
         caption_text = caption.get_text(" ").strip() if isinstance(caption, Tag) else ""
-        label = kind if kind != "Embedded content" else str(attrs.get("type") or "embedded content").capitalize()
+        label = kind if kind != "Embedded content" else _EMBED_KINDS.get(str(attrs.get("type", "")), kind)
         if not url:
             post.warnings.append(f"a {label.lower()} block names no address: it was left out")
             block.clear()
@@ -194,7 +197,7 @@ def media_to_links(soup: Tag, post: Post) -> None:
         media.replace_with(BeautifulSoup(link_figure(kind, url, str(media.get("title", "")).strip()), "html.parser"))
 
 
-def _paragraph_only(block: Tag, attrs: dict[str, object], post: Post) -> None:
+def _button(block: Tag, attrs: dict[str, object], post: Post) -> None:
     """A button is a link: keep it as a paragraph of its own."""
     for link in block.find_all("a"):
         for name in ("class", "style", "target", "rel"):
@@ -211,5 +214,5 @@ _HANDLERS: dict[str, Callable[[Tag, dict[str, object], Post], None]] = {
     "core/embed": _media("Embedded content"),
     "core-embed/youtube": _media("Video"),
     "core-embed/vimeo": _media("Video"),
-    "core/button": _paragraph_only,
+    "core/button": _button,
 }
