@@ -231,7 +231,9 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
     body = converter.convert_soup(soup).strip()
     for number, _ in enumerate(notes, start=1):
         body = body.replace(_FOOTNOTE_MARK.format(number), f"[^{number}]")
-    parts = [re.sub(r"\n{3,}", "\n\n", body)]
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    # Markdown joins two quotations that only a blank line parts: an (invisible) comment keeps them apart
+    parts = [re.sub(r"(^>[^\n]*\n)\n(?=>)", "\\1\n<!-- -->\n\n", body, flags=re.M)]
     for number, note in enumerate(notes, start=1):
         text = converter.convert_soup(note).strip() or "(empty note)"
         lines = text.split("\n")
