@@ -452,3 +452,30 @@ def test_reusable_blocks_are_put_in_their_place(tmp_path: Path) -> None:
     assert "Own text.\n\nShared text, written once." in text
     assert report.skipped == {"reusable block": 1}
     assert any("a reusable block (number 41)" in w.message for w in report.warnings)
+
+
+def test_gallery_of_the_posts_attached_pictures_and_embedded_frames(tmp_path: Path) -> None:
+    def attached(url: str, caption: str, number: str) -> str:
+        return (
+            attachment_item(url, "")
+            .replace("<wp:post_type>", f"<wp:post_id>{number}</wp:post_id><wp:post_parent>5</wp:post_parent><wp:post_type>")
+            .replace("<excerpt:encoded><![CDATA[]]>", f"<excerpt:encoded><![CDATA[{caption}]]>")
+        )
+
+    post = 'Our day.\n\n[gallery columns="1"]\n\n<iframe src="https://video.example.org/embed/77" title="The march"></iframe>'
+    items = [
+        wxr_item("Gallery day", post, extra="<wp:post_id>5</wp:post_id>"),
+        attached("https://blog.example.org/wp-content/uploads/2019/04/team.png", "Setting off", "31"),
+        attached("https://blog.example.org/wp-content/uploads/2019/04/end.png", "Arriving", "32"),
+        wxr_item("No pictures", "[gallery]"),
+    ]
+    book = new_book(tmp_path / "book")
+    report = import_source(write_wxr_items(tmp_path / "wp", items), book)
+    texts = chapters(book)
+    body = texts["01-gallery-day.md"]
+    assert body.index("*Setting off*") < body.index("*Arriving*")
+    assert "Embedded content: [https://video.example.org/embed/77](https://video.example.org/embed/77)" in body and "*The march*" in body
+    assert "[gallery" not in texts["02-no-pictures.md"]
+    messages = [w.message for w in report.warnings]
+    assert any("'No pictures': a [gallery] shows the post's attached pictures, but the export holds none" in m for m in messages), messages
+    assert any("'Gallery day': embedded content https://video.example.org/embed/77 cannot play in a book" in m for m in messages), messages
