@@ -152,20 +152,31 @@ def _download(
                 Diagnostic(project_dir / "chapters" / IMAGE_DIR / name, f"image {url} was not downloaded: {result}", level="warning", hint="download it to this path by hand")
             )
             continue
-        writer.stage_image(name, _as_named(result, name))
+        data = _as_named(result, name)
+        if data is None:
+            report.failed.append(url)
+            report.warnings.append(
+                Diagnostic(project_dir / "chapters" / IMAGE_DIR / name, f"image {url} is a {result.suffix.lstrip('.').upper()} picture, not what its name says", level="warning", hint="save it here in the format the name says")
+            )
+            continue
+        writer.stage_image(name, data)
         report.downloaded += 1
 
 
-def _as_named(picture: Downloaded, name: str) -> bytes:
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def _as_named(picture: Downloaded, name: str) -> bytes | None:
     """The bytes in the format the file name says (an address without a suffix was named .png)."""
     wanted = PurePosixPath(name).suffix.lower().replace(".jpeg", ".jpg")
     if wanted == picture.suffix:
         return picture.data
-    formats = {".png": "PNG", ".jpg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+    if wanted not in _FORMATS:
+        return None
     with Image.open(io.BytesIO(picture.data)) as image:
         out = io.BytesIO()
-        converted = image.convert("RGB") if formats.get(wanted, "PNG") == "JPEG" else image
-        converted.save(out, format=formats.get(wanted, "PNG"))
+        converted = image.convert("RGB") if wanted == ".jpg" else image
+        converted.save(out, format=_FORMATS[wanted])
         return out.getvalue()
 
 
