@@ -479,3 +479,30 @@ def test_gallery_of_the_posts_attached_pictures_and_embedded_frames(tmp_path: Pa
     messages = [w.message for w in report.warnings]
     assert any("'No pictures': a [gallery] shows the post's attached pictures, but the export holds none" in m for m in messages), messages
     assert any("'Gallery day': embedded content https://video.example.org/embed/77 cannot play in a book" in m for m in messages), messages
+
+
+def test_word_picture_linked_from_outside_is_a_warning(tmp_path: Path) -> None:
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.core_properties.author = "Dee Writer"
+    document.add_heading("Linked picture", level=0)
+    document.add_paragraph("Before the picture.")
+    picture = tmp_path / "p.png"
+    picture.write_bytes(png())
+    document.add_picture(str(picture), width=Cm(3))
+    blip = document.inline_shapes[0]._inline.xpath(".//a:blip")[0]
+    del blip.attrib[qn("r:embed")]  # the picture is linked to a file outside the document, not held in it
+    blip.set(qn("r:link"), document.part.relate_to("file:///elsewhere/missing.png", RELATIONSHIP_TYPE.IMAGE, is_external=True))
+    source = tmp_path / "linked.docx"
+    document.save(str(source))
+    book = new_book(tmp_path / "book")
+    report = import_source(source, book)
+    assert "Before the picture." in next(iter(chapters(book).values()))
+    assert any(
+        w.path == source and "the Word converter says: could not open external image 'file:///elsewhere/missing.png'" in w.message
+        for w in report.warnings
+    ), report.warnings
