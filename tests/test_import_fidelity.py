@@ -216,6 +216,8 @@ def test_takeout_without_the_blogs_address_asks_for_site(tmp_path: Path) -> None
     book = new_book(tmp_path / "book")
     report = import_source(source, book)
     assert any("pass --site" in w.message for w in report.warnings)
+    refused = run("import", str(source), str(book), "--site", "old.example.org", "--force")
+    assert refused.exit_code == 2 and "not a web address starting http:// or https://" in refused.output
     result = run("import", str(source), str(book), "--site", "https://old.example.org/", "--force")
     assert result.exit_code == 0, result.output
     (name,) = chapters(book)

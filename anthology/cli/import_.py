@@ -54,6 +54,8 @@ def import_command(
     from ..importers import Include, import_source
     from ..progress import is_interactive
 
+    if site is not None and not site.startswith(("http://", "https://")):
+        raise click.BadParameter(f"'{site}' is not a web address starting http:// or https://", param_hint="--site")
     include = Include(drafts=include_drafts, private=include_private, pages=include_pages)
     with Progress(
         TextColumn("downloading images"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
