@@ -367,6 +367,7 @@ def test_fetch_images_downloads_and_rewrites_chapters(tmp_path: Path, image_serv
     seen: list[tuple[int, int]] = []
     report = import_source(source, book, force=True, fetch=True, allow_local=True, progress=lambda done, total, url: seen.append((done, total)))
     assert seen[-1] == (3, 3) and report.downloaded == 2 and report.failed == [f"{image_server}/page.png"]
+    assert report.written[0].images == 3  # the local one and the two downloaded
     (text,) = chapters(book).values()
     images = book / "chapters" / "images"
     assert "![A red square](images/01-pictures-photo.png)" in text and (images / "01-pictures-photo.png").read_bytes() == png("red")

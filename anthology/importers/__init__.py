@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
@@ -144,6 +144,7 @@ def _download(
 ) -> None:
     """Fetch the web images of every chapter and stage them under the names the chapters use."""
     results = fetch_images((url for url, _ in remote), allow_local=allow_local, progress=progress)
+    fetched: dict[str, bool] = {}
     for url, name in remote:
         result = results[url]
         if isinstance(result, DownloadError):
@@ -161,6 +162,10 @@ def _download(
             continue
         writer.stage_image(name, data)
         report.downloaded += 1
+        fetched[name] = True
+    report.written = [
+        replace(item, images=item.images + sum(1 for name in fetched if name.startswith(item.path.stem + "-"))) for item in report.written
+    ]
 
 
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
