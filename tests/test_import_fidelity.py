@@ -12,10 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from anthology.cli import main
 from anthology.importers import Include, import_source
 from anthology.importers.download import DownloadError, Limits, fetch_image
+from anthology.importers.post import Post
+from anthology.importers.shortcodes import expand_shortcodes
 from anthology.build import build
 from anthology.sources import read_chapter
 
@@ -509,3 +513,25 @@ def test_word_picture_linked_from_outside_is_a_warning(tmp_path: Path) -> None:
         w.path == source and "the Word converter says: could not open external image 'file:///elsewhere/missing.png'" in w.message
         for w in report.warnings
     ), report.warnings
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(["caption", "gallery", "audio", "video", "embed", "wpvideo", "playlist", "youtube", "contact-form-7"]),
+    attrs=st.lists(
+        st.tuples(st.sampled_from(["ids", "src", "mp3", "caption", "columns", "id", "w"]), st.text(alphabet="abc 12,./:=-", max_size=12)),
+        max_size=3,
+    ),
+    positional=st.sampled_from(["", "https://media.example.org/a.mp3", "AbC12"]),
+    inner=st.sampled_from(["", "Some words", '<img src="https://x.example.org/a.png" alt="a"> A caption']),
+    closed=st.booleans(),
+)
+def test_no_shortcode_is_left_as_text(name: str, attrs: list[tuple[str, str]], positional: str, inner: str, closed: bool) -> None:
+    # an unknown name with nothing that makes it a shortcode reads as text, like "[sic]"
+    assume(name != "contact-form-7" or attrs or closed or positional.startswith("https"))
+    attributes = " ".join(f'{key}="{value}"' for key, value in attrs) + (f" {positional}" if positional else "")
+    text = f"Before [{name} {attributes}]" + (f"{inner}[/{name}]" if closed else "") + " after."
+    post = Post(title="Shortcodes", html="", base=Path("."))
+    html = expand_shortcodes(text, post)
+    assert f"[{name}" not in html and f"[/{name}]" not in html
+    assert "Before" in html and "after." in html

@@ -17,7 +17,6 @@ _OPEN = re.compile(r"\[(\[?)([A-Za-z][\w-]*)((?:\s+[^\]]*?)?)\s*(/?)\](\]?)")
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)|"([^"]*)"|'([^']*)'|(\S+)""")
 _IMG = re.compile(r"^(\s*(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE)
 MEDIA_KEYS = ("src", "url", "mp3", "m4a", "ogg", "wav", "mp4", "webm", "ogv", "m4v", "wmv", "flv", "mov")
-_ENCLOSING = ("caption", "wp_caption", "embed", "video", "audio")
 _MEDIA = {
     "audio": "Sound recording",
     "video": "Video",
@@ -29,6 +28,9 @@ _MEDIA = {
     "soundcloud": "Sound recording",
     "playlist": "Playlist",
 }
+
+
+_STRAY_CLOSE = re.compile(r"\[/(?:caption|wp_caption|gallery|" + "|".join(_MEDIA) + r")\]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def expand_shortcodes(text: str, post: Post, attachments: dict[str, Attachment] 
         match = _OPEN.search(text, position)
         if match is None:
             out.append(text[position:])
-            return "".join(out)
+            return _STRAY_CLOSE.sub("", "".join(out))
         escaped, name, attrs, _, escaped_end = match.groups()
         lower = name.lower()
         closing = f"[/{name}]"
@@ -84,7 +86,7 @@ def expand_shortcodes(text: str, post: Post, attachments: dict[str, Attachment] 
             continue
         content = ""
         position = match.end()
-        if end_tag >= 0 and (lower in _ENCLOSING or not known):
+        if end_tag >= 0:
             content = text[match.end() : end_tag]
             position = end_tag + len(closing)
         named, positional = attributes(html.unescape(attrs))
@@ -104,7 +106,7 @@ def _render(
     if lower in ("caption", "wp_caption"):
         return _caption(named, content, post, attachments, post_id)
     if lower == "gallery":
-        return _gallery(named, post, attachments, post_id)
+        return _gallery(named, post, attachments, post_id) + expand_shortcodes(content, post, attachments, post_id)
     if lower in _MEDIA:
         return _media(lower, named, positional, content, post, attachments, post_id)
     post.warnings.append(f"the [{name}] shortcode means nothing in a book: it was left out" + (", its text kept" if content.strip() else ""))
