@@ -535,3 +535,31 @@ def test_no_shortcode_is_left_as_text(name: str, attrs: list[tuple[str, str]], p
     html = expand_shortcodes(text, post)
     assert f"[{name}" not in html and f"[/{name}]" not in html
     assert "Before" in html and "after." in html
+
+
+_BLOCK_SHAPES = [
+    "<!-- wp:paragraph --><p>{}</p><!-- /wp:paragraph -->",
+    '<!-- wp:heading {{"level":3}} --><h3 class="wp-block-heading">{}</h3><!-- /wp:heading -->',
+    '<!-- wp:list {{"ordered":true}} --><ol class="wp-block-list"><!-- wp:list-item --><li>{}</li><!-- /wp:list-item --></ol><!-- /wp:list -->',
+    '<!-- wp:verse --><pre class="wp-block-verse">{}\nsecond line</pre><!-- /wp:verse -->',
+    '<!-- wp:quote --><blockquote class="wp-block-quote"><!-- wp:paragraph --><p>{}</p><!-- /wp:paragraph --></blockquote><!-- /wp:quote -->',
+    '<!-- wp:pullquote --><figure class="wp-block-pullquote"><blockquote><p>{}</p><cite>Someone</cite></blockquote></figure><!-- /wp:pullquote -->',
+    '<!-- wp:table --><figure class="wp-block-table"><table><tbody><tr><td>{}</td><td>x</td></tr></tbody></table></figure><!-- /wp:table -->',
+    '<!-- wp:code --><pre class="wp-block-code"><code>{}</code></pre><!-- /wp:code -->',
+    '<!-- wp:group {{"layout":{{"type":"constrained"}}}} --><div class="wp-block-group"><!-- wp:paragraph --><p>{}</p><!-- /wp:paragraph --></div><!-- /wp:group -->',
+    '<!-- wp:columns --><div class="wp-block-columns"><!-- wp:column --><div class="wp-block-column"><!-- wp:paragraph --><p>{}</p><!-- /wp:paragraph --></div><!-- /wp:column --></div><!-- /wp:columns -->',
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_BLOCK_SHAPES) - 1), st.from_regex(r"[A-Z][a-z]{3,8}", fullmatch=True)), min_size=1, max_size=8))
+def test_every_block_keeps_its_text(blocks: list[tuple[int, str]]) -> None:
+    from anthology.importers.htmltomd import parse, to_markdown
+    from anthology.importers.images import ImageSink
+
+    html = "\n\n".join(_BLOCK_SHAPES[shape].format(word) for shape, word in blocks)
+    post = Post(title="Blocks", html=html, base=Path("."), blocks=True)
+    markdown = to_markdown(parse(post), ImageSink(stem="01-blocks", base=Path(".")))
+    for _, word in blocks:
+        assert word in markdown
+    assert "wp:" not in markdown and "wp-block" not in markdown and not post.warnings
