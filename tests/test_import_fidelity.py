@@ -422,7 +422,7 @@ def test_word_keeps_styles_quotes_code_drop_caps_and_merged_cells(tmp_path: Path
         ("User", None),
     ],
 )
-def test_word_author_property_unless_a_placeholder(tmp_path: Path, property_: str, expected: list[str] | None) -> None:
+def test_word_author_property_unless_a_program_wrote_it(tmp_path: Path, property_: str, expected: list[str] | None) -> None:
     source = write_fidelity_docx(tmp_path / "word" / "two.docx", author=property_, names=None)
     book = new_book(tmp_path / "book")
     result = run("import", str(source), str(book))

@@ -2,7 +2,7 @@
 
 The title is the document's first Title or Heading 1 paragraph, else its Title property, else the
 file name. The author is the byline printed at the top ("By Name, role", or a line of names under
-the title), else the Author property unless that is a placeholder a program wrote (an account
+the title), else the Author property unless a program wrote it (an account
 name such as "Microsoft account", a converter, a login, a single letter), with "Last, First"
 turned round. Character styles (Emphasis, Strong…), underlining, quotation and code styles, paragraphs
 indented from the left, monospaced runs and drop caps are mapped to their Markdown forms; every
@@ -65,12 +65,12 @@ MONOSPACE = ("courier", "consolas", "menlo", "monaco", "lucida console", "source
 QUOTE_INDENT = 567  # twips (1 cm): a paragraph indented this far from the left, not a list item, is a quotation
 
 # Author properties that a program wrote, not a person: compared in lower case.
-PLACEHOLDER_AUTHORS = {
+GENERIC_AUTHORS = {
     "", "author", "authors", "user", "users", "unknown", "owner", "admin", "administrator", "windows user",
     "microsoft office user", "office user", "python-docx", "anonymous", "default", "guest", "test", "no author",
     "benutzer", "utilisateur", "usuario", "utente", "gebruiker", "użytkownik", "пользователь", "автор", "autor", "auteur", "autore",
 }
-_PLACEHOLDER_PARTS = re.compile(
+_GENERIC_PARTS = re.compile(
     r"microsoft|майкрософт|マイクロソフト|微软|account|konto|compte|cuenta|conta\b|учетная|учётная|"
     r"\.com\b|\.net\b|\.org\b|www\.|pdf|convert|docx|openxml|aspose|libreoffice|openoffice|apache poi|docx4j|pandoc|"
     r"calibre|google docs|wps office|onlyoffice",
@@ -78,11 +78,11 @@ _PLACEHOLDER_PARTS = re.compile(
 )
 
 
-def placeholder_author(name: str) -> bool:
+def generic_author(name: str) -> bool:
     """True for an Author property no person wrote: 'Microsoft account' (in any language), 'Online2PDF.com', 'eng-dept', 'i'."""
     name = " ".join(name.split())
     letters = [ch for ch in name if ch.isalpha()]
-    if name.casefold() in PLACEHOLDER_AUTHORS or len(letters) <= 2 or _PLACEHOLDER_PARTS.search(name):
+    if name.casefold() in GENERIC_AUTHORS or len(letters) <= 2 or _GENERIC_PARTS.search(name):
         return True
     if " " not in name and "," not in name and (name == name.lower() or any(ch.isdigit() or ch in "_-@." for ch in name)):
         return True  # a login: 'eng-dept', 'jsmith', 'user01'
@@ -98,7 +98,7 @@ class WordDocument:
 
     def posts(self) -> Iterator[Post]:
         title, author, created, drop_caps = self._properties()
-        authors = [turn_name(a) for a in re.split(r"\s*;\s*", author) if a.strip()] if author and not placeholder_author(author) else []
+        authors = [turn_name(a) for a in re.split(r"\s*;\s*", author) if a.strip()] if author and not generic_author(author) else []
         shaped = _Shaper(drop_caps)
         try:
             with self.path.open("rb") as handle:
