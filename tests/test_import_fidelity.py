@@ -100,6 +100,9 @@ def test_block_footnote_without_its_text_is_named(tmp_path: Path) -> None:
     (text,) = chapters(book).values()
     assert "Claim." in text
     assert any("footnote 1 has no text" in w.message for w in report.warnings)
+    broken = write_wxr_items(tmp_path / "wp2", [wxr_item("Broken notes", post, extra=postmeta("footnotes", "[{not json"))])
+    report = import_source(broken, book)
+    assert any("'Broken notes': its footnotes (the post's 'footnotes' meta) are not readable JSON" in w.message for w in report.warnings)
 
 
 CLASSIC = """Before the picture.
