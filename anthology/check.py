@@ -26,7 +26,7 @@ from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache
 from .model import Chapter, build_book
 from .labels import primary as labels_primary
-from .scaffold import EXAMPLE_OPENING, PLACEHOLDER_AUTHOR, PLACEHOLDER_BODY
+from .scaffold import EXAMPLE_OPENING, EXAMPLE_AUTHOR, EXAMPLE_TEXT
 from .sources import (
     CHAPTER_DIR,
     ChapterSource,
@@ -87,7 +87,7 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
         report.diagnostics.extend(markup.diagnostics)
         report.diagnostics.extend(references.problems(markup))
     _check_duplicate_titles(book.chapters, report)
-    _check_placeholders(sources, report)
+    _check_example_text(sources, report)
     _check_not_chapters(project_dir, report)
     if config is not None:
         _check_editors(config, report)
@@ -316,19 +316,19 @@ def _check_duplicate_titles(chapters: tuple[Chapter, ...], report: CheckReport) 
             first[key] = chapter
 
 
-def _check_placeholders(sources: list[ChapterSource], report: CheckReport) -> None:
+def _check_example_text(sources: list[ChapterSource], report: CheckReport) -> None:
     """Warn about what `anthology new` and `anthology add` wrote for the editor to replace."""
     for source in sources:
         text = source.path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
         names = [getattr(person, "name", "") for person in source.meta.get("author", [])]
-        if PLACEHOLDER_AUTHOR in names:
-            line = next((n for n, row in enumerate(text, start=1) if PLACEHOLDER_AUTHOR in row), 1)
+        if EXAMPLE_AUTHOR in names:
+            line = next((n for n, row in enumerate(text, start=1) if EXAMPLE_AUTHOR in row), 1)
             report.diagnostics.append(
-                Diagnostic(source.path, f"the author is still the example's '{PLACEHOLDER_AUTHOR}': it would be printed "
+                Diagnostic(source.path, f"the author is still the example's '{EXAMPLE_AUTHOR}': it would be printed "
                            "on the title page, the cover and in the metadata", line=line, key="author",
                            hint="write the author's name: author: Ann Bee", level="warning")
             )
-        for needle in (PLACEHOLDER_BODY, EXAMPLE_OPENING):
+        for needle in (EXAMPLE_TEXT, EXAMPLE_OPENING):
             line = next((n for n, row in enumerate(text, start=1) if needle in row), None)
             if line is not None:
                 report.diagnostics.append(

@@ -16,7 +16,7 @@ from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
 from .labels import Labels
 from .labels import english as english_labels
-from .labels import placeholders, primary
+from .labels import braced_names, primary
 from .licenses import License, UnknownLicense, license_for
 from .print_profiles import PRINT_FIELDS
 from .schema import Field, FieldError
@@ -515,7 +515,7 @@ def _labels(raw: Any, language: str, source: str, path: Path, diagnostics: list[
                 diagnostics.append(Diagnostic(path, f"label '{key}' in [{header}] must be text", line=where,
                                               key=f"{header}.{key}", hint=f'{key} = "{known[key]}"'))
                 continue
-            wanted, given = placeholders(known[key]), placeholders(value)
+            wanted, given = braced_names(known[key]), braced_names(value)
             if wanted != given:
                 need = ", ".join("{" + name + "}" for name in sorted(wanted)) or "no words in braces"
                 diagnostics.append(Diagnostic(path, f"label '{key}' in [{header}] must hold {need}", line=where,

@@ -80,7 +80,7 @@ def welsh_and(following: str) -> str:
     return "ac" if following.strip().lower().startswith(WELSH_VOWELS) else "a"
 
 
-def placeholders(text: str) -> set[str]:
+def braced_names(text: str) -> set[str]:
     """The names in braces in a label: 'Edited by {names}' -> {'names'}."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 

@@ -65,8 +65,8 @@ def config_text(title: str, language: str) -> str:
 
 
 # What `new` and `add` write for the editor to replace; `check` warns while any of it is left in.
-PLACEHOLDER_AUTHOR = "Your Name"
-PLACEHOLDER_BODY = "Write the chapter here."
+EXAMPLE_AUTHOR = "Your Name"
+EXAMPLE_TEXT = "Write the chapter here."
 EXAMPLE_OPENING = "This is the first chapter. Write in Markdown"
 
 EXAMPLE_BODY = """\
@@ -126,11 +126,11 @@ def chapter_text(title: str, authors: list[str], date: dt.date | None = None, bo
     lines.append("# byline: role and organisation")
     if date is not None:
         lines.append(f"date: {date.isoformat()}")
-    lines += ["---", "", body.rstrip("\n") if body else PLACEHOLDER_BODY, ""]
+    lines += ["---", "", body.rstrip("\n") if body else EXAMPLE_TEXT, ""]
     return "\n".join(lines)
 
 
-def new_book(folder: Path, title: str | None = None, language: str = "en", author: str = PLACEHOLDER_AUTHOR) -> list[Path]:
+def new_book(folder: Path, title: str | None = None, language: str = "en", author: str = EXAMPLE_AUTHOR) -> list[Path]:
     """Create a book in ``folder`` (new or empty); returns the files written. Raises ConfigError if it would overwrite."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():

@@ -182,11 +182,11 @@ def test_o_is_short_for_output(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("code", ["en", "cy", "ga", "gd", "fr", "de", "es", "it", "nl", "pt", "pl", "sv", "he", "ar"])
-def test_each_shipped_language_has_every_label_with_its_placeholders(code: str) -> None:
+def test_each_shipped_language_has_every_label_with_its_braced_names(code: str) -> None:
     found = labels.catalogue(code)
     assert found is not None, code
     english = labels.english()
     assert set(found) == set(english), set(english) ^ set(found)
     for key, text in found.items():
-        assert labels.placeholders(text) == labels.placeholders(english[key]), (code, key)
+        assert labels.braced_names(text) == labels.braced_names(english[key]), (code, key)
         assert text.strip()

@@ -195,7 +195,7 @@ def names(items: list[str], lang: str) -> str | Markup:
     if not items:
         return ""
     escaped = [item if isinstance(item, Markup) else escape(item) for item in items]
-    # Babel joins plain text; the items go in as placeholders so that links inside them stay links
+    # Babel joins plain text; the items go in as numbered markers so that links inside them stay links
     pattern = join([f"\x00{n}\x00" for n in range(len(items))], lang, fix_welsh=False)
     if " a(c) " in pattern:  # Welsh: the word for 'and' depends on the name after it
         pattern = pattern.replace(" a(c) ", f" {welsh_and(Markup(escaped[-1]).striptags())} ")
