@@ -414,7 +414,7 @@ def _insert_all(unit: Any, marks: list[tuple[int, list[etree._Element]]], found:
 def _split_at(unit: Any, element: Any, kind: str, wanted: int, marker: etree._Element) -> None:
     """Put ``marker`` before significant character ``wanted`` of the element's text or tail."""
     text = (element.text if kind == "text" else element.tail) or ""
-    index = _string_index(text, wanted)
+    index = _word_boundary(text, _string_index(text, wanted), _ends_in_word(element, kind))
     if kind == "text":
         marker.tail, element.text = text[index:], text[:index]
         element.insert(0, marker)
@@ -464,6 +464,41 @@ def _length(element: Any, is_unit: Callable[[Any], bool], lengths: dict[Any, int
     if known is None:
         known = lengths[element] = sum(len(significant(text)) for _, _, text in _text_nodes(element, is_unit))
     return known
+
+
+def _word_boundary(text: str, index: int, joined: bool) -> int:
+    """The word boundary nearest ``index`` in ``text`` (a print page may start inside a word it
+    hyphenated: its marker goes before or after the whole word, where a screen reader may say it).
+    ``joined``: the text before this node ends inside a word, so its start is no boundary."""
+    def inside(at: int) -> bool:
+        return 0 < at < len(text) and not _is_gap(text[at - 1]) and not _is_gap(text[at])
+
+    if not inside(index) and not (index == 0 and joined and text[:1] and not _is_gap(text[0])):
+        return index
+    start = index
+    while start > 0 and not _is_gap(text[start - 1]):
+        start -= 1
+    end = index
+    while end < len(text) and not _is_gap(text[end]):
+        end += 1
+    if start == 0 and joined:
+        return end
+    return start if index - start <= end - index else end
+
+
+def _is_gap(char: str) -> bool:
+    return char.isspace()
+
+
+def _ends_in_word(element: Any, kind: str) -> bool:
+    """Whether the text just before ``element``'s text (kind 'text') or tail (kind 'tail') ends in a letter or mark of a word."""
+    if kind == "tail":
+        before = "".join(element.itertext())
+    else:
+        previous = element.getprevious()
+        parent = element.getparent()
+        before = (previous.tail or "".join(previous.itertext())) if previous is not None else (parent.text or "") if parent is not None else ""
+    return bool(before) and not _is_gap(before[-1])
 
 
 def _string_index(text: str, wanted: int) -> int:
