@@ -349,3 +349,24 @@ def test_no_rule_or_space_where_a_reader_hides_the_notes(browser: Browser, unpac
 def test_reader_book_passes_epubcheck(reader_build: Path) -> None:
     assert epubcheck_messages(reader_build / "harbour-lights.epub") == []
     assert epubcheck_messages(reader_build / "harbour-lights.kepub.epub") == []
+
+
+def test_kobo_edition_follows_kobos_own_markup(reader_build: Path, reader: Epub) -> None:
+    kobo = Epub(reader_build / "harbour-lights.kepub.epub")
+    documents = kobo.spine()
+    assert documents[0] == "cover.xhtml"
+    for name in documents:
+        tree = kobo.tree(name)
+        head = tree.find("x:head", NS)
+        assert head[-1].get("id") == "kobostylehacks" and "div#book-inner" in head[-1].text, name
+        body = tree.find("x:body", NS)
+        assert [c.get("id") for c in body] == ["book-columns"] and [c.get("id") for c in body[0]] == ["book-inner"], name
+        for image in tree.iter("{%s}img" % NS["x"]):  # every image, the cover's too, in a span of its own
+            span = image.getparent()
+            assert span.get("class") == "koboSpan" and len(span) == 1 and not (span.text or "").strip(), name
+        ids = [s.get("id") for s in tree.iterfind(".//x:span[@class='koboSpan']", NS)]
+        assert len(ids) == len(set(ids)) and all(re.fullmatch(r"kobo\.\d+\.\d+", i) for i in ids), name
+        assert "".join(body.itertext()).split() == "".join(reader.tree(name).find("x:body", NS).itertext()).split(), name
+    chapter = kobo.tree(CHAPTER)
+    images = [i.getparent().get("id") for i in chapter.iter("{%s}img" % NS["x"])]
+    assert len(images) == 4 and all(i.endswith(".1") for i in images)  # an image starts a block of its own
