@@ -129,15 +129,25 @@ def test_page_markers_fall_between_words(body: str, word_start: str, expected: s
     assert _marked(xhtml, len(word_start)) == expected
 
 
-def test_no_page_marker_splits_a_word_in_a_built_book(big: Epub) -> None:
+def test_no_page_marker_splits_a_word_in_a_built_book(tmp_path: Path) -> None:
+    """Three chapters of the benchmark's generated text: justified and hyphenated in print, 5 of
+    its 27 pages begin inside a word (profes-sional, pro-ject)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", Path(__file__).parent.parent / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = module.generate(tmp_path / "book", chapters=3, words=1200)
+    build(root, "epub,pdf")
+    epub = Epub(next((root / "build").glob("*.epub")))
     count = 0
-    for name in big.spine():
-        text = _text_with_markers(big.tree(name).find(".//x:body", NS))
+    for name in epub.spine():
+        text = _text_with_markers(epub.tree(name).find(".//x:body", NS))
         for match in re.finditer("\0+", text):
             count += 1
             before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
             assert before.isspace() or after.isspace() or not before or not after, text[match.start() - 20 : match.end() + 20]
-    assert count > 50
+    assert count > 20
 
 
 def _text_with_markers(element: etree._Element) -> str:
