@@ -380,3 +380,17 @@ def test_kobo_edition_follows_kobos_own_markup(reader_build: Path, reader: Epub)
     chapter = kobo.tree(CHAPTER)
     images = [i.getparent().get("id") for i in chapter.iter("{%s}img" % NS["x"])]
     assert len(images) == 4 and all(i.endswith(".1") for i in images)  # an image starts a block of its own
+
+
+def test_an_editor_who_wrote_a_chapter_is_one_creator_with_both_roles(tmp_path: Path) -> None:
+    from helpers import chapter, write_book
+
+    toml = '[book]\ntitle = "T"\nlanguage = "en"\neditors = ["Ann Author"]\n'
+    root = write_book(tmp_path / "book", {"a.md": chapter(), "b.md": chapter("B", "Bo Bee")}, toml)
+    build(root, "epub")
+    epub = Epub(root / "build" / "t.epub")
+    creators = epub.opf.findall(".//dc:creator", NS)
+    assert [c.text for c in creators] == ["Ann Author", "Bo Bee"]
+    roles = [m.text for m in epub.opf.iterfind(f".//opf:meta[@refines='#{creators[0].get('id')}'][@property='role']", NS)]
+    assert roles == ["edt", "aut"]
+    assert epubcheck_messages(root / "build" / "t.epub") == []

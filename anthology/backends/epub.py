@@ -30,7 +30,7 @@ from ..layout.documents import EXTENSIONS
 from ..layout.figures import figures
 from ..layout.outline import Entry
 from ..markup import ChapterMarkup
-from ..model import Book
+from ..model import Book, Contributor
 from . import stamp
 from .artifacts import Artifact
 from .ncx import finish_ncx
@@ -115,12 +115,17 @@ def titles(book: Book, package: epub.EpubBook) -> None:
 def creators(book: Book, package: epub.EpubBook) -> None:
     """Every reading system shows a creator: the editors first (role edt), then the chapter authors
     (role aut). Authors are creators too, not only contributors, since calibre and other readers
-    list dc:creator alone: that is how a reader finds every author of the book there."""
-    people = [(editor, "edt", f"editor-{n}") for n, editor in enumerate(book.editors, start=1)]
-    people += [(author, "aut", f"author-{n}") for n, author in enumerate(book.contributors, start=1)]
-    for person, role, uid in people:
+    list dc:creator alone: that is how a reader finds every author of the book there. An editor
+    who also wrote a chapter is one creator with both roles."""
+    people: dict[str, tuple[Contributor, list[str], str]] = {}
+    for n, editor in enumerate(book.editors, start=1):
+        people.setdefault(editor.name, (editor, [], f"editor-{n}"))[1].append("edt")
+    for n, author in enumerate(book.contributors, start=1):
+        people.setdefault(author.name, (author, [], f"author-{n}"))[1].append("aut")
+    for person, roles, uid in people.values():
         package.add_metadata("DC", "creator", person.name, {"id": uid})
-        package.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": MARC_RELATORS})
+        for role in roles:
+            package.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": MARC_RELATORS})
         package.add_metadata(None, "meta", person.sort_as, {"refines": f"#{uid}", "property": "file-as"})
 
 
