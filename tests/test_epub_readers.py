@@ -268,6 +268,38 @@ def test_look_survives_a_readers_stylesheet(browser: Browser, unpacked: Path, na
     assert changed == {}
 
 
+MATTER_LOOKS = {
+    "imprint.xhtml": ".imprint p, .imprint li",
+    "dedication.xhtml": ".dedication p",
+    "epigraph.xhtml": ".epigraph-text > *, .epigraph-source",
+    "contents.xhtml": "h1, .toc-entry, .toc-part",
+    "part1-water.xhtml": ".part-head > *, .part-intro p",
+}
+
+
+@pytest.fixture(scope="module")
+def matter_unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from matter_book import write_matter_book
+
+    root = write_matter_book(tmp_path_factory.mktemp("matter") / "book")
+    build(root, "epub")
+    with zipfile.ZipFile(next((root / "build").glob("*.epub"))) as z:
+        z.extractall(root / "unpacked")
+    return root / "unpacked" / "EPUB"
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", list(MATTER_LOOKS))
+def test_front_matter_and_parts_survive_a_readers_stylesheet(browser: Browser, matter_unpacked: Path, name: str) -> None:
+    _open(browser, matter_unpacked / name)
+    query = GEOMETRY % repr(MATTER_LOOKS[name])
+    clean = browser.evaluate(query)
+    assert any(clean.values())
+    _add_style(browser, HOSTILE)
+    hostile = browser.evaluate(query)
+    assert {key: (clean[key], hostile.get(key)) for key in clean if clean[key] != hostile.get(key)} == {}
+
+
 @needs_chromium
 def test_images_centred_and_never_indented(browser: Browser, unpacked: Path) -> None:
     for css in ("", HOSTILE):
