@@ -108,7 +108,7 @@ def _marked(xhtml: str, offset: int) -> str:
     changed, targets = mark_pages(pages, Pagination("print", (PageStart("1", "u", 0), PageStart("2", "u", offset)), {"u": text}))
     body = changed["a.xhtml"].split("<body>")[1]
     body = re.sub(r'<span[^>]* id="page-1"[^>]*/>\s*', "", body)
-    return re.sub(r"<[^>]+>", "", re.sub(r'<span[^>]* id="page-2"[^>]*/>', "|", body)).strip()
+    return re.sub(r"<[^>]+>|\n", "", re.sub(r'<span[^>]* id="page-2"[^>]*/>', "|", body)).strip()
 
 
 HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body>'
@@ -117,10 +117,11 @@ HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1
 @pytest.mark.parametrize(
     ("body", "word_start", "expected"),
     [
-        ("<p>A bitter service ends.</p>", "Abit", "A |bitter service ends."),  # "bit|ter": before the word
+        ("<p>A bitter service ends.</p>", "Abit", "A |bitter service ends."),  # "bit|ter": as near either end, before
         ("<p>A bitter service ends.</p>", "Abitterser", "A bitter |service ends."),  # "ser|vice": nearest boundary
-        ("<p>A bitter service ends.</p>", "Abitterservi", "A bitter service| ends."),  # "servi|ce": after the word
-        ("<p>A bit<em>ter</em> day.</p>", "Abit", "A bitter| day."),  # a word across elements stays whole
+        ("<p>A bitter service ends.</p>", "Abitterservi", "A bitter service |ends."),  # "servi|ce": after the word
+        ("<p>A bitt<em>er</em> day.</p>", "Abitt", "A bitter |day."),  # a word across elements stays whole
+        ("<p>A</p><p>bitter day.</p>", "A", "A|bitter day."),  # the edge of a block is a boundary: unchanged
         ("<p>A bitter day.</p>", "A", "A |bitter day."),  # already between words: unchanged
     ],
 )

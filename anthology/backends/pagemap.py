@@ -312,7 +312,7 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
         source_text = pagination.texts.get(page.unit)
         if page.unit not in texts:
             texts[page.unit] = _TextMap(unit, nested)
-        offset = _map_offset(source_text, texts[page.unit].text, page.offset)
+        offset = texts[page.unit].word_boundary(_map_offset(source_text, texts[page.unit].text, page.offset))
         markers = [_marker(each.label) for each in waiting + [page]]
         targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers))
         planned.setdefault(page.unit, (unit, []))[1].append((offset, markers))
@@ -371,8 +371,9 @@ def _marker(label: str) -> etree._Element:
 
 
 class _TextMap:
-    """A unit's significant characters (as ``unit_text`` gives them), and where each of its text
-    nodes with any starts among them; read in one pass, before any marker goes in."""
+    """A unit's significant characters (as ``unit_text`` gives them), where each of its text nodes
+    with any starts among them, and the word boundaries among them (where a space or the edge of
+    a block or line break falls); read in one pass, before any marker goes in."""
 
     def __init__(self, unit: Any, nested: Callable[[Any], bool]) -> None:
         self.nodes: list[tuple[Any, str]] = []
@@ -387,6 +388,53 @@ class _TextMap:
                 parts.append(part)
                 count += len(part)
         self.text = "".join(parts)
+        self.breaks = _word_starts(unit, nested)
+
+    def word_boundary(self, offset: int) -> int:
+        """The word boundary nearest ``offset`` (the earlier of two as near): a print page may begin
+        inside a word it hyphenated, and a screen reader should not say a page number mid-word."""
+        at = bisect.bisect_left(self.breaks, offset)
+        if at < len(self.breaks) and self.breaks[at] == offset:
+            return offset
+        before = self.breaks[at - 1] if at > 0 else 0
+        after = self.breaks[at] if at < len(self.breaks) else before
+        return before if offset - before <= after - offset else after
+
+
+PHRASING = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var del ins".split())
+
+
+def _word_starts(unit: Any, nested: Callable[[Any], bool]) -> list[int]:
+    """The significant-character offsets of a unit where a word may start or end: at a space, at
+    the edge of a block, a line break or an image (not at the edge of phrasing such as <em>)."""
+    found = {0}
+    count, gap = 0, True
+
+    def read(text: str | None) -> None:
+        nonlocal count, gap
+        for char in text or "":
+            if char.isspace():
+                gap = True
+            elif char not in INVISIBLE:
+                if gap:
+                    found.add(count)
+                gap = False
+                count += 1
+
+    def walk(element: Any) -> None:
+        nonlocal gap
+        read(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and not nested(child) and not _is_marker(child):
+                breaks = _local(child.tag) not in PHRASING
+                gap = gap or breaks
+                walk(child)
+                gap = gap or breaks
+            read(child.tail)
+
+    walk(unit)
+    found.add(count)
+    return sorted(found)
 
 
 def _insert_all(unit: Any, marks: list[tuple[int, list[etree._Element]]], found: _TextMap, nested: Callable[[Any], bool],
@@ -414,7 +462,7 @@ def _insert_all(unit: Any, marks: list[tuple[int, list[etree._Element]]], found:
 def _split_at(unit: Any, element: Any, kind: str, wanted: int, marker: etree._Element) -> None:
     """Put ``marker`` before significant character ``wanted`` of the element's text or tail."""
     text = (element.text if kind == "text" else element.tail) or ""
-    index = _word_boundary(text, _string_index(text, wanted), _ends_in_word(element, kind))
+    index = _string_index(text, wanted)
     if kind == "text":
         marker.tail, element.text = text[index:], text[:index]
         element.insert(0, marker)
@@ -464,41 +512,6 @@ def _length(element: Any, is_unit: Callable[[Any], bool], lengths: dict[Any, int
     if known is None:
         known = lengths[element] = sum(len(significant(text)) for _, _, text in _text_nodes(element, is_unit))
     return known
-
-
-def _word_boundary(text: str, index: int, joined: bool) -> int:
-    """The word boundary nearest ``index`` in ``text`` (a print page may start inside a word it
-    hyphenated: its marker goes before or after the whole word, where a screen reader may say it).
-    ``joined``: the text before this node ends inside a word, so its start is no boundary."""
-    def inside(at: int) -> bool:
-        return 0 < at < len(text) and not _is_gap(text[at - 1]) and not _is_gap(text[at])
-
-    if not inside(index) and not (index == 0 and joined and text[:1] and not _is_gap(text[0])):
-        return index
-    start = index
-    while start > 0 and not _is_gap(text[start - 1]):
-        start -= 1
-    end = index
-    while end < len(text) and not _is_gap(text[end]):
-        end += 1
-    if start == 0 and joined:
-        return end
-    return start if index - start <= end - index else end
-
-
-def _is_gap(char: str) -> bool:
-    return char.isspace()
-
-
-def _ends_in_word(element: Any, kind: str) -> bool:
-    """Whether the text just before ``element``'s text (kind 'text') or tail (kind 'tail') ends in a letter or mark of a word."""
-    if kind == "tail":
-        before = "".join(element.itertext())
-    else:
-        previous = element.getprevious()
-        parent = element.getparent()
-        before = (previous.tail or "".join(previous.itertext())) if previous is not None else (parent.text or "") if parent is not None else ""
-    return bool(before) and not _is_gap(before[-1])
 
 
 def _string_index(text: str, wanted: int) -> int:
