@@ -214,9 +214,11 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     return data
 
 
-def pdf_summary(settings: PrintSettings, pages: int) -> str:
-    extras = [settings.profile.name] + (["bleed"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
-    return f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}"
+def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> str:
+    extras = ([f"for {settings.printer}"] if settings.printer else []) + [settings.profile.name] + (
+        ["bleed outside"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
+    blank = " (a blank page added: printers take an even count)" if blanks_added else ""
+    return f"{pages} pages{blank}, {', '.join(extras)}, {settings.pdf_variant}" + (", CMYK" if settings.colour == "cmyk" else ", black text in gray")
 
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
@@ -238,5 +240,10 @@ def lay_out_whole(book: Book, edition: Edition, settings: PrintSettings, whole: 
 
 def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> PrintResult:
     """The print edition with ``settings`` (default: the book's ``[print]`` table), as one document."""
+    from ..prepress import prepare
+
     settings = settings or settings_for(book)
-    return lay_out_whole(book, print_edition(book, markups, settings), settings)
+    result = lay_out_whole(book, print_edition(book, markups, settings), settings)
+    prepared = prepare(result.artifact.data or b"", settings, rtl=book.direction == "rtl", project_dir=book.config.project_dir, config_path=book.config.path)
+    artifact = Artifact(result.artifact.name, data=prepared.data, summary=pdf_summary(settings, prepared.pages, prepared.blanks_added))
+    return dataclasses.replace(result, artifact=artifact)

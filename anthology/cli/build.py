@@ -20,6 +20,7 @@ from .common import fail, output_options, project_argument, reporter
 @project_argument
 @click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html, booklet, kepub (Kobo), library (the kit for libraries).")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
+@click.option("--printer", default=None, help="Printer preset: office, print-shop, kdp, ingramspark (trim, bleed edges, marks, colour, PDF variant, page-count rules) [default: [print] printer].")
 @click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
 @click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")
 @click.option("--marks/--no-marks", default=None, help="Add crop marks to the PDF.")
@@ -33,6 +34,7 @@ def build(
     project_dir: Path,
     formats: str,
     output_dir: Path | None,
+    printer: str | None,
     profile: str | None,
     bleed: bool | None,
     marks: bool | None,
@@ -56,10 +58,11 @@ def build(
       anthology build my-book --format epub --print-pages
       anthology build --output /tmp/out -v
       anthology build --format pdf,booklet --profile a5
-      anthology build --format pdf --profile trade-6x9 --bleed --marks
+      anthology build --format pdf --printer kdp
+      anthology build --format pdf --printer print-shop --profile royal
       anthology build --jobs 1 --no-cache
     """
-    options = {"profile": profile, "bleed": bleed, "marks": marks, "pdf_variant": pdf_variant}
+    options = {"printer": printer, "profile": profile, "bleed": bleed, "marks": marks, "pdf_variant": pdf_variant}
     shown = reporter(quiet, verbose)
     try:
         parse_formats(formats)

@@ -1,0 +1,273 @@
+"""Prepress: the print edition's PDF made into what a printer accepts, or refused with the reason.
+
+One pikepdf pass over the written PDF (whole or joined from chunks):
+
+- bleed on the outer, top and bottom edges only: the spine edge of each page (left edge of a recto,
+  right edge of a verso; the other way round in a right-to-left book) is cut back to the trim;
+- the page count: an even count (a blank page added at the end), and the printer's minimum and
+  maximum;
+- colour: neutral RGB (text, rules) becomes DeviceGray in every print profile; for a PDF/X, all
+  other colour becomes DeviceCMYK through the output profile, images included;
+- for a PDF/X: an OutputIntent with the CMYK output profile; fonts checked to be embedded; for
+  PDF/X-1a, no transparency (soft masks flattened on white, anything else refused).
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from PIL import Image
+
+from .colour import Converter, OutputProfile, find_output_profile, neutral
+from .errors import BuildError, Diagnostic
+from .print_profiles import PrintSettings
+
+PT_PER_MM = 72 / 25.4
+
+COLOUR_OPERATORS = {"rg": ("g", "k"), "RG": ("G", "K")}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    data: bytes
+    pages: int
+    blanks_added: int
+
+
+def _number(value: float) -> Decimal:
+    return Decimal(f"{value:.6f}").normalize()
+
+
+def _operand(value: Any) -> float:
+    return float(value)
+
+
+def spine_on_left(index: int, rtl: bool) -> bool:
+    """Page ``index`` (from 0) is bound on its left edge: a recto of a left-to-right book."""
+    return (index % 2 == 0) != rtl
+
+
+def set_boxes(pdf: pikepdf.Pdf, settings: PrintSettings, rtl: bool) -> None:
+    """BleedBox on the outer, top and bottom edges; without crop marks, the MediaBox is the BleedBox."""
+    bleed = settings.bleed_mm * PT_PER_MM
+    for index, page in enumerate(pdf.pages):
+        trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
+        left, bottom, right, top = trim
+        on_left = spine_on_left(index, rtl)
+        box = [left - (0 if on_left else bleed), bottom - bleed, right + (bleed if on_left else 0), top + bleed]
+        page.obj.BleedBox = pikepdf.Array([_number(v) for v in box])
+        if not settings.marks:
+            page.obj.MediaBox = pikepdf.Array([_number(v) for v in box])
+            if "/CropBox" in page.obj:
+                del page.obj["/CropBox"]
+
+
+def pad_pages(pdf: pikepdf.Pdf, settings: PrintSettings, rtl: bool) -> int:
+    """A blank page at the end when the count is odd; the count checked against the printer's rules."""
+    count = len(pdf.pages)
+    added = 0
+    if settings.even_pages and count % 2:
+        last = pdf.pages[-1].obj
+        blank = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=last.MediaBox, TrimBox=last.TrimBox, BleedBox=last.get("/BleedBox", last.TrimBox),
+            Resources=pikepdf.Dictionary(), Contents=pdf.make_stream(b""),
+        )
+        pdf.pages.append(pikepdf.Page(blank))
+        added = 1
+        set_boxes_one(pdf, len(pdf.pages) - 1, settings, rtl)
+    pages = count + added
+    printer = settings.printer or "this printer"
+    if settings.min_pages and pages < settings.min_pages:
+        raise BuildError(Diagnostic(None, f"the print edition has {pages} pages; {printer} prints at least {settings.min_pages}",
+                                    key="--printer", hint="add chapters, or choose --printer office or print-shop"))
+    if settings.max_pages and pages > settings.max_pages:
+        raise BuildError(Diagnostic(None, f"the print edition has {pages} pages; {printer} prints at most {settings.max_pages}",
+                                    key="--printer", hint="choose a larger trim (--profile) or split the book"))
+    return added
+
+
+def set_boxes_one(pdf: pikepdf.Pdf, index: int, settings: PrintSettings, rtl: bool) -> None:
+    """The boxes of a page added at ``index``, copied from the page two before (same side of the spread)."""
+    if index >= 2:
+        model = pdf.pages[index - 2].obj
+        page = pdf.pages[index].obj
+        for key in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if key in model:
+                page[key] = pikepdf.Array(list(model[key]))
+
+
+def _resources(page_like: Any) -> Iterator[tuple[Any, Any]]:
+    """(holder, resources) for a page and every form XObject, tiling pattern and Type 3 font under it."""
+    seen: set[tuple[int, int]] = set()
+    stack = [page_like]
+    while stack:
+        holder = stack.pop()
+        resources = holder.get("/Resources")
+        yield holder, resources
+        if resources is None:
+            continue
+        for group in ("/XObject", "/Pattern"):
+            for _, item in (resources.get(group) or {}).items():
+                if isinstance(item, pikepdf.Stream) and item.objgen not in seen and (
+                    item.get("/Subtype") == "/Form" or item.get("/PatternType") == 1
+                ):
+                    seen.add(item.objgen)
+                    stack.append(item)
+
+
+def _recolour(stream_owner: Any, pdf: pikepdf.Pdf, converter: Converter | None) -> None:
+    """Neutral ``rg``/``RG`` to ``g``/``G``; with ``converter``, other RGB to ``k``/``K``."""
+    instructions = pikepdf.parse_content_stream(stream_owner)
+    changed = False
+    out: list[Any] = []
+    for operands, operator in instructions:
+        name = str(operator)
+        if name in COLOUR_OPERATORS and len(operands) == 3:
+            r, g, b = (_operand(v) for v in operands)
+            gray, cmyk = COLOUR_OPERATORS[name]
+            if neutral(r, g, b):
+                out.append(([_number(r)], pikepdf.Operator(gray)))
+                changed = True
+                continue
+            if converter is not None:
+                out.append(([_number(v) for v in converter.cmyk(r, g, b)], pikepdf.Operator(cmyk)))
+                changed = True
+                continue
+        out.append((operands, operator))
+    if not changed:
+        return
+    data = pikepdf.unparse_content_stream(out)
+    if isinstance(stream_owner, pikepdf.Page):
+        stream_owner.obj.Contents = pdf.make_stream(data)
+    else:
+        stream_owner.write(data)
+
+
+def _image_to_cmyk(image: pikepdf.Stream, converter: Converter, flatten: bool) -> None:
+    """An RGB image to CMYK (its soft mask, when ``flatten``, composited on white and dropped)."""
+    picture = pikepdf.PdfImage(image).as_pil_image()
+    mask = image.get("/SMask")
+    if flatten and mask is not None:
+        alpha = pikepdf.PdfImage(mask).as_pil_image().convert("L").resize(picture.size)
+        ground = Image.new("RGB", picture.size, "white")
+        ground.paste(picture.convert("RGB"), (0, 0), alpha)
+        picture = ground
+        del image["/SMask"]
+    cmyk = converter.image(picture)
+    image.write(zlib.compress(cmyk.tobytes(), 6), filter=pikepdf.Name.FlateDecode)
+    image.ColorSpace = pikepdf.Name.DeviceCMYK
+    image.BitsPerComponent = 8
+    for key in ("/DecodeParms", "/Decode"):
+        if key in image:
+            del image[key]
+
+
+def _flatten_gray(image: pikepdf.Stream) -> None:
+    picture = pikepdf.PdfImage(image).as_pil_image().convert("L")
+    alpha = pikepdf.PdfImage(image.SMask).as_pil_image().convert("L").resize(picture.size)
+    ground = Image.new("L", picture.size, 255)
+    ground.paste(picture, (0, 0), alpha)
+    image.write(zlib.compress(ground.tobytes(), 6), filter=pikepdf.Name.FlateDecode)
+    image.ColorSpace = pikepdf.Name.DeviceGray
+    image.BitsPerComponent = 8
+    for key in ("/SMask", "/DecodeParms", "/Decode"):
+        if key in image:
+            del image[key]
+
+
+def _colour_space_name(space: Any) -> str:
+    if isinstance(space, pikepdf.Array) and len(space):
+        return str(space[0])
+    return str(space)
+
+
+def convert_colours(pdf: pikepdf.Pdf, converter: Converter | None, no_transparency: bool) -> None:
+    done: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        root = page.obj.objgen
+        for holder, resources in _resources(page.obj):
+            owner = page if holder.objgen == root else holder
+            _recolour(owner, pdf, converter)
+            if resources is None or converter is None:
+                continue
+            for _, item in (resources.get("/XObject") or {}).items():
+                if not isinstance(item, pikepdf.Stream) or item.get("/Subtype") != "/Image" or item.objgen in done:
+                    continue
+                done.add(item.objgen)
+                if pikepdf.PdfImage(item).mode in ("RGB", "RGBA", "P", "LA"):
+                    _image_to_cmyk(item, converter, flatten=no_transparency)
+                elif no_transparency and "/SMask" in item:
+                    _flatten_gray(item)
+
+
+def check_pdfx(pdf: pikepdf.Pdf, settings: PrintSettings) -> None:
+    """Refuse what the variant forbids: fonts not embedded, RGB left, transparency in PDF/X-1a."""
+    problems: list[str] = []
+    x1a = settings.pdf_variant == "pdf/x-1a"
+    for number, page in enumerate(pdf.pages, start=1):
+        for holder, resources in _resources(page.obj):
+            if resources is None:
+                continue
+            for name, font in (resources.get("/Font") or {}).items():
+                if font.get("/Subtype") == "/Type3":
+                    continue
+                described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                descriptor = described.get("/FontDescriptor")
+                if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    problems.append(f"page {number}: font {font.get('/BaseFont', name)} is not embedded")
+            for name, state in (resources.get("/ExtGState") or {}).items():
+                if x1a and (float(state.get("/ca", 1)) < 1 or float(state.get("/CA", 1)) < 1 or state.get("/SMask", pikepdf.Name.None_) != pikepdf.Name.None_):
+                    problems.append(f"page {number}: transparency ({name})")
+            for _, item in (resources.get("/Shading") or {}).items():
+                if "RGB" in _colour_space_name(item.get("/ColorSpace")):
+                    problems.append(f"page {number}: an RGB gradient")
+            for _, item in (resources.get("/XObject") or {}).items():
+                if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Image":
+                    if _colour_space_name(item.get("/ColorSpace")) in ("/DeviceRGB", "/CalRGB"):
+                        problems.append(f"page {number}: an RGB image")
+                    if x1a and "/SMask" in item:
+                        problems.append(f"page {number}: an image with transparency")
+            if x1a and holder.get("/Group") is not None and holder.Group.get("/S") == "/Transparency":
+                del holder["/Group"]
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) in ("rg", "RG"):
+                problems.append(f"page {number}: RGB colour in the text or drawing")
+                break
+    if problems:
+        shown = "; ".join(sorted(set(problems))[:5]) + (" …" if len(set(problems)) > 5 else "")
+        raise BuildError(Diagnostic(None, f"the PDF cannot be {settings.pdf_variant}: {shown}", key="--pdf-variant",
+                                    hint="remove what is named, or choose --pdf-variant pdf/x-4 (transparency) or pdf/ua-1"))
+
+
+def add_output_intent(pdf: pikepdf.Pdf, output: OutputProfile) -> None:
+    profile = pdf.make_stream(output.data)
+    profile.N = 4
+    intent = pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, OutputConditionIdentifier=pikepdf.String("Custom"),
+        OutputCondition=pikepdf.String(output.description), Info=pikepdf.String(output.description),
+        RegistryName=pikepdf.String("http://www.color.org"), DestOutputProfile=profile,
+    )
+    pdf.Root.OutputIntents = pikepdf.Array([intent])
+
+
+def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir: Path | None = None, config_path: Path | None = None) -> Prepared:
+    """The PDF for the printer of ``settings``: boxes, page count, colour, and the PDF/X promises kept."""
+    output = find_output_profile(settings.output_profile, project_dir or Path.cwd(), config_path) if settings.pdfx else None
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        set_boxes(pdf, settings, rtl)
+        added = pad_pages(pdf, settings, rtl)
+        converter = Converter(output) if output is not None and settings.colour == "cmyk" else None
+        convert_colours(pdf, converter, no_transparency=settings.pdf_variant == "pdf/x-1a")
+        if output is not None:
+            check_pdfx(pdf, settings)
+            add_output_intent(pdf, output)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return Prepared(out.getvalue(), len(pdf.pages), added)
