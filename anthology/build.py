@@ -28,7 +28,7 @@ from .workers import default_jobs, render_chapters_in
 if TYPE_CHECKING:
     from .backends.pagemap import Pagination
 
-FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
+FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library", "cover")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
 PRINT_KIND = "print"  # backends.print_cache.KIND, named here so that an EPUB alone need not import WeasyPrint
 
@@ -126,6 +126,10 @@ def make_outputs(
             from .backends.booklet import make_booklet
 
             made[name] = make_booklet(book, markups, cache, chunked, jobs)
+        elif name == "cover":
+            from .backends.wrap_cover import make_wrap_cover
+
+            made[name] = make_wrap_cover(book, markups, settings, cache, chunked, jobs, interior=made.get("pdf"))
         elif name == "library":
             from .backends.library import make_library
 

@@ -257,12 +257,16 @@ def add_output_intent(pdf: pikepdf.Pdf, output: OutputProfile) -> None:
     pdf.Root.OutputIntents = pikepdf.Array([intent])
 
 
-def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir: Path | None = None, config_path: Path | None = None) -> Prepared:
-    """The PDF for the printer of ``settings``: boxes, page count, colour, and the PDF/X promises kept."""
+def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir: Path | None = None, config_path: Path | None = None,
+            bound: bool = True) -> Prepared:
+    """The PDF for the printer of ``settings``: boxes, page count, colour, and the PDF/X promises kept.
+    ``bound`` False (a cover): the boxes as written, bleed on every edge, no page-count rules."""
     output = find_output_profile(settings.output_profile, project_dir or Path.cwd(), config_path) if settings.pdfx else None
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        set_boxes(pdf, settings, rtl)
-        added = pad_pages(pdf, settings, rtl)
+        added = 0
+        if bound:
+            set_boxes(pdf, settings, rtl)
+            added = pad_pages(pdf, settings, rtl)
         converter = Converter(output) if output is not None and settings.colour == "cmyk" else None
         convert_colours(pdf, converter, no_transparency=settings.pdf_variant == "pdf/x-1a")
         if output is not None:

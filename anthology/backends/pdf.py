@@ -104,6 +104,20 @@ def render_context(edition: Edition) -> RenderContext:
     return RenderContext(base_url, fetcher, font_config, css)
 
 
+def render_sheet(book: Book, html: str, css: str) -> tuple[weasyprint.Document, LocalFetcher]:
+    """A page made here rather than from the edition (a cover), laid out like the edition: with the
+    book's fonts, reading only the book's folder and the package's files."""
+    project = book.config.project_dir.resolve()
+    roots = [project, PACKAGE_DIR] + sorted({f.path.parent.resolve() for f in book_fonts()})
+    fetcher = LocalFetcher(roots, [])
+    font_config = FontConfiguration()
+    base_url = project.as_uri() + "/"
+    sheet = weasyprint.CSS(string=font_faces(font_url) + css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[sheet], font_config=font_config)
+    return document, fetcher
+
+
 def render(edition: Edition, whole: str | None = None) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
     """Lay out the edition as one document (``whole``: its combined XHTML, when already made)."""
     context = render_context(edition)
