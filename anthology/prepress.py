@@ -77,7 +77,7 @@ def pad_pages(pdf: pikepdf.Pdf, settings: PrintSettings, rtl: bool) -> int:
         last = pdf.pages[-1].obj
         blank = pikepdf.Dictionary(
             Type=pikepdf.Name.Page, MediaBox=last.MediaBox, TrimBox=last.TrimBox, BleedBox=last.get("/BleedBox", last.TrimBox),
-            Resources=pikepdf.Dictionary(), Contents=pdf.make_stream(b""),
+            Resources=pikepdf.Dictionary(),
         )
         pdf.pages.append(pikepdf.Page(blank))
         added = 1
