@@ -85,6 +85,7 @@ def make_outputs(
     chunked: bool = True,
     print_pages: bool | None = None,
     jobs: int = 1,
+    force: bool = False,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
     give the EPUB its print page numbers. An EPUB made without the PDF takes them from the cache when
@@ -98,6 +99,7 @@ def make_outputs(
     cache = cache or Cache(None)
     settings = settings or print_settings(book.config.extra.get("print"))
     made: dict[str, Artifact] = {}
+    extra: list[Artifact] = []  # a second file of one format: the booklet's separate cover
     pagination: Pagination | None = None
     page_list_warned = False
     for name in sorted(formats, key=lambda n: n != "pdf"):
@@ -123,9 +125,14 @@ def make_outputs(
         elif name == "html":
             made[name] = make_html(book, markups)
         elif name == "booklet":
-            from .backends.booklet import make_booklet
+            from .backends.booklet import make_booklet_outputs
 
-            made[name] = make_booklet(book, markups, cache, chunked, jobs)
+            booklet = make_booklet_outputs(book, markups, cache, chunked, jobs, force=force)
+            made[name], *more = booklet.artifacts
+            extra.extend(more)
+            if booklet.warning:
+                report.warnings.append(Diagnostic(None, booklet.warning, level="warning", key="--force",
+                                                  hint="the booklet was made because --force was given; bind the PDF instead for a book this long"))
         elif name == "cover":
             from .backends.wrap_cover import make_wrap_cover
 
@@ -136,7 +143,7 @@ def make_outputs(
             made[name] = make_library(book, markups, settings, cache, chunked, jobs)
         report.timings[name] = time.perf_counter() - begun
         say(Step("made", name))
-    return [made[name] for name in formats]
+    return [made[name] for name in formats] + extra
 
 
 def epub_pagination(
@@ -181,6 +188,7 @@ def build(
     use_cache: bool = True,
     chunked: bool = True,
     print_pages: bool | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
@@ -191,7 +199,8 @@ def build(
     document, slower for long books); ``print_pages``
     is what an EPUB made without the PDF does for its print page numbers when the cache lacks them
     (see ``make_outputs``): True lays the print edition out, None (the default) leaves them out with a
-    warning, False leaves them out, cache or not.
+    warning, False leaves them out, cache or not. ``force`` makes a booklet above the saddle-stitch limit
+    (with a warning) rather than refusing it.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -214,7 +223,7 @@ def build(
     # The warnings of the chapters and the editors' texts come from the checker, which runs first;
     # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs)
+    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs, force)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

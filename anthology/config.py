@@ -15,6 +15,7 @@ from .errors import ConfigError, Diagnostic
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
 from .licenses import License, UnknownLicense, license_for
+from .booklet_settings import BOOKLET_FIELDS
 from .print_profiles import PRINT_FIELDS
 from .schema import Field, FieldError
 from .text import slugify
@@ -155,7 +156,7 @@ PART_FIELDS = [
     Field("intro", schema.text, doc='intro = "A short introduction, in Markdown"'),
 ]
 
-TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS}
+TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS, "booklet": BOOKLET_FIELDS}
 # Tables read by their own functions below: [contributors."Name"] and [[parts]].
 OTHER_TABLES = ("contributors", "parts")
 

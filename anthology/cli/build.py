@@ -29,6 +29,7 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the chapters' markup and the print layout kept in build/.cache when nothing they depend on changed.")
 @click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time, in --jobs processes, and join the PDFs; or as one document.")
 @click.option("--print-pages/--no-print-pages", default=None, help="An EPUB built without the PDF takes the print edition's page numbers from build/.cache when it has them; otherwise it leaves them out and says so. --print-pages lays out the print edition for them instead (slow); --no-print-pages always leaves them out.")
+@click.option("--force", is_flag=True, default=False, help="Make a booklet above the saddle-stitch limit ([booklet] max_sheets), with a warning, rather than refusing it.")
 @output_options
 def build(
     project_dir: Path,
@@ -43,6 +44,7 @@ def build(
     cache: bool,
     layout: str,
     print_pages: bool | None,
+    force: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -78,7 +80,7 @@ def build(
         with shown.building():
             report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options,
                                 use_cache=cache, jobs=jobs,
-                                chunked=layout == "chunks", print_pages=print_pages)
+                                chunked=layout == "chunks", print_pages=print_pages, force=force)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)
