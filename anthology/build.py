@@ -112,6 +112,9 @@ def make_outputs(
             if result is None or result.artifact is None:
                 raise RuntimeError("the print edition was not made")
             made[name] = result.artifact
+            from .preflight import image_warnings
+
+            report.warnings.extend(image_warnings(result.artifact.data or b"", markups, book.config.project_dir))
             for url in result.refused:
                 report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
             pagination = result.pagination

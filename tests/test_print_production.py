@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 from anthology import colour
 from anthology.backends.wrap_cover import make_cover
 from anthology.build import build, load_book
+from anthology.check import check_book
+from anthology.cli import main
 from anthology.errors import BuildError, ConfigError
 from anthology.print_profiles import print_settings
 from helpers import chapter, write_book
@@ -256,3 +259,26 @@ def test_wrap_cover_barcode_decodes_to_the_print_isbn(big: Path, tmp_path: Path)
     subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(cover), str(tmp_path / "cover")], check=True)
     decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "cover.png")], capture_output=True, text=True).stdout.split()
     assert decoded == [ISBN.replace("-", "")]
+
+
+def _book_with_images(root: Path) -> Path:
+    body = "Two pictures.\n\n![A green field, small](small.png)\n\nAnd a large one.\n\n![A blue sky, large](large.png)\n"
+    book = write_book(root, {"a.md": chapter("Pictures", "Ann Author", body)}, toml='[book]\ntitle = "Pictures"\nlanguage = "en"\n')
+    Image.new("RGB", (400, 300), (10, 100, 30)).save(book / "chapters" / "small.png")
+    Image.new("RGB", (2400, 1800), (30, 60, 200)).save(book / "chapters" / "large.png")
+    return book
+
+
+def test_check_and_build_warn_of_an_image_below_300_ppi(tmp_path: Path) -> None:
+    root = _book_with_images(tmp_path / "book")
+    report = check_book(root, jobs=1, preflight=True)
+    warned = [d for d in report.warnings if "ppi" in d.message]
+    assert len(warned) == 1, [d.format() for d in report.warnings]
+    warning = warned[0]
+    assert warning.path == root / "chapters" / "a.md" and warning.line == 8
+    # 400 pixels across the image's natural 400 CSS px (4.17 in): 96 ppi; 300 ppi needs 1250x938
+    assert "'small.png' prints at 96 ppi" in warning.message and "1250x938 pixels" in (warning.hint or "")
+    strict = CliRunner().invoke(main, ["check", str(root), "--strict"])
+    assert strict.exit_code == 1 and "a.md:8: warning: image 'small.png' prints at 96 ppi" in strict.output
+    built = build(root, "pdf", tmp_path / "out", use_cache=False, jobs=1)
+    assert [d.message for d in built.warnings if "ppi" in d.message] == [warning.message]
