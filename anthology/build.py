@@ -177,7 +177,7 @@ def check_sources(book: Book, formats: tuple[str, ...]) -> None:
     """What would make an output unusable: a cover image that cannot be used."""
     from .cover import named_cover
 
-    if {"epub", "kepub", "library"} & set(formats):
+    if {"epub", "kepub", "library", "cover", "booklet"} & set(formats):
         named_cover(book)
 
 

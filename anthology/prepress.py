@@ -9,12 +9,14 @@ One pikepdf pass over the written PDF (whole or joined from chunks):
 - colour: neutral RGB (text, rules) becomes DeviceGray in every print profile; for a PDF/X, all
   other colour becomes DeviceCMYK through the output profile, images included;
 - for a PDF/X: an OutputIntent with the CMYK output profile; fonts checked to be embedded; for
-  PDF/X-1a, no transparency (soft masks flattened on white, anything else refused).
+  PDF/X-1a, no transparency (soft masks flattened on white, anything else refused); no link
+  annotations, and for the print-on-demand printers no bookmarks.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,10 +45,6 @@ class Prepared:
 
 def _number(value: float) -> Decimal:
     return Decimal(f"{value:.6f}").normalize()
-
-
-def _operand(value: Any) -> float:
-    return float(value)
 
 
 def spine_on_left(index: int, rtl: bool) -> bool:
@@ -122,32 +120,64 @@ def _resources(page_like: Any) -> Iterator[tuple[Any, Any]]:
                     stack.append(item)
 
 
-def _recolour(stream_owner: Any, pdf: pikepdf.Pdf, converter: Converter | None) -> None:
-    """Neutral ``rg``/``RG`` to ``g``/``G``; with ``converter``, other RGB to ``k``/``K``."""
-    instructions = pikepdf.parse_content_stream(stream_owner)
-    changed = False
-    out: list[Any] = []
-    for operands, operator in instructions:
-        name = str(operator)
-        if name in COLOUR_OPERATORS and len(operands) == 3:
-            r, g, b = (_operand(v) for v in operands)
-            gray, cmyk = COLOUR_OPERATORS[name]
-            if neutral(r, g, b):
-                out.append(([_number(r)], pikepdf.Operator(gray)))
-                changed = True
-                continue
-            if converter is not None:
-                out.append(([_number(v) for v in converter.cmyk(r, g, b)], pikepdf.Operator(cmyk)))
-                changed = True
-                continue
-        out.append((operands, operator))
-    if not changed:
-        return
-    data = pikepdf.unparse_content_stream(out)
-    if isinstance(stream_owner, pikepdf.Page):
-        stream_owner.obj.Contents = pdf.make_stream(data)
-    else:
-        stream_owner.write(data)
+_OPERATOR = re.compile(rb"(?<=[ \t\r\n])(?:rg|RG)(?=[ \t\r\n/\[<(]|$)")
+_OPERANDS = re.compile(rb"(?:^|(?<=[ \t\r\n]))([-+]?[0-9.]+)[ \t\r\n]+([-+]?[0-9.]+)[ \t\r\n]+([-+]?[0-9.]+)[ \t\r\n]+$")
+# A literal string, up to two levels of nested parentheses: an rg inside one is text, not an operator.
+_STRING = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*\)", re.S)
+
+
+def _format(value: float) -> bytes:
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+def recolour(data: bytes, converter: Converter | None) -> bytes | None:
+    """The content stream ``data`` with neutral ``rg``/``RG`` as ``g``/``G`` and, with ``converter``,
+    other RGB as ``k``/``K``; None when nothing changed. The operators are found by their names and
+    their three operands read backwards, which is fast; literal strings are skipped."""
+    strings = [m.span() for m in _STRING.finditer(data)] if b"(" in data else []
+    pieces: list[bytes] = []
+    done = 0
+    for found in _OPERATOR.finditer(data):
+        at = found.start()
+        if any(start < at < end for start, end in strings):
+            continue
+        operands = _OPERANDS.search(data, max(done, at - 64), at)
+        if operands is None:
+            continue
+        r, g, b = (float(operands.group(i)) for i in (1, 2, 3))
+        gray, cmyk = COLOUR_OPERATORS[found.group(0).decode()]
+        if neutral(r, g, b):
+            replacement = _format(r) + b" " + gray.encode()
+        elif converter is not None:
+            replacement = b" ".join(_format(v) for v in converter.cmyk(r, g, b)) + b" " + cmyk.encode()
+        else:
+            continue
+        pieces += [data[done:operands.start()], replacement]
+        done = found.end()
+    if not pieces:
+        return None
+    pieces.append(data[done:])
+    return b"".join(pieces)
+
+
+def has_rgb(data: bytes) -> bool:
+    """Whether the content stream ``data`` sets an RGB colour with rg or RG (outside literal strings)."""
+    strings = [m.span() for m in _STRING.finditer(data)] if b"(" in data else []
+    return any(not any(start < m.start() < end for start, end in strings) for m in _OPERATOR.finditer(data))
+
+
+def _page_streams(page: Any) -> list[Any]:
+    contents = page.get("/Contents")
+    return [] if contents is None else [contents] if isinstance(contents, pikepdf.Stream) else list(contents)
+
+
+def _recolour(holder: Any, converter: Converter | None) -> None:
+    """Every content stream of a page (``holder`` its dictionary) or a form XObject, recoloured."""
+    streams = _page_streams(holder) if holder.get("/Type") == "/Page" else [holder]
+    for stream in streams:
+        data = recolour(stream.read_bytes(), converter)
+        if data is not None:
+            stream.write(data)
 
 
 def _image_to_cmyk(image: pikepdf.Stream, converter: Converter, flatten: bool) -> None:
@@ -191,10 +221,8 @@ def _colour_space_name(space: Any) -> str:
 def convert_colours(pdf: pikepdf.Pdf, converter: Converter | None, no_transparency: bool) -> None:
     done: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        root = page.obj.objgen
         for holder, resources in _resources(page.obj):
-            owner = page if holder.objgen == root else holder
-            _recolour(owner, pdf, converter)
+            _recolour(holder, converter)
             if resources is None or converter is None:
                 continue
             for _, item in (resources.get("/XObject") or {}).items():
@@ -213,6 +241,9 @@ def check_pdfx(pdf: pikepdf.Pdf, settings: PrintSettings) -> None:
     x1a = settings.pdf_variant == "pdf/x-1a"
     for number, page in enumerate(pdf.pages, start=1):
         for holder, resources in _resources(page.obj):
+            streams = [holder] if holder.get("/Type") != "/Page" else _page_streams(holder)
+            if any(has_rgb(stream.read_bytes()) for stream in streams):
+                problems.append(f"page {number}: RGB colour in the text or drawing")
             if resources is None:
                 continue
             for name, font in (resources.get("/Font") or {}).items():
@@ -230,20 +261,27 @@ def check_pdfx(pdf: pikepdf.Pdf, settings: PrintSettings) -> None:
                     problems.append(f"page {number}: an RGB gradient")
             for _, item in (resources.get("/XObject") or {}).items():
                 if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Image":
-                    if _colour_space_name(item.get("/ColorSpace")) in ("/DeviceRGB", "/CalRGB"):
+                    if _colour_space_name(item.get("/ColorSpace")) in ("/DeviceRGB", "/CalRGB") or pikepdf.PdfImage(item).mode in ("RGB", "RGBA"):
                         problems.append(f"page {number}: an RGB image")
                     if x1a and "/SMask" in item:
                         problems.append(f"page {number}: an image with transparency")
             if x1a and holder.get("/Group") is not None and holder.Group.get("/S") == "/Transparency":
                 del holder["/Group"]
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) in ("rg", "RG"):
-                problems.append(f"page {number}: RGB colour in the text or drawing")
-                break
     if problems:
         shown = "; ".join(sorted(set(problems))[:5]) + (" …" if len(set(problems)) > 5 else "")
         raise BuildError(Diagnostic(None, f"the PDF cannot be {settings.pdf_variant}: {shown}", key="--pdf-variant",
                                     hint="remove what is named, or choose --pdf-variant pdf/x-4 (transparency) or pdf/ua-1"))
+
+
+def strip_interactive(pdf: pikepdf.Pdf, bookmarks: bool) -> None:
+    """No annotations (links) on the printed pages, as PDF/X asks inside the BleedBox; with
+    ``bookmarks``, no outline either (KDP and IngramSpark refuse bookmarks and annotations)."""
+    for page in pdf.pages:
+        if "/Annots" in page.obj:
+            del page.obj["/Annots"]
+    for key in ("/AcroForm",) + (("/Outlines", "/PageMode") if bookmarks else ()):
+        if key in pdf.Root:
+            del pdf.Root[key]
 
 
 def add_output_intent(pdf: pikepdf.Pdf, output: OutputProfile) -> None:
@@ -270,8 +308,10 @@ def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir
         converter = Converter(output) if output is not None and settings.colour == "cmyk" else None
         convert_colours(pdf, converter, no_transparency=settings.pdf_variant == "pdf/x-1a")
         if output is not None:
+            strip_interactive(pdf, bookmarks=settings.printer in ("kdp", "ingramspark"))
             check_pdfx(pdf, settings)
             add_output_intent(pdf, output)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                 fix_metadata_version=False)
         return Prepared(out.getvalue(), len(pdf.pages), added)

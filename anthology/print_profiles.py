@@ -137,7 +137,7 @@ class PrintSettings:
     colour: str = "gray"  # 'gray': neutral text and rules in gray; 'cmyk': everything CMYK or gray
     min_pages: int = 0
     max_pages: int | None = None
-    even_pages: bool = True
+    even_pages: bool = False  # a blank page added to an odd count: the printers' rule
     paper: str = "white"
     caliper: float | None = None
     output_profile: str | None = None
@@ -164,7 +164,7 @@ class PrintSettings:
 def booklet_settings() -> PrintSettings:
     """The edition a saddle-stitched booklet is imposed from: A5 pages, no bleed, no marks, gray text;
     its page count is padded to four by the imposition, not here."""
-    return PrintSettings(PROFILES[BOOKLET_PROFILE], even_pages=False)
+    return PrintSettings(PROFILES[BOOKLET_PROFILE])
 
 
 def print_settings(table: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None) -> PrintSettings:
@@ -209,6 +209,7 @@ def print_settings(table: Mapping[str, Any] | None = None, overrides: Mapping[st
         colour="cmyk" if variant in PDFX_VARIANTS or (printer is not None and printer.colour == "cmyk") else "gray",
         min_pages=printer.min_pages if printer else 0,
         max_pages=printer.max_pages if printer else None,
+        even_pages=printer is not None,
         paper=values.get("paper", "white"),
         caliper=values.get("caliper"),
         output_profile=values.get("output_profile"),

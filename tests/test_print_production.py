@@ -150,8 +150,10 @@ def test_pdfx_has_an_output_intent_no_rgb_and_embedded_fonts(big: Path, printer:
         for _, font in ((holder.get("/Resources") or {}).get("/Font") or {}).items():
             described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             assert any(k in described.FontDescriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert not [page for page in pdf.pages if "/Annots" in page.obj]  # no links on the printed pages
     if printer == "kdp":
         assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1a:2003" and pdf.pdf_version == "1.4"
+        assert "/Outlines" not in pdf.Root  # KDP refuses bookmarks
 
 
 @pytest.mark.parametrize("printer", ["office", "print-shop", "kdp", "ingramspark"])
@@ -282,3 +284,17 @@ def test_check_and_build_warn_of_an_image_below_300_ppi(tmp_path: Path) -> None:
     assert strict.exit_code == 1 and "a.md:8: warning: image 'small.png' prints at 96 ppi" in strict.output
     built = build(root, "pdf", tmp_path / "out", use_cache=False, jobs=1)
     assert [d.message for d in built.warnings if "ppi" in d.message] == [warning.message]
+
+
+def test_spine_edge_follows_the_reading_direction() -> None:
+    from anthology.prepress import spine_on_left
+
+    assert [spine_on_left(i, rtl=False) for i in range(4)] == [True, False, True, False]  # recto bound on its left
+    assert [spine_on_left(i, rtl=True) for i in range(4)] == [False, True, False, True]  # a right-to-left book opens from the right
+
+
+def test_recolour_leaves_text_strings_alone() -> None:
+    from anthology.prepress import recolour
+
+    stream = b"q 0 0 0 rg BT [(says 1 1 1 rg \\) here) 2] TJ ET 0.2 0.2 0.2 RG 1 0 0 rg"
+    assert recolour(stream, None) == b"q 0 g BT [(says 1 1 1 rg \\) here) 2] TJ ET 0.2 G 1 0 0 rg"
