@@ -10,9 +10,10 @@ Figures, from the printers' own file specifications:
 - Amazon KDP (paperback submission guidelines): no crop or trim marks; bleed 0.125 in on the top,
   bottom and outside edges, so a 6 x 9 in interior with bleed is 6.125 x 9.25 in; 24 to 828 pages;
   images at 300 dpi or more; fonts embedded; transparency flattened.
-- IngramSpark (file creation guide): no crop, registration or printer marks; PDF/X-1a; CMYK or
-  grayscale; bleed 0.125 in; an even page count, the last page blank (it adds one otherwise);
-  fonts embedded.
+- IngramSpark (file requirements and FAQ): no crop, registration or printer marks; PDF/X-1a; CMYK
+  or grayscale; bleed 0.125 in; at least 18 pages, whatever the binding; an even page count, the
+  last page blank (it adds one otherwise); fonts embedded. Its maximum depends on trim and paper
+  and is left to its upload check.
 - A print shop (offset or digital, trimmed after printing): 3 mm bleed with crop marks, PDF/X-4
   with a CMYK output intent.
 - An office printer (duplex, no trimming): no bleed, no marks, PDF/UA, an even page count.
@@ -52,8 +53,8 @@ PRINTERS: dict[str, Printer] = {
         Printer("print-shop", "print shop: 3 mm bleed, crop marks, PDF/X-4 with a CMYK output intent", None, True, True, "pdf/x-4", "cmyk"),
         Printer("kdp", "Amazon KDP paperback: 6 x 9 in, bleed 0.125 in outside, no marks, PDF/X-1a, 24-828 pages",
                 "trade-6x9", True, False, "pdf/x-1a", "cmyk", min_pages=24, max_pages=828, marks_allowed=False, spine_text_from=80),
-        Printer("ingramspark", "IngramSpark paperback: 6 x 9 in, bleed 0.125 in outside, no marks, PDF/X-1a, 18-1200 pages",
-                "trade-6x9", True, False, "pdf/x-1a", "cmyk", min_pages=18, max_pages=1200, marks_allowed=False, spine_text_from=48),
+        Printer("ingramspark", "IngramSpark paperback: 6 x 9 in, bleed 0.125 in outside, no marks, PDF/X-1a, 18 pages or more",
+                "trade-6x9", True, False, "pdf/x-1a", "cmyk", min_pages=18, marks_allowed=False, spine_text_from=48),
     )
 }
 
