@@ -298,3 +298,13 @@ def test_recolour_leaves_text_strings_alone() -> None:
 
     stream = b"q 0 0 0 rg BT [(says 1 1 1 rg \\) here) 2] TJ ET 0.2 0.2 0.2 RG 1 0 0 rg"
     assert recolour(stream, None) == b"q 0 g BT [(says 1 1 1 rg \\) here) 2] TJ ET 0.2 G 1 0 0 rg"
+
+
+def test_a_right_to_left_book_has_its_front_on_the_left(tmp_path: Path) -> None:
+    root = write_book(tmp_path / "book", {"a.md": chapter("\u05e4\u05e8\u05e7", "Dana Dror", "\u05e9\u05dc\u05d5\u05dd. " * 30)},
+                      toml=f'[book]\ntitle = "\u05e1\u05e4\u05e8"\nlanguage = "he"\nisbn = {{ paperback = "{ISBN}" }}\n')
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(make_cover(load_book(root), print_settings(None, {"printer": "kdp"}), 100).data or b"")
+    left, right = _text(path, 0, 0, int(6.125 * IN), int(9.25 * IN)), _text(path, int(6.4 * IN), 0, int(6.2 * IN), int(9.25 * IN))
+    assert "Dana Dror" in left and "ISBN" not in left  # the front: the credit
+    assert f"ISBN {ISBN}" in right and "Dana Dror" not in right  # the back: the barcode

@@ -6,7 +6,8 @@ times the paper's thickness per page (``[print] paper`` white or cream, or ``cal
 carries the title and editors when the printer allows text on it (KDP from 80 pages, IngramSpark
 from 48) and it is at least a quarter of an inch wide. The back has the book's ``description``, the
 publisher, and the EAN-13 barcode of the print ISBN; the front is the book's cover image, or a
-typographic front set in Literata in the colours of the made cover.
+typographic front set in Literata in the colours of the made cover. A right-to-left book has its
+front on the left and its back on the right.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def cover_document(book: Book, g: CoverGeometry) -> tuple[str, str]:
     background, ink, accent = _palette(book.title)
     settings = book.config.book
     esc = html.escape
-    front_left = g.trim_width + g.spine
+    # A right-to-left book opens from the right: its front is the left panel, its back the right one.
+    rtl = book.direction == "rtl"
+    front_left = 0.0 if rtl else g.trim_width + g.spine
+    back_left = g.trim_width + g.spine if rtl else 0.0
     named = settings.cover
     credit = _credit(book) or ""
     parts: list[str] = []
@@ -100,8 +104,9 @@ def cover_document(book: Book, g: CoverGeometry) -> tuple[str, str]:
     if isbn:
         parts.append(f'<div class="barcode"><p>ISBN {esc(isbn)}</p>{ean13_svg(isbn)}</div>')
     body = "\n".join(parts)
+    direction = ' dir="rtl"' if rtl else ""
     doc = (
-        f'<!DOCTYPE html><html lang="{esc(book.config.book.language)}"><head><meta charset="utf-8"/>'
+        f'<!DOCTYPE html><html lang="{esc(book.config.book.language)}"{direction}><head><meta charset="utf-8"/>'
         f"<title>{esc(book.title)}: cover</title></head><body>{body}</body></html>"
     )
     spine_box = g.trim_height - 2 * SAFE_IN
@@ -109,7 +114,7 @@ def cover_document(book: Book, g: CoverGeometry) -> tuple[str, str]:
 @page {{ size: {_in(2 * g.trim_width + g.spine)} {_in(g.trim_height)}; margin: 0; bleed: {_in(g.bleed)}; background: {background}; }}
 html {{ font-family: "Literata", "Frank Ruhl Libre", "Amiri", serif; color: {ink}; }}
 body {{ margin: 0; }}
-.front-image {{ position: absolute; left: {_in(front_left)}; top: {_in(-g.bleed)}; width: {_in(g.trim_width + g.bleed)};
+.front-image {{ position: absolute; left: {_in(front_left - (g.bleed if rtl else 0))}; top: {_in(-g.bleed)}; width: {_in(g.trim_width + g.bleed)};
   height: {_in(g.trim_height + 2 * g.bleed)}; object-fit: cover; }}
 .front {{ position: absolute; left: {_in(front_left + SAFE_IN + 0.25)}; top: {_in(SAFE_IN + 0.6)};
   width: {_in(g.trim_width - 2 * SAFE_IN - 0.5)}; height: {_in(g.trim_height - 2 * SAFE_IN - 0.6)}; }}
@@ -124,12 +129,12 @@ body {{ margin: 0; }}
 .spine p {{ margin: 0; width: 100%; font-size: {min(12.0, (g.spine - 2 * SPINE_MARGIN_IN) * 72 * 0.55):.1f}pt; font-weight: 600;
   white-space: nowrap; overflow: hidden; }}
 .spine .by {{ font-weight: 400; margin-left: 0.25in; }}
-.back {{ position: absolute; left: {_in(SAFE_IN + 0.25)}; top: {_in(SAFE_IN + 0.6)}; width: {_in(g.trim_width - 2 * SAFE_IN - 0.5)};
+.back {{ position: absolute; left: {_in(back_left + SAFE_IN + 0.25)}; top: {_in(SAFE_IN + 0.6)}; width: {_in(g.trim_width - 2 * SAFE_IN - 0.5)};
   font-size: 11pt; line-height: 1.45; }}
 .back p {{ margin: 0 0 0.8em; }}
-.publisher {{ position: absolute; left: {_in(SAFE_IN + 0.25)}; top: {_in(g.trim_height - SAFE_IN - 0.5)}; margin: 0; font-size: 10pt;
+.publisher {{ position: absolute; left: {_in(back_left + SAFE_IN + 0.25)}; top: {_in(g.trim_height - SAFE_IN - 0.5)}; margin: 0; font-size: 10pt;
   letter-spacing: 0.05em; text-transform: uppercase; }}
-.barcode {{ position: absolute; left: {_in(g.trim_width - SAFE_IN - 0.25 - 38.61 / MM_PER_INCH - 0.1)}; top: {_in(g.trim_height - SAFE_IN - 0.25 - 1.55)};
+.barcode {{ position: absolute; left: {_in(back_left + g.trim_width - SAFE_IN - 0.25 - 38.61 / MM_PER_INCH - 0.1)}; top: {_in(g.trim_height - SAFE_IN - 0.25 - 1.55)};
   background: white; color: black; padding: 0.05in; width: {_in(38.61 / MM_PER_INCH)}; }}
 .barcode p {{ margin: 0; font-size: 8pt; text-align: center; }}
 .barcode svg {{ display: block; width: 38.61mm; height: 29.938mm; }}
