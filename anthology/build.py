@@ -16,7 +16,7 @@ from .backends.artifacts import Artifact, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import load_config
-from .errors import ConfigError, Diagnostic
+from .errors import BuildError, ConfigError, Diagnostic
 from .markup import ChapterMarkup, render_book_matter, render_matter
 from .markup_cache import MarkupCache
 from .model import Book, build_book
@@ -192,6 +192,7 @@ def build(
     chunked: bool = True,
     print_pages: bool | None = None,
     force: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
@@ -203,7 +204,8 @@ def build(
     is what an EPUB made without the PDF does for its print page numbers when the cache lacks them
     (see ``make_outputs``): True lays the print edition out, None (the default) leaves them out with a
     warning, False leaves them out, cache or not. ``force`` makes a booklet above the saddle-stitch limit
-    (with a warning) rather than refusing it.
+    (with a warning) rather than refusing it; ``strict`` fails the build on its warnings (an image
+    printed below 300 ppi, …) before anything is written.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -227,6 +229,8 @@ def build(
     # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
     artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs, force)
+    if strict and report.warnings:
+        raise BuildError(report.warnings + [Diagnostic(None, "--strict: the build's warnings fail it; nothing was written", key="--strict")])
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

@@ -284,6 +284,9 @@ def test_check_and_build_warn_of_an_image_below_300_ppi(tmp_path: Path) -> None:
     assert strict.exit_code == 1 and "a.md:8: warning: image 'small.png' prints at 96 ppi" in strict.output
     built = build(root, "pdf", tmp_path / "out", use_cache=False, jobs=1)
     assert [d.message for d in built.warnings if "ppi" in d.message] == [warning.message]
+    with pytest.raises(BuildError, match="prints at 96 ppi"):
+        build(root, "pdf", tmp_path / "strict", use_cache=False, jobs=1, strict=True)
+    assert not (tmp_path / "strict").exists()
 
 
 def test_spine_edge_follows_the_reading_direction() -> None:

@@ -29,6 +29,7 @@ from .common import fail, output_options, project_argument, reporter
 @click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse the chapters' markup and the print layout kept in build/.cache when nothing they depend on changed.")
 @click.option("--layout", type=click.Choice(["chunks", "whole"]), default="chunks", show_default=True, help="Lay out the PDF a few chapters at a time, in --jobs processes, and join the PDFs; or as one document.")
 @click.option("--print-pages/--no-print-pages", default=None, help="An EPUB built without the PDF takes the print edition's page numbers from build/.cache when it has them; otherwise it leaves them out and says so. --print-pages lays out the print edition for them instead (slow); --no-print-pages always leaves them out.")
+@click.option("--strict", is_flag=True, default=False, help="Fail (exit 1) on warnings too, the checks' and the build's (an image printed below 300 ppi, …), writing nothing.")
 @click.option("--force", is_flag=True, default=False, help="Make a booklet above the saddle-stitch limit ([booklet] max_sheets), with a warning, rather than refusing it.")
 @output_options
 def build(
@@ -44,6 +45,7 @@ def build(
     cache: bool,
     layout: str,
     print_pages: bool | None,
+    strict: bool,
     force: bool,
     quiet: bool,
     verbose: bool,
@@ -76,11 +78,15 @@ def build(
         count = len(checked.errors)
         shown.err.print(f"{count} error{'s' if count != 1 else ''}: nothing was built", style="bold red")
         sys.exit(2)
+    if strict and checked.warnings:
+        count = len(checked.warnings)
+        shown.err.print(f"{count} warning{'s' if count != 1 else ''} (--strict: warnings fail): nothing was built", style="bold red")
+        sys.exit(1)
     try:
         with shown.building():
             report = build_book(project_dir, formats, output_dir, progress=shown.step, print_options=options,
                                 use_cache=cache, jobs=jobs,
-                                chunked=layout == "chunks", print_pages=print_pages, force=force)
+                                chunked=layout == "chunks", print_pages=print_pages, force=force, strict=strict)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)
