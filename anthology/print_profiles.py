@@ -116,14 +116,25 @@ PAPERS = {"white": 0.002252, "cream": 0.0025}
 
 
 PRINT_FIELDS = [
-    Field("profile", profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")"),
-    Field("bleed", schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)"),
-    Field("marks", schema.boolean, doc="marks = true adds crop marks"),
-    Field("pdf_variant", pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", "pdf/x-1a", "pdf/x-4", …)'),
-    Field("printer", printer_name, doc='printer = "kdp" (one of ' + ", ".join(PRINTERS) + ")"),
-    Field("paper", paper_name, doc='paper = "white" (or "cream": the cover\'s spine width)'),
-    Field("caliper", caliper, doc="caliper = 0.0025 (inches of spine per page, over the paper's)"),
-    Field("output_profile", profile_path, doc='output_profile = "FOGRA39.icc" (the CMYK ICC profile of a PDF/X, relative to anthology.toml)'),
+    Field("profile", profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")",
+          help="The trim size of the PDF: " + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()) + ".",
+          example='"royal"', default=f'"{DEFAULT_PROFILE}"'),
+    Field("bleed", schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)",
+          help="Add the profile's bleed (3 mm, or 0.125 in) on the outer, top and bottom edges, for a printer who trims.", example="true", default="false"),
+    Field("marks", schema.boolean, doc="marks = true adds crop marks", help="Add crop marks.", example="true",
+          default="false"),
+    Field("pdf_variant", pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", "pdf/x-1a", "pdf/x-4", …)',
+          help="The PDF standard the file follows (WeasyPrint's variants; a PDF/X is made CMYK with an output intent).", example='"pdf/a-3u"',
+          default=f'"{DEFAULT_VARIANT}"'),
+    Field("printer", printer_name, doc='printer = "kdp" (one of ' + ", ".join(PRINTERS) + ")",
+          help="A printer preset: trim, bleed, marks, colour, PDF variant and page-count rules: " + "; ".join(f"{p.name}: {p.description}" for p in PRINTERS.values()) + ".",
+          example='"kdp"'),
+    Field("paper", paper_name, doc='paper = "white" (or "cream": the cover\'s spine width)',
+          help="The paper of the print-on-demand cover's spine: white (0.002252 in a page) or cream (0.0025).", example='"cream"', default='"white"'),
+    Field("caliper", caliper, doc="caliper = 0.0025 (inches of spine per page, over the paper's)",
+          help="Your printer's own thickness of the spine per page, in inches, over the paper's.", example="0.0025"),
+    Field("output_profile", profile_path, doc='output_profile = "FOGRA39.icc" (the CMYK ICC profile of a PDF/X, relative to anthology.toml)',
+          help="The CMYK output profile (.icc) a PDF/X embeds, relative to anthology.toml; default: Ghostscript's.", example='"print/FOGRA39.icc"'),
 ]
 
 
