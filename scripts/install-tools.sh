@@ -3,8 +3,9 @@
 # from Debian's packages a Java runtime (EPUBCheck runs on it), poppler-utils (pdftotext, pdftoppm),
 # Ghostscript (the CMYK output profile a PDF/X embeds; ink coverage) and zbar-tools (barcodes read back),
 # Chromium (the preview's browser test drives it headless through the DevTools protocol; Ace drives
-# it too) and npm; from npm, DAISY Ace (the accessibility checker) into .tools/ace of the project,
-# without a bundled browser: it drives Debian's Chromium (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium).
+# it too), npm and calibre (the tests run its book checker headless, through calibre-debug); from
+# npm, DAISY Ace (the accessibility checker) into .tools/ace of the project, without a bundled
+# browser: it drives Debian's Chromium (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 need=()
@@ -14,6 +15,7 @@ command -v gs >/dev/null 2>&1 || need+=(ghostscript)  # its libgs-common has the
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)  # reads the cover's barcode back in the tests
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v calibre-debug >/dev/null 2>&1 || need+=(calibre)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install these Debian packages first: ${need[*]}" >&2
