@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .booklet_settings import BOOKLET_FIELDS
 from .errors import ConfigError, Diagnostic
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
@@ -206,7 +207,7 @@ PART_FIELDS = [
           help="A short introduction on the part's page, in Markdown.", example='"Where it started."', default="none"),
 ]
 
-TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS}
+TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS, "booklet": BOOKLET_FIELDS}
 # Tables read by their own functions below: [contributors."Name"], [[parts]] and [labels].
 OTHER_TABLES = ("contributors", "parts", "labels")
 
