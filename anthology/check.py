@@ -387,10 +387,15 @@ def _check_editors(config: Config, report: CheckReport) -> None:
     if config.book.editors:
         return
     source = config.path.read_text(encoding="utf-8-sig", errors="replace") if config.path.is_file() else ""
+    try:
+        if "editors" in tomllib.loads(source).get("book", {}):
+            return  # editors = []: a book that has none, said on purpose
+    except tomllib.TOMLDecodeError:
+        pass
     report.diagnostics.append(
         Diagnostic(config.path, "no editors are named: the title page lists every author instead, and catalogues "
                    "have no editor to file the book under", line=key_line(source, "book", "book"), key="book.editors",
-                   hint='add editors = ["Ann Bee"] under [book]', level="warning")
+                   hint='add editors = ["Ann Bee"] under [book], or editors = [] for a book that has none', level="warning")
     )
 
 
