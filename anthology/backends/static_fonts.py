@@ -9,7 +9,7 @@ WeasyPrint as the face to subset: the glyphs are the same, only the work is not 
 
 HarfBuzz's instancer (through uharfbuzz) makes a whole-font instance of Literata in about 0.04 s,
 fontTools' in about 0.7 s: the first build of the sample book needs 15 instances, so making them is
-no longer most of its time (see README, "First build").
+no longer most of its time (see docs/benchmarks.md, "First build").
 
 While ``static_instances()`` is active, WeasyPrint's font cleaning is wrapped; a font that is not
 variable, or has axes other than weight and optical size, is left to WeasyPrint, as is any font

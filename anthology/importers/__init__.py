@@ -116,7 +116,7 @@ def import_source(
         writer.commit()
         if not (project_dir / CONFIG_NAME).is_file():
             report.warnings.append(
-                Diagnostic(project_dir / "anthology.toml", "not found: the chapters are written, but the book needs its settings to build", level="warning", hint="see README, 'anthology.toml'")
+                Diagnostic(project_dir / "anthology.toml", "not found: the chapters are written, but the book needs its settings to build", level="warning", hint="see docs/configuration.md, 'anthology.toml'")
             )
     finally:
         writer.discard()
