@@ -14,7 +14,7 @@ from ..config import CONFIG_NAME
 from ..errors import Diagnostic, ImportSourceError
 from .detect import open_source
 from .htmltomd import parse, take_front_matter, to_markdown
-from .images import ImageSink
+from .images import IMAGE_DIR, ImageSink
 from .post import Post, Selection, parse_selection
 from .writer import ChapterWriter, Written, front_matter
 
@@ -76,7 +76,8 @@ def import_source(
                     )
                 )
                 continue
-            sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts)
+            sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts,
+                             existing=writer.folder / IMAGE_DIR, force=force)
             try:
                 body = to_markdown(soup, sink)
             except RecursionError:
