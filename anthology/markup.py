@@ -484,6 +484,8 @@ def _refusal_hint(refusal: Refusal) -> str:
         return "check the file name; it is relative to the chapter file"
     if refusal.kind == "remote":
         return "copy the file into the book's folder and refer to it by a relative path"
+    if refusal.kind in ("special", "too-big"):
+        return "refer to an ordinary image file of at most 30 MB"
     return "only files inside the book's folder are used: copy the file there and refer to it by a relative path"
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from ..config import CONFIG_NAME
 from ..errors import Diagnostic, ImportSourceError
+from ..safety import inside
+from ..sources import CHAPTER_DIR
 from .detect import open_source
 from .htmltomd import parse, take_front_matter, to_markdown
 from .images import IMAGE_DIR, ImageSink
@@ -40,6 +42,12 @@ def import_source(
 ) -> ImportReport:
     """Import every selected post of `source` into PROJECT_DIR/chapters; raise ImportSourceError if anything is wrong."""
     selection = parse_selection(select)
+    for folder in (project_dir / CHAPTER_DIR, project_dir / CHAPTER_DIR / IMAGE_DIR):
+        if (folder.exists() or folder.is_symlink()) and not inside(folder, project_dir):
+            raise ImportSourceError(
+                Diagnostic(folder, "is a link to a folder outside the book's folder; an import writes only inside the book",
+                           hint="make it an ordinary folder of the book")
+            )
     reader = open_source(source)
     report = ImportReport(reader.name)
     writer = ChapterWriter(project_dir)
