@@ -56,6 +56,8 @@ def inside(path: Path, root: Path) -> bool:
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
     return f"{size / 1024 / 1024:.1f} MB"
 
 

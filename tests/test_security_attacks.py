@@ -606,3 +606,15 @@ def test_import_never_writes_through_a_link_out_of_the_book(tmp_path: Path, secr
     assert result.exit_code == 2, result.output
     assert "chapters: error: is a link to a folder outside the book's folder" in result.output
     assert sorted(p.name for p in secret.iterdir()) == ["secret.html", "secret.md", "secret.png"]
+
+
+def test_a_saved_page_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anthology.importers import blogpage
+
+    monkeypatch.setattr(blogpage, "MAX_PAGE_BYTES", 1024)
+    page = tmp_path / "post.html"
+    page.write_text("<!DOCTYPE html><html><body><article><h1>T</h1><p>By Ann Bee</p>" + "<p>words</p>" * 200 + "</article></body></html>", encoding="utf-8")
+    book = write_book(tmp_path / "book", {})
+    result = run_cli("import", str(page), str(book))
+    assert result.exit_code == 2, result.output
+    assert "post.html: error: is 2 KB; the limit is 1 KB (save the page again, one page per file)" in result.output
