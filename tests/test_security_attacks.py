@@ -618,3 +618,15 @@ def test_a_saved_page_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch
     result = run_cli("import", str(page), str(book))
     assert result.exit_code == 2, result.output
     assert "post.html: error: is 2 KB; the limit is 1 KB (save the page again, one page per file)" in result.output
+
+
+def test_a_docx_that_takes_too_long_to_convert_is_stopped_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anthology.importers import word
+
+    monkeypatch.setattr(word, "MAX_CONVERT_SECONDS", 0)  # no conversion is done the moment it starts
+    source = _docx(tmp_path / "in" / "essay.docx", _document("<w:p><w:r><w:t>Words.</w:t></w:r></w:p>"))
+    book = write_book(tmp_path / "book", {})
+    result = run_cli("import", str(source), str(book), "--author", "Ann Bee")
+    assert result.exit_code == 2, result.output
+    assert "essay.docx: error: took more than 0 s to convert and was stopped (split it into several documents, one per chapter)" in result.output
+    assert not list((book / "chapters").glob("*.md"))

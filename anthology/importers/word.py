@@ -8,9 +8,13 @@ Pictures come out as embedded data, which the ImageSink writes to chapters/image
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import zipfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO
 from xml.parsers import expat
@@ -21,6 +25,7 @@ import defusedxml.ElementTree as SafeET
 import mammoth
 
 from ..errors import Diagnostic, ImportSourceError
+from ..workers import ignore_interrupt
 from .bylines import date_from_iso
 from .post import Post
 from .xmlread import child_text
@@ -39,6 +44,7 @@ MAX_IMAGE_BYTES = 30_000_000  # one picture, as for a book's own images
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part together, unpacked
 MAX_XML_DEPTH = 256  # tables in tables in text boxes stay far below this
 MAX_TEXT_RUN = 1024 * 1024  # characters between two tags
+MAX_CONVERT_SECONDS = 600  # 50,000 paragraphs take the converter about 10 s
 GENERIC_AUTHORS = {"", "author", "user", "unknown", "microsoft office user", "windows user", "python-docx"}
 
 
@@ -129,6 +135,31 @@ def _check_xml(path: Path, part: str, stream: IO[bytes]) -> None:
         raise _damaged(path, part, f"XML error at line {exc.lineno}: {expat.ErrorString(exc.code)}") from None
 
 
+def _convert(path: Path) -> str:
+    with path.open("rb") as handle:
+        return str(mammoth.convert_to_html(handle, style_map=STYLE_MAP, external_file_access=False).value)
+
+
+def convert_in_time(path: Path) -> str:
+    """The document's HTML, converted in a forked process that is ended after MAX_CONVERT_SECONDS
+    with a message (where a system cannot fork, in this process without a time limit)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _convert(path)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=ignore_interrupt)
+    try:
+        return pool.submit(_convert, path).result(timeout=MAX_CONVERT_SECONDS)
+    except FuturesTimeout:
+        processes: dict[int, multiprocessing.process.BaseProcess] = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
+        raise ImportSourceError(
+            Diagnostic(path, f"took more than {MAX_CONVERT_SECONDS} s to convert and was stopped",
+                       hint="split it into several documents, one per chapter")
+        ) from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 class WordDocument:
     name = "Word document"
 
@@ -140,16 +171,15 @@ class WordDocument:
         title, author, created = self._properties()
         check_archive(self.path)
         try:
-            with self.path.open("rb") as handle:
-                result = mammoth.convert_to_html(handle, style_map=STYLE_MAP, external_file_access=False)
-        except (KeyError, ValueError, LookupError, EOFError, zipfile.BadZipFile, zlib.error, ExpatError, RecursionError) as exc:
+            html = convert_in_time(self.path)
+        except (KeyError, ValueError, LookupError, EOFError, zipfile.BadZipFile, zlib.error, ExpatError, RecursionError, BrokenProcessPool) as exc:
             raise ImportSourceError(
                 Diagnostic(self.path, f"cannot be read as a Word document: {exc or type(exc).__name__}",
                            hint="open it in Word or LibreOffice and save it again as .docx")
             ) from None
         yield Post(
             title="",  # the first heading, found by take_front_matter; else the properties' title
-            html=result.value,
+            html=html,
             base=self.path.parent,
             authors=[author] if author else [],
             date=created,
