@@ -16,6 +16,7 @@ from .backends.artifacts import Artifact, check_output_folder, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import load_config
+from . import schema
 from .errors import BuildError, ConfigError, Diagnostic
 from .markup import ChapterMarkup, render_book_matter, render_matter
 from .markup_cache import MarkupCache
@@ -67,10 +68,15 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
         return DEFAULT_FORMATS
     names = [v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
     unknown = [n for n in names if n not in FORMATS]
-    if unknown or not names:
-        raise ConfigError(
-            Diagnostic(None, f"unknown format '{', '.join(unknown) or value}'", key="--format", hint="choose from " + ", ".join(FORMATS))
-        )
+    if not names:
+        raise ConfigError(Diagnostic(None, "--format names no format", key="--format", hint="choose from " + ", ".join(FORMATS)))
+    if unknown:
+        problems = []
+        for name in unknown:
+            guess = schema.nearest(name, list(FORMATS))
+            hint = (f"did you mean '{guess}'? " if guess else "") + "choose from " + ", ".join(FORMATS)
+            problems.append(Diagnostic(None, f"--format: unknown format '{name}'", key="--format", hint=hint))
+        raise ConfigError(problems)
     return tuple(dict.fromkeys(names))
 
 
@@ -116,7 +122,7 @@ def make_outputs(
         elif name in ("epub", "kepub"):
             if pagination is None and print_pages is not False:
                 pagination = epub_pagination(book, markups, settings, cache, chunked, lay_out=bool(print_pages), jobs=jobs)
-                if pagination is None and not page_list_warned:
+                if pagination is None and not page_list_warned and has_print_edition(book):
                     page_list_warned = True
                     report.warnings.append(page_list_missing(name, cache))
             made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination, cache)
@@ -148,14 +154,19 @@ def epub_pagination(
     return printed.pagination if printed is not None else None
 
 
+def has_print_edition(book: Book) -> bool:
+    """Whether the book says it is also printed ([print] settings, or an ISBN for a paper or PDF edition):
+    only then does an EPUB without the print edition's page numbers lack something."""
+    return bool(book.config.extra.get("print")) or any(edition != "epub" for edition, _ in book.config.book.isbn)
+
+
 def page_list_missing(name: str, cache: Cache) -> Diagnostic:
-    """The warning for an EPUB left without its page list because no print layout was at hand."""
-    why = "the build cache is off (--no-cache)" if cache.root is None else "build/.cache holds no print layout of this edition"
+    """The note for an EPUB left without the print edition's page numbers: one short line."""
+    why = "the cache is off" if cache.root is None else "no print layout in build/.cache"
     return Diagnostic(
-        None, f"the {name.upper()} has no print page numbers (page list): {why}",
-        level="warning", key="--print-pages",
-        hint="build the PDF in the same run (--format epub,pdf), or add --print-pages to lay out the print edition for them "
-        "(--no-print-pages leaves them out without this warning)",
+        None, f"the {name.upper()} has no print page numbers ({why})",
+        level="note", key="--print-pages",
+        hint="add them with --format epub,pdf or --print-pages",
     )
 
 
@@ -177,8 +188,12 @@ def build(
     use_cache: bool = True,
     chunked: bool = True,
     print_pages: bool | None = None,
+    durable: bool = True,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
+
+    ``durable`` False writes the HTML edition's files without syncing each to the disk (the preview's
+    temporary folder).
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
@@ -218,6 +233,6 @@ def build(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(Diagnostic(target, f"cannot make the output folder: {exc.strerror or exc}", hint="choose another --output folder")) from None
-    report.outputs.extend(zip(artifacts, commit_all(artifacts, target)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable)))
     report.seconds = time.perf_counter() - started
     return report

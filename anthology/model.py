@@ -11,18 +11,13 @@ from pathlib import Path
 from .config import Config, Epigraph, Person
 from .direction import Direction, direction
 from .errors import Diagnostic, SourceError
+from .labels import join
 from .licenses import License
 from .sources import ChapterSource, MatterSource
 from .text import file_as, slugify, smarten
 
-# Default titles of the editors' texts in front/ and back/, by file name.
-MATTER_TITLES = {
-    "foreword": "Foreword",
-    "preface": "Preface",
-    "introduction": "Introduction",
-    "afterword": "Afterword",
-    "acknowledgements": "Acknowledgements",
-}
+# The editors' texts in front/ and back/ are titled, unless they say otherwise, by the label named
+# after their file (foreword, preface, introduction, afterword, acknowledgements) in the book's language.
 FRONT_KINDS = ("foreword", "preface", "introduction")
 
 
@@ -48,10 +43,9 @@ class Contributor:
         return (plain.casefold(), self.sort_as.casefold())
 
 
-def join_names(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def join_names(names: list[str], lang: str = "en") -> str:
+    """'Ann, Bee and Cy', in the language ``lang``."""
+    return join(names, lang)
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ class Chapter:
 
     @property
     def author_names(self) -> str:
-        return join_names([a.name for a in self.authors])
+        return join_names([a.name for a in self.authors], self.lang)
 
     @property
     def direction(self) -> Direction:
@@ -106,7 +100,7 @@ class Matter:
 
     @property
     def author_names(self) -> str:
-        return join_names([a.name for a in self.authors])
+        return join_names([a.name for a in self.authors], self.lang)
 
 
 @dataclass(frozen=True)
@@ -258,7 +252,7 @@ def merge_people(config: Config, sources: list[ChapterSource]) -> dict[str, Cont
 
 
 def build_matter(config: Config, src: MatterSource) -> Matter:
-    title = src.meta.get("title") or MATTER_TITLES[src.kind]
+    title = src.meta.get("title") or config.labels.text(src.kind)
     return Matter(
         kind=src.kind,
         id=src.kind,

@@ -86,10 +86,16 @@ def pdf_variant(value: Any) -> str:
 
 
 PRINT_FIELDS = [
-    Field("profile", profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")"),
-    Field("bleed", schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)"),
-    Field("marks", schema.boolean, doc="marks = true adds crop marks"),
-    Field("pdf_variant", pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)'),
+    Field("profile", profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")",
+          help="The trim size of the PDF: " + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()) + ".",
+          example='"royal"', default=f'"{DEFAULT_PROFILE}"'),
+    Field("bleed", schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)",
+          help="Add the profile's bleed (3 mm, or 0.125 in) for a printer who trims.", example="true", default="false"),
+    Field("marks", schema.boolean, doc="marks = true adds crop marks", help="Add crop marks.", example="true",
+          default="false"),
+    Field("pdf_variant", pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)',
+          help="The PDF standard the file follows (WeasyPrint's variants).", example='"pdf/a-3u"',
+          default=f'"{DEFAULT_VARIANT}"'),
 ]
 
 

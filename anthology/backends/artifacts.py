@@ -62,8 +62,9 @@ def check_output_folder(folder: Path) -> None:
         raise ConfigError(Diagnostic(folder, f"cannot be the output folder: {existing} cannot be written ({exc.strerror or exc})", hint=hint)) from None
 
 
-def commit_all(artifacts: list[Artifact], output_dir: Path) -> list[Path]:
-    """Write every artifact to a temporary name, then move them all into place; all or nothing."""
+def commit_all(artifacts: list[Artifact], output_dir: Path, durable: bool = True) -> list[Path]:
+    """Write every artifact to a temporary name, then move them all into place; all or nothing.
+    ``durable`` syncs each file to the disk first (False: for a temporary folder, such as the preview's)."""
     staged: list[_Staged] = []
     cleared: set[Path] = set()
     try:
@@ -76,7 +77,7 @@ def commit_all(artifacts: list[Artifact], output_dir: Path) -> list[Path]:
             if artifact.data is not None:
                 staged.append(_Staged(target, _stage_file(target, artifact.data)))
             else:
-                staged.append(_Staged(target, _stage_tree(target, artifact.files)))
+                staged.append(_Staged(target, _stage_tree(target, artifact.files, durable)))
         for item in staged:
             _place(item)
     except OSError as exc:
@@ -112,7 +113,7 @@ def _stage_file(target: Path, data: bytes) -> Path:
     return path
 
 
-def _stage_tree(target: Path, files: dict[str, bytes]) -> Path:
+def _stage_tree(target: Path, files: dict[str, bytes], durable: bool = True) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=partfiles.prefix(target.name), suffix=".part", dir=target.parent))
     try:
         for name, data in sorted(files.items()):
@@ -120,8 +121,9 @@ def _stage_tree(target: Path, files: dict[str, bytes]) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
         os.chmod(staging, 0o755)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
