@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import schema
 from .backends.artifacts import Artifact, check_output_folder, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import load_config
-from . import schema
 from .errors import BuildError, ConfigError, Diagnostic
 from .markup import ChapterMarkup, render_book_matter, render_matter
 from .markup_cache import MarkupCache
@@ -233,6 +233,6 @@ def build(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(Diagnostic(target, f"cannot make the output folder: {exc.strerror or exc}", hint="choose another --output folder")) from None
-    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable), strict=True))
     report.seconds = time.perf_counter() - started
     return report

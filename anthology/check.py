@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from stdnum import ean
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
+from .cache import Cache
 from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .errors import ConfigError, Diagnostic, SourceError
-from .cache import Cache
+from .labels import primary as labels_primary
 from .layout.xrefs import CrossReferences
 from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache
 from .model import Chapter, build_book
-from .labels import primary as labels_primary
-from .scaffold import EXAMPLE_OPENING, EXAMPLE_AUTHOR, EXAMPLE_TEXT
+from .scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
 from .sources import (
     CHAPTER_DIR,
     ChapterSource,
@@ -270,23 +273,16 @@ def isbn_problem(value: str) -> str | None:
         if explicit or len(digits) >= 9:
             return f"it has {len(digits)} digits; an ISBN has 13 (or 10)"
         return None
-    if len(digits) == 13:
-        if "X" in digits:
-            return "an ISBN-13 is digits only"
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
-        check = (10 - total % 10) % 10
-        if int(digits[12]) != check:
-            return f"the check digit should be {check}, not {digits[12]}"
-        if not digits.startswith(("978", "979")):
-            return "an ISBN-13 starts with 978 or 979"
-        return None
-    if "X" in digits[:9]:
-        return "only the last character of an ISBN-10 may be X"
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = (11 - total % 11) % 11
-    expected = "X" if check == 10 else str(check)
-    if digits[9] != expected:
-        return f"the check digit should be {expected}, not {digits[9]}"
+    try:
+        stdnum_isbn.validate(digits)
+    except InvalidChecksum:
+        # the right check digit: EAN's for an ISBN-13; for an ISBN-10, the one its ISBN-13 converts back with
+        expected = ean.calc_check_digit(digits[:12]) if len(digits) == 13 else stdnum_isbn.to_isbn10(stdnum_isbn.to_isbn13(digits))[-1]
+        return f"the check digit should be {expected}, not {digits[-1]}"
+    except InvalidComponent:
+        return "an ISBN-13 starts with 978 or 979"
+    except ValidationError:
+        return "an ISBN-13 is digits only" if len(digits) == 13 else "only the last character of an ISBN-10 may be X"
     return None
 
 
@@ -324,10 +320,10 @@ def _check_example_text(sources: list[ChapterSource], report: CheckReport) -> No
         text = source.path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
         names = [getattr(person, "name", "") for person in source.meta.get("author", [])]
         if EXAMPLE_AUTHOR in names:
-            line = next((n for n, row in enumerate(text, start=1) if EXAMPLE_AUTHOR in row), 1)
+            author_line = next((n for n, row in enumerate(text, start=1) if EXAMPLE_AUTHOR in row), 1)
             report.diagnostics.append(
                 Diagnostic(source.path, f"the author is still the example's '{EXAMPLE_AUTHOR}': it would be printed "
-                           "on the title page, the cover and in the metadata", line=line, key="author",
+                           "on the title page, the cover and in the metadata", line=author_line, key="author",
                            hint="write the author's name: author: Ann Bee", level="warning")
             )
         for needle in (EXAMPLE_TEXT, EXAMPLE_OPENING):
@@ -439,7 +435,7 @@ def _meant_images(markups: list[ChapterMarkup]) -> set[Path]:
     for markup in markups:
         for diagnostic in markup.diagnostics:
             found = _MEANT.match(diagnostic.hint or "") if diagnostic.path is not None else None
-            if found and "differs in capitals" in diagnostic.message:
+            if found and diagnostic.path is not None and "differs in capitals" in diagnostic.message:
                 meant.add((diagnostic.path.parent / found.group(1)).resolve())
     return meant
 

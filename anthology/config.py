@@ -14,9 +14,8 @@ from . import schema
 from .errors import ConfigError, Diagnostic
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
-from .labels import Labels
+from .labels import Labels, braced_names, primary
 from .labels import english as english_labels
-from .labels import braced_names, primary
 from .licenses import License, UnknownLicense, license_for
 from .print_profiles import PRINT_FIELDS
 from .safety import MAX_TEXT_BYTES, Refusal, read_contained, refusal_hint
@@ -330,7 +329,7 @@ def _date_problem_on(source: str, line: int) -> tuple[str, str, str | None] | No
 
 def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Path) -> Config:
     diagnostics: list[Diagnostic] = []
-    for name, value in data.items():
+    for name in data:
         if name not in TABLES and name not in OTHER_TABLES:
             guess = schema.nearest(name, list(TABLES) + list(OTHER_TABLES))
             diagnostics.append(
@@ -367,8 +366,9 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
             )
     contributors = _contributors(data.get("contributors"), source, path, diagnostics)
     parts = _parts(data.get("parts"), source, path, diagnostics)
-    raw_book = data.get("book") if isinstance(data.get("book"), dict) else {}
-    language = raw_book.get("language") if isinstance(raw_book.get("language"), str) else "en"
+    raw_book = data.get("book")
+    raw_language = raw_book.get("language") if isinstance(raw_book, dict) else None
+    language = raw_language if isinstance(raw_language, str) else "en"
     labels = _labels(data.get("labels"), language, source, path, diagnostics)
     if parts and "chapters" in tables.get("book", {}):
         diagnostics.append(

@@ -11,6 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError, features
@@ -101,7 +102,7 @@ def named_cover(book: Book) -> Cover | None:
     name = book.config.book.cover
     if name is None:
         return None
-    where = dict(path=book.config.path, key="book.cover")
+    where: dict[str, Any] = dict(path=book.config.path, key="book.cover")
     data = read_contained(book.config.project_dir / name, book.config.project_dir, MAX_IMAGE_BYTES)
     if isinstance(data, Refusal):
         if data.kind == "missing" and "not found" in data.reason:

@@ -457,122 +457,128 @@ def _page_count_and_width(pdf: Path) -> tuple[int, int]:
     return int(count.group(1)), round(float(size.group(1)) / 72 * PAGE_RESOLUTION)
 
 
-def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(preview.html_dir), **kwargs)
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the HTML edition of ``preview`` with the preview's pages and routes under PREFIX; answers
+    only requests addressed to the preview, and lays the print edition out only on a POST with its token."""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
-            pass
+    preview: Preview
 
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(self.preview.html_dir), **kwargs)
 
-        def _host_allowed(self) -> bool:
-            """Only requests addressed to the preview itself: a page whose own name was rebound to
-            127.0.0.1 (DNS rebinding) sends its own Host and gets 403."""
-            port = preview.port
-            allowed = {f"{preview.host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
-            if (self.headers.get("Host") or "").strip().lower() in allowed:
-                return True
-            self._send("403: this preview answers only requests addressed to it as "
-                       f"{preview.host}:{port}\n", "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
-            return False
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
+        pass
 
-        def do_HEAD(self) -> None:  # noqa: N802 (the standard library's name)
-            if self._host_allowed():
-                super().do_HEAD()
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
-            if not self._host_allowed():
+    def _host_allowed(self) -> bool:
+        """Only requests addressed to the preview itself: a page whose own name was rebound to
+        127.0.0.1 (DNS rebinding) sends its own Host and gets 403."""
+        port = self.preview.port
+        allowed = {f"{self.preview.host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+        if (self.headers.get("Host") or "").strip().lower() in allowed:
+            return True
+        self._send("403: this preview answers only requests addressed to it as "
+                   f"{self.preview.host}:{port}\n", "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
+        return False
+
+    def do_HEAD(self) -> None:  # noqa: N802 (the standard library's name)
+        if self._host_allowed():
+            super().do_HEAD()
+
+    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        if not self._host_allowed():
+            return
+        path = unquote(urlsplit(self.path).path)
+        if path != PREFIX + "print":
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= 4096:
+            self._send("400: a bad request body\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+            return
+        token = parse_qs(self.rfile.read(length).decode("ascii", "replace")).get("token", [""])[0]
+        if not secrets.compare_digest(token.encode(), self.preview.token.encode()):
+            self._send("403: laying out the print edition needs the button of the preview's own page\n",
+                       "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
+            return
+        self.preview.print_pages(make=True)
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", PREFIX + "print")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        if not self._host_allowed():
+            return
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if path.startswith(PREFIX):
+            self._preview_route(path[len(PREFIX) :], parse_qs(parts.query))
+            return
+        if not self.preview.html_dir.is_dir():
+            self._send(self.preview.error_page(), "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        local = Path(self.translate_path(parts.path))
+        if local.is_dir():
+            local = local / "index.html"
+        if local.suffix == ".html" and local.is_file():
+            page = local.read_text(encoding="utf-8")
+            self._send(self.preview.decorate(page, "html"), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _preview_route(self, route: str, query: dict[str, list[str]]) -> None:
+        if route == "version":
+            since = query.get("since", [""])[0]
+            state = self.preview.state
+            if since and not _SINCE.match(since):
+                self._send("400: since= takes the version number the page shows\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
                 return
-            path = unquote(urlsplit(self.path).path)
-            if path != PREFIX + "print":
-                self.send_error(HTTPStatus.NOT_FOUND)
-                return
+            if since:
+                state = self.preview.wait_for_change(int(since), LONG_POLL_SECONDS)
+            body = json.dumps(
+                {"version": state.version, "run": self.preview.run, "error": state.error, "warnings": state.warnings,
+                 "watching": self.preview.watch_notes}
+            )
+            self._send(body, "application/json")
+        elif route == "print":
+            self._send(self.preview.print_page(), "text/html; charset=utf-8")
+        elif route == "book.pdf":
+            pdf, _, _ = self.preview.print_pages(make=False)
+            self._send_file(pdf, "application/pdf")
+        elif route.startswith("pages/") and "/" not in route[6:]:
             try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if not 0 <= length <= 4096:
-                self._send("400: a bad request body\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
-                return
-            token = parse_qs(self.rfile.read(length).decode("ascii", "replace")).get("token", [""])[0]
-            if not secrets.compare_digest(token.encode(), preview.token.encode()):
-                self._send("403: laying out the print edition needs the button of the preview's own page\n",
-                           "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
-                return
-            preview.print_pages(make=True)
-            self.send_response(HTTPStatus.SEE_OTHER)
-            self.send_header("Location", PREFIX + "print")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+                self._send_file(self.preview.page_image(route[6:]), "image/png")
+            except (OSError, subprocess.SubprocessError):
+                self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
 
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
-            if not self._host_allowed():
-                return
-            parts = urlsplit(self.path)
-            path = unquote(parts.path)
-            if path.startswith(PREFIX):
-                self._preview_route(path[len(PREFIX) :], parse_qs(parts.query))
-                return
-            if not preview.html_dir.is_dir():
-                self._send(preview.error_page(), "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
-                return
-            local = Path(self.translate_path(parts.path))
-            if local.is_dir():
-                local = local / "index.html"
-            if local.suffix == ".html" and local.is_file():
-                page = local.read_text(encoding="utf-8")
-                self._send(preview.decorate(page, "html"), "text/html; charset=utf-8")
-                return
-            super().do_GET()
+    def _send(self, text: str, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
-        def _preview_route(self, route: str, query: dict[str, list[str]]) -> None:
-            if route == "version":
-                since = query.get("since", [""])[0]
-                state = preview.state
-                if since and not _SINCE.match(since):
-                    self._send("400: since= takes the version number the page shows\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
-                    return
-                if since:
-                    state = preview.wait_for_change(int(since), LONG_POLL_SECONDS)
-                body = json.dumps(
-                    {"version": state.version, "run": preview.run, "error": state.error, "warnings": state.warnings,
-                     "watching": preview.watch_notes}
-                )
-                self._send(body, "application/json")
-            elif route == "print":
-                self._send(preview.print_page(), "text/html; charset=utf-8")
-            elif route == "book.pdf":
-                pdf, _, _ = preview.print_pages(make=False)
-                self._send_file(pdf, "application/pdf")
-            elif route.startswith("pages/") and "/" not in route[6:]:
-                try:
-                    self._send_file(preview.page_image(route[6:]), "image/png")
-                except (OSError, subprocess.SubprocessError):
-                    self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
-            else:
-                self.send_error(HTTPStatus.NOT_FOUND)
+    def _send_file(self, path: Path | None, content_type: str) -> None:
+        if path is None or not path.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        data = path.read_bytes()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
-        def _send(self, text: str, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
-            data = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
 
-        def _send_file(self, path: Path | None, content_type: str) -> None:
-            if path is None or not path.is_file():
-                self.send_error(HTTPStatus.NOT_FOUND)
-                return
-            data = path.read_bytes()
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
+    return type("Handler", (PreviewHandler,), {"preview": preview})

@@ -39,10 +39,6 @@ class Profile:
     inches: bool = False
 
     @property
-    def text_width(self) -> float:
-        return self.width - self.inner - self.outer
-
-    @property
     def text_height(self) -> float:
         return self.height - self.top - self.bottom
 

@@ -13,9 +13,8 @@ import re
 
 from lxml import etree
 
+from .namespaces import XHTML_NS
 from .schema import LANGUAGE_TAG
-
-XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 PHRASING = {
     "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd",

@@ -18,6 +18,7 @@ from .schema import Field
 from .sources import CHAPTER_DIR
 from .text import slugify
 
+
 def _comment(text: str, width: int = 96) -> list[str]:
     return ["# " + line for line in textwrap.wrap(text, width - 2)]
 

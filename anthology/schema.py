@@ -86,6 +86,14 @@ def date_problem(written: str) -> FieldError:
         if readings:
             fixes = " or ".join(f"{d.isoformat()} for {_spoken(d)}" for d in readings)
             return FieldError(f"'{value}' is not written YYYY-MM-DD (year-month-day)", f"write {fixes}")
+    in_words = _date_in_words(value)
+    if in_words is not None:
+        return in_words
+    return FieldError(f"'{value}' is not a date written YYYY-MM-DD (year-month-day)", "write it like 2019-11-01 for 1 November 2019")
+
+
+def _date_in_words(value: str) -> FieldError | None:
+    """The fix for a date written with the month's name ('1 November 2019', 'November 1st, 2019')."""
     words = re.match(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$", value) or re.match(
         r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", value)
     if words:
@@ -98,7 +106,7 @@ def date_problem(written: str) -> FieldError:
             meant = None
         if meant is not None:
             return FieldError(f"'{value}' is not written YYYY-MM-DD (year-month-day)", f"write {meant.isoformat()}")
-    return FieldError(f"'{value}' is not a date written YYYY-MM-DD (year-month-day)", "write it like 2019-11-01 for 1 November 2019")
+    return None
 
 
 def date(value: Any) -> dt.date:

@@ -18,7 +18,7 @@ import yaml
 
 from . import schema
 from .config import Config, Person, epigraph, license_id
-from .errors import Diagnostic, SourceError
+from .errors import Diagnostic, SourceError, collect
 from .safety import Refusal, contained, inside, read_contained, refusal_hint
 from .schema import Field, FieldError
 from .text import natural_key
@@ -213,7 +213,7 @@ def decode(path: Path, data: bytes) -> str:
     bad = _NOT_XML.search(text)
     if bad is not None:
         char = bad.group(0)
-        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
+        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "") or "a control character"
         raise SourceError(
             Diagnostic(
                 path,
@@ -357,16 +357,7 @@ def read_chapter(path: Path, root: Path | None = None) -> ChapterSource:
 
 def read_chapters(config: Config) -> list[ChapterSource]:
     """Read every chapter; raise one SourceError listing the problems of all of them."""
-    sources: list[ChapterSource] = []
-    problems: list[Diagnostic] = []
-    for path in chapter_paths(config):
-        try:
-            sources.append(read_chapter(path, config.project_dir))
-        except SourceError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise SourceError(problems)
-    return sources
+    return collect(chapter_paths(config), lambda path: read_chapter(path, config.project_dir))
 
 
 def read_matter_file(kind: str, path: Path, root: Path | None = None) -> MatterSource:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import chapter, epubcheck_messages, write_book
 from PIL import Image
 
 from anthology import __version__
@@ -14,7 +15,6 @@ from anthology.check import check_book, comment_cuts, isbn_problem
 from anthology.cli import main
 from anthology.scaffold import next_chapter_path, yaml_scalar
 from anthology.sources import load_yaml
-from helpers import chapter, epubcheck_messages, write_book
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -24,6 +24,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 # new and add ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_new_then_build_works_first_time(tmp_path: Path) -> None:
     book = tmp_path / "my-first-book"
     result = run("new", str(book))
@@ -270,6 +271,7 @@ def test_every_command_has_help_with_examples() -> None:
         assert name in top.output
 
 
+@pytest.mark.slow
 def test_plain_progress_and_summary(tmp_path: Path) -> None:
     book = write_book(tmp_path / "book", {"a.md": chapter(), "b.md": chapter(title="B", body="One two three.")})
     result = run("build", str(book), "--format", "epub,html", env={"NO_COLOR": "1"})

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
-
 import pytest
 from matter_book import write_matter_book
 from pypdf import PdfReader
@@ -21,6 +20,8 @@ from test_incremental import _book
 
 from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 
 def _reading(pdf: Path) -> dict[str, object]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import chapter, write_book
 from PIL import Image
 
 from anthology import labels
@@ -17,7 +18,6 @@ from anthology.cli import main
 from anthology.config import BOOK_FIELDS, CONTRIBUTOR_FIELDS, PART_FIELDS, load_config
 from anthology.print_profiles import PRINT_FIELDS
 from anthology.scaffold import config_text
-from helpers import chapter, write_book
 
 EDITED = '[book]\ntitle = "T"\nlanguage = "en"\neditors = ["Ed Itor"]\n'
 

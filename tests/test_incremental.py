@@ -21,6 +21,8 @@ from anthology.backends.print_chunks import ChunkJob
 from anthology.build import build
 from anthology.cache import Cache, digest
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 SLUG = "test-book"
 
 

@@ -6,11 +6,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import chapter, epubcheck_messages, normalise_space, pdf_page_texts, write_book
 
 from anthology.build import build
 from anthology.config import load_config
 from anthology.errors import ConfigError
-from helpers import chapter, epubcheck_messages, normalise_space, pdf_page_texts, write_book
 
 WELSH = """\
 [book]

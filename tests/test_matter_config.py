@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import DEFAULT_TOML, chapter, write_book
 
 from anthology.build import load_book
 from anthology.config import Epigraph, load_config
@@ -12,7 +13,6 @@ from anthology.errors import ConfigError, SourceError
 from anthology.isbns import InvalidIsbn, normalise_isbn
 from anthology.layout.outline import roman
 from anthology.licenses import UnknownLicense, license_for
-from helpers import DEFAULT_TOML, chapter, write_book
 
 
 def config(tmp_path: Path, extra: str) -> Path:

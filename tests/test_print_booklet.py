@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import weasyprint
 from click.testing import CliRunner
+from print_helpers import MM, half_text, write_small_book
 from pypdf import PdfReader
 
 from anthology.backends.booklet import booklet_order, impose, padded_count
 from anthology.cli import main
-from print_helpers import MM, half_text, write_small_book
 
 # Sides in printing order as (left, right) page numbers from 1; 0 is a blank page.
 EXPECTED = {
@@ -40,6 +40,7 @@ def _label(text: str) -> int:
     return int(digits) if digits else 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pages", sorted(EXPECTED))
 def test_imposed_pdf_reads_in_booklet_order(pages: int, tmp_path: Path) -> None:
     imposed = impose(_numbered_pdf(pages), "Numbers")
@@ -54,6 +55,7 @@ def test_imposed_pdf_reads_in_booklet_order(pages: int, tmp_path: Path) -> None:
     assert found == EXPECTED[pages]
 
 
+@pytest.mark.slow
 def test_booklet_format_from_the_command_line(tmp_path: Path) -> None:
     root = write_small_book(tmp_path / "book")
     result = CliRunner().invoke(main, ["build", str(root), "--format", "booklet"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from helpers import chapter, write_book
 from PIL import Image
 
 from anthology.build import load_book
@@ -12,7 +14,8 @@ from anthology.layout.footnotes import notes_at_calls
 from anthology.layout.print_pages import running_head
 from anthology.markup import ChapterMarkup, render_chapters
 from anthology.print_profiles import PROFILES, PrintSettings, page_css
-from helpers import chapter, write_book
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 
 def test_running_head_keeps_short_titles() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from print_helpers import MM, write_small_book
 from pypdf import PdfReader
 
 from anthology.backends.pdf import make_pdf
@@ -19,7 +20,6 @@ from anthology.cli import main
 from anthology.errors import ConfigError
 from anthology.markup import render_chapters
 from anthology.print_profiles import PROFILES, print_settings
-from print_helpers import MM, write_small_book
 
 SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "letter": (215.9, 279.4), "trade-6x9": (152.4, 228.6), "royal": (156, 234)}
 BLEED_PT = {"a5": 3 * MM, "a4": 3 * MM, "letter": 9.0, "trade-6x9": 9.0, "royal": 3 * MM}
@@ -45,6 +45,7 @@ def _box(page: object, name: str) -> list[float]:
     return [float(box.left) - x, float(box.bottom) - y, float(box.right) - x, float(box.top) - y]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SIZES_MM))
 def test_profile_page_size_trim_and_bleed_boxes(small: Path, name: str) -> None:
     width, height = (v * MM for v in SIZES_MM[name])
@@ -71,6 +72,7 @@ def _corner_ink(pdf: bytes, tmp: Path) -> float:
     return float(image.convert("L").crop((0, 0, size, size)).getextrema()[0])
 
 
+@pytest.mark.slow
 def test_crop_marks_only_when_asked(small: Path, tmp_path: Path) -> None:
     book = load_book(small)
     markups = render_chapters(book.chapters)
@@ -92,6 +94,7 @@ def test_crop_marks_only_when_asked(small: Path, tmp_path: Path) -> None:
     assert _box(page, "mediabox")[2] > _box(page, "trimbox")[2] + 20  # room for the marks
 
 
+@pytest.mark.slow
 def test_print_table_in_anthology_toml(tmp_path: Path) -> None:
     root = write_small_book(tmp_path / "book", '\n[print]\nprofile = "royal"\nbleed = true\n')
     report = build(root, "pdf")
@@ -112,6 +115,7 @@ def test_unknown_profile_in_toml_names_key_and_nearest(tmp_path: Path) -> None:
     assert "anthology.toml:7" in text and "royl" in text and "royal" in text
 
 
+@pytest.mark.slow
 def test_cli_print_options(tmp_path: Path) -> None:
     root = write_small_book(tmp_path / "book")
     runner = CliRunner()
@@ -126,6 +130,7 @@ def test_cli_print_options(tmp_path: Path) -> None:
     assert float(reader.pages[0].trimbox.width) == pytest.approx(6 * 72, abs=0.05)
 
 
+@pytest.mark.slow
 def test_pdf_a_3u_builds(small: Path) -> None:
     reader = _pdf(small, pdf_variant="pdf/a-3u")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
@@ -140,6 +145,7 @@ def _build_at(small: Path, clock: float, monkeypatch: pytest.MonkeyPatch) -> byt
     return make_pdf(book, render_chapters(book.chapters)).artifact.data or b""
 
 
+@pytest.mark.slow
 def test_same_sources_same_bytes(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = _build_at(small, 1_750_000_000.0, monkeypatch)

@@ -11,11 +11,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import chapter, epubcheck_messages, write_book
 from lxml import etree
 
 from anthology.build import build, load_book
 from anthology.direction import direction
-from helpers import chapter, epubcheck_messages, write_book
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"

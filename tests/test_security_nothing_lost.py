@@ -13,14 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hardening_helpers import run_cli
+from helpers import chapter, write_book
 
 import anthology.backends.artifacts as artifacts
 import anthology.backends.html as html_backend
 import anthology.backends.print_cache as print_cache
 from anthology.build import build
 from anthology.errors import BuildError
-from hardening_helpers import run_cli
-from helpers import chapter, write_book
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -23,6 +23,8 @@ from anthology.check import check_book
 from anthology.errors import SourceError
 from anthology.markup import XREF_SCHEME, render_chapter
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 FILLER = "\n\n".join(["The hills were quiet and the river ran low all that year. " * 6] * 3)
 

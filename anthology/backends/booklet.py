@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Page
 
 from ..cache import Cache
 from ..markup import ChapterMarkup
@@ -54,29 +55,41 @@ def booklet_order(pages: int, rtl: bool = False) -> list[Side]:
 def impose(pdf: bytes, title: str | None = None, rtl: bool = False) -> Imposition:
     """Place the pages of ``pdf`` two-up in booklet order, centred on A4 landscape sheets
     (or sheets twice as wide as a page, for pages larger than A5)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    count = len(reader.pages)
-    first = reader.pages[0]
-    width, height = float(first.trimbox.width), float(first.trimbox.height)
-    sheet_width, sheet_height = max(A4_LANDSCAPE[0], 2 * width), max(A4_LANDSCAPE[1], height)
-    x, y = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
-    writer = PdfWriter()
-    for side in booklet_order(count, rtl):
-        sheet = writer.add_blank_page(width=sheet_width, height=sheet_height)
-        for half, index in enumerate(side):
-            if index is not None:
-                _place(sheet, reader.pages[index], x + half * width, y)
-    writer.add_metadata({"/Title": (title or "") + " (booklet for saddle stitching)", "/Producer": "anthology"})
-    out = io.BytesIO()
-    writer.write(out)
+    with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as out:
+        pages = list(source.pages)
+        count = len(pages)
+        left, bottom, right, top = (float(v) for v in pages[0].trimbox)
+        width, height = right - left, top - bottom
+        sheet_width, sheet_height = max(A4_LANDSCAPE[0], 2 * width), max(A4_LANDSCAPE[1], height)
+        x, y = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
+        for side in booklet_order(count, rtl):
+            forms = Dictionary()
+            drawn = []
+            for half, index in enumerate(side):
+                if index is not None:
+                    name = f"/Page{half}"
+                    forms[name] = out.copy_foreign(pages[index].as_form_xobject())
+                    drawn.append(_placed(name, pages[index], x + half * width, y))
+            sheet = Dictionary(
+                Type=Name.Page,
+                MediaBox=Array([0, 0, sheet_width, sheet_height]),
+                Resources=Dictionary(XObject=forms),
+                Contents=out.make_stream(" ".join(drawn).encode("ascii")),
+            )
+            out.pages.append(Page(sheet))
+        out.docinfo[Name.Title] = (title or "") + " (booklet for saddle stitching)"
+        out.docinfo[Name.Producer] = "anthology"
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True)
     padded = padded_count(count)
-    return Imposition(out.getvalue(), count, padded, padded // 4)
+    return Imposition(buffer.getvalue(), count, padded, padded // 4)
 
 
-def _place(sheet: PageObject, page: PageObject, x: float, y: float) -> None:
-    trim = page.trimbox
-    move = Transformation().translate(tx=x - float(trim.left), ty=y - float(trim.bottom))
-    sheet.merge_transformed_page(page, move)
+def _placed(name: str, page: Page, x: float, y: float) -> str:
+    """The content-stream operators drawing ``page`` (a form XObject called ``name``) with its trim box's
+    lower-left corner at (x, y)."""
+    left, bottom = float(page.trimbox[0]), float(page.trimbox[1])
+    return f"q 1 0 0 1 {x - left:.4f} {y - bottom:.4f} cm {name} Do Q"
 
 
 def make_booklet(book: Book, markups: list[ChapterMarkup], cache: Cache | None = None, chunked: bool = True, jobs: int = 1) -> Artifact:

@@ -1,9 +1,12 @@
 """Kobo edition (``.kepub.epub``): the EPUB with Kobo's span markup.
 
 Kobo's reader keeps its place, highlights and reading statistics by sentence-level spans
-(``<span class="koboSpan" id="kobo.P.S">``, P counting text blocks and S the pieces inside one)
-and lays pages out inside ``<div id="book-columns"><div id="book-inner">``. Everything else is the
-EPUB as ``epub.py`` makes it, so it passes the same checks.
+(``<span class="koboSpan" id="kobo.P.S">``, P counting text blocks and S the pieces inside one;
+an image gets a span and a number of its own) and lays pages out inside
+``<div id="book-columns"><div id="book-inner">``, in every content document, the cover page too.
+Last in each document's head comes the style Kobo's own kepubs carry (``kobostylehacks``), with
+only its rule that the page wrapper adds no top or bottom margin, as kepubify writes it. Everything
+else is the EPUB as ``epub.py`` makes it, so it passes the same checks.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..cache import Cache
-from ..markup import ChapterMarkup, XHTML_NS
+from ..markup import XHTML_NS, ChapterMarkup
 from ..model import Book
+from ..namespaces import local_name
 from .artifacts import Artifact
 from .epub import chapter_count, epub_bytes
 
@@ -25,11 +29,7 @@ if TYPE_CHECKING:
 BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre caption".split())
 SKIP = frozenset("script style".split())
 SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
-NOT_SPANNED = ("cover.xhtml",)
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
 
 
 def sentences(text: str) -> list[str]:
@@ -71,9 +71,11 @@ def _wrap_block(element: etree._Element, counter: _Counter) -> None:
         for index, span in enumerate(spans):
             element.insert(index, span)
     for child in list(element):
-        if not isinstance(child.tag, str) or _local(child) in SKIP:
+        if not isinstance(child.tag, str) or local_name(child) in SKIP:
             continue
-        if _local(child) not in BLOCKS and child.get("class") != "koboSpan":
+        if local_name(child) == "img":
+            child = _wrap_image(child, counter)
+        elif local_name(child) not in BLOCKS and child.get("class") != "koboSpan":
             _wrap_block(child, counter)
         if child.tail and child.tail.strip():
             lead, spans = _spans(child.tail, counter)
@@ -84,6 +86,27 @@ def _wrap_block(element: etree._Element, counter: _Counter) -> None:
                 anchor = span
 
 
+def _wrap_image(image: etree._Element, counter: _Counter) -> etree._Element:
+    """An image in a span of its own, numbered as a new block; returns the span (it takes the image's tail)."""
+    counter.block += 1
+    counter.piece = 0
+    span = counter.span("")
+    span.text = None
+    span.tail, image.tail = image.tail, None
+    image.addprevious(span)
+    span.append(image)
+    return span
+
+
+def _style_hacks(root: etree._Element) -> None:
+    head = root.find(f"{{{XHTML_NS}}}head")
+    if head is None:
+        return
+    style = etree.SubElement(head, f"{{{XHTML_NS}}}style", type="text/css", id="kobostylehacks")
+    style.text = STYLE_HACKS
+    style.tail = "\n"
+
+
 def kobo_markup(xhtml: str) -> str:
     """One content document with Kobo's spans and page wrapper."""
     root = etree.fromstring(xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
@@ -92,10 +115,12 @@ def kobo_markup(xhtml: str) -> str:
         return xhtml
     counter = _Counter()
     for element in list(body.iter()):
-        if _local(element) in BLOCKS:
+        if local_name(element) in BLOCKS:
             counter.block += 1
             counter.piece = 0
             _wrap_block(element, counter)
+        elif local_name(element) == "img" and element.getparent().get("class") != "koboSpan":
+            _wrap_image(element, counter)  # an image outside any text block (a figure's, the cover's)
     columns = etree.Element(f"{{{XHTML_NS}}}div", id="book-columns")
     inner = etree.SubElement(columns, f"{{{XHTML_NS}}}div", id="book-inner")
     inner.text = body.text
@@ -104,13 +129,10 @@ def kobo_markup(xhtml: str) -> str:
         inner.append(child)
     body.append(columns)
     columns.tail = "\n"
+    _style_hacks(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + etree.tostring(root, encoding="unicode") + "\n"
 
 
-def _transform(name: str, xhtml: str) -> str:
-    return xhtml if name in NOT_SPANNED else kobo_markup(xhtml)
-
-
 def make_kepub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None, cache: Cache | None = None) -> Artifact:
-    data, parts = epub_bytes(book, markups, pagination, transform=_transform, cache=cache)
+    data, parts = epub_bytes(book, markups, pagination, transform=lambda name, xhtml: kobo_markup(xhtml), cache=cache)
     return Artifact(f"{book.slug}.kepub.epub", data=data, summary=f"Kobo edition, {chapter_count(len(book.chapters))}")

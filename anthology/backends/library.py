@@ -14,10 +14,10 @@ import io
 from PIL import Image
 
 from ..accessibility import accessibility_facts
+from ..cache import Cache
 from ..cover import Cover
 from ..library.kit import kit_artifact, kit_files
 from ..library.record import catalogue_record
-from ..cache import Cache
 from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import PrintSettings

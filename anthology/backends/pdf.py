@@ -36,8 +36,8 @@ from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .artifacts import Artifact
-from .stamp import build_date
 from .fetcher import LocalFetcher
+from .stamp import build_date
 from .static_fonts import static_instances
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
@@ -185,11 +185,11 @@ def _flate_level() -> Iterator[None]:
     if original is not zlib:  # pydyf no longer compresses through its own ``zlib`` name: left alone
         yield
         return
-    pydyf.zlib = _Flate()  # type: ignore[attr-defined]
+    pydyf.zlib = _Flate()
     try:
         yield
     finally:
-        pydyf.zlib = original  # type: ignore[attr-defined]
+        pydyf.zlib = original
 
 
 def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:

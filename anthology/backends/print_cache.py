@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..markup import ChapterMarkup
 from ..model import Book
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
-from .pagemap import PageStart, Pagination, paginate, print_source
 from .chunk_runner import make_joined
+from .pagemap import PageStart, Pagination, paginate, print_source
 from .pdf import lay_out_whole, layout_inputs, pdf_summary, print_edition
 
 KIND = "print"
@@ -44,8 +45,8 @@ def pagination_json(pagination: Pagination) -> dict[str, object]:
 
 
 def pagination_from_json(data: dict[str, object]) -> Pagination:
-    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in data["pages"])  # type: ignore[union-attr]
-    texts = {str(k): str(v) for k, v in data["texts"].items()}  # type: ignore[union-attr]
+    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in cast(list[list[Any]], data["pages"]))
+    texts = {str(k): str(v) for k, v in cast(dict[str, Any], data["texts"]).items()}
     return Pagination(str(data["source"]), pages, texts)
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from ..build import build as build_book
+from ..build import parse_formats
 from ..cache import FOLDER as CACHE_FOLDER
 from ..cache import Cache
-from ..build import parse_formats
 from ..check import check_book
 from ..errors import AnthologyError
 from .common import fail, output_options, project_argument, reporter

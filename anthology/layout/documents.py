@@ -24,8 +24,8 @@ from ..direction import direction
 from ..errors import BuildError, ConfigError, Diagnostic
 from ..isbns import FORMATS as ISBN_FORMATS
 from ..labels import Labels, join, welsh_and
-from ..labels import primary as labels_primary
 from ..labels import keys as label_keys
+from ..labels import primary as labels_primary
 from ..markup import Asset, ChapterMarkup, render_matter
 from ..model import Book, Chapter, Matter
 from ..safety import MAX_TEXT_BYTES, Refusal, book_stylesheet, clean_stylesheet, read_contained, refusal_hint
