@@ -29,7 +29,7 @@ from .workers import default_jobs, render_chapters_in
 if TYPE_CHECKING:
     from .backends.pagemap import Pagination
 
-FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
+FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library", "cover")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
 PRINT_KIND = "print"  # backends.print_cache.KIND, named here so that an EPUB alone need not import WeasyPrint
 
@@ -80,6 +80,22 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _print_edition(
+    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, chunked: bool, jobs: int, report: BuildReport,
+) -> tuple[Artifact, Pagination | None]:
+    """The PDF and its pagination; the preflight's warnings and refused URLs go into ``report``."""
+    from .backends.print_cache import print_output
+    from .preflight import image_warnings
+
+    result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
+    if result is None or result.artifact is None:
+        raise RuntimeError("the print edition was not made")
+    report.warnings.extend(image_warnings(result.artifact.data or b"", markups, book.config.project_dir))
+    for url in result.refused:
+        report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
+    return result.artifact, result.pagination
+
+
 def make_outputs(
     book: Book,
     markups: list[ChapterMarkup],
@@ -91,6 +107,7 @@ def make_outputs(
     chunked: bool = True,
     print_pages: bool | None = None,
     jobs: int = 1,
+    force: bool = False,
 ) -> list[Artifact]:
     """Make every requested output in memory, in the order asked. The PDF is made first: its pages
     give the EPUB its print page numbers. An EPUB made without the PDF takes them from the cache when
@@ -104,21 +121,14 @@ def make_outputs(
     cache = cache or Cache(None)
     settings = settings or print_settings(book.config.extra.get("print"))
     made: dict[str, Artifact] = {}
+    extra: list[Artifact] = []  # a second file of one format: the booklet's separate cover
     pagination: Pagination | None = None
     page_list_warned = False
     for name in sorted(formats, key=lambda n: n != "pdf"):
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
-            from .backends.print_cache import print_output
-
-            result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
-            if result is None or result.artifact is None:
-                raise RuntimeError("the print edition was not made")
-            made[name] = result.artifact
-            for url in result.refused:
-                report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
-            pagination = result.pagination
+            made[name], pagination = _print_edition(book, markups, settings, cache, chunked, jobs, report)
         elif name in ("epub", "kepub"):
             if pagination is None and print_pages is not False:
                 pagination = epub_pagination(book, markups, settings, cache, chunked, lay_out=bool(print_pages), jobs=jobs)
@@ -129,16 +139,25 @@ def make_outputs(
         elif name == "html":
             made[name] = make_html(book, markups)
         elif name == "booklet":
-            from .backends.booklet import make_booklet
+            from .backends.booklet import make_booklet_outputs
 
-            made[name] = make_booklet(book, markups, cache, chunked, jobs)
+            booklet = make_booklet_outputs(book, markups, cache, chunked, jobs, force=force)
+            made[name], *more = booklet.artifacts
+            extra.extend(more)
+            if booklet.warning:
+                report.warnings.append(Diagnostic(None, booklet.warning, level="warning", key="--force",
+                                                  hint="the booklet was made because --force was given; bind the PDF instead for a book this long"))
+        elif name == "cover":
+            from .backends.wrap_cover import make_wrap_cover
+
+            made[name] = make_wrap_cover(book, markups, settings, cache, chunked, jobs, interior=made.get("pdf"))
         elif name == "library":
             from .backends.library import make_library
 
             made[name] = make_library(book, markups, settings, cache, chunked, jobs)
         report.timings[name] = time.perf_counter() - begun
         say(Step("made", name))
-    return [made[name] for name in formats]
+    return [made[name] for name in formats] + extra
 
 
 def epub_pagination(
@@ -174,7 +193,7 @@ def check_sources(book: Book, formats: tuple[str, ...]) -> None:
     """What would make an output unusable: a cover image that cannot be used."""
     from .cover import named_cover
 
-    if {"epub", "kepub", "library"} & set(formats):
+    if {"epub", "kepub", "library", "cover", "booklet"} & set(formats):
         named_cover(book)
 
 
@@ -189,6 +208,8 @@ def build(
     chunked: bool = True,
     print_pages: bool | None = None,
     durable: bool = True,
+    force: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
@@ -202,7 +223,9 @@ def build(
     document, slower for long books); ``print_pages``
     is what an EPUB made without the PDF does for its print page numbers when the cache lacks them
     (see ``make_outputs``): True lays the print edition out, None (the default) leaves them out with a
-    warning, False leaves them out, cache or not.
+    warning, False leaves them out, cache or not. ``force`` makes a booklet above the saddle-stitch limit
+    (with a warning) rather than refusing it; ``strict`` fails the build on its warnings (an image
+    printed below 300 ppi, …) before anything is written.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -227,7 +250,9 @@ def build(
     # The warnings of the chapters and the editors' texts come from the checker, which runs first;
     # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs)
+    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs, force)
+    if strict and report.warnings:
+        raise BuildError(report.warnings + [Diagnostic(None, "--strict: the build's warnings fail it; nothing was written", key="--strict")])
     say(Step("write", str(target)))
     try:
         target.mkdir(parents=True, exist_ok=True)

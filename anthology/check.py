@@ -28,7 +28,7 @@ from .labels import primary as labels_primary
 from .layout.xrefs import CrossReferences
 from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache
-from .model import Chapter, build_book
+from .model import Book, Chapter, build_book
 from .scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
 from .sources import (
     CHAPTER_DIR,
@@ -70,12 +70,14 @@ class CheckReport:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None = None) -> CheckReport:
+def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None = None, preflight: bool = False) -> CheckReport:
     """Read the whole book and collect every problem; raise ConfigError only when there is no book to read.
 
     The chapters are rendered in ``jobs`` processes (default: the CPUs), or taken from the markup
     cache (this process's, or ``cache`` when given, which is only read: a build that follows stores
-    them there), so that a build that follows does not render them again.
+    them there), so that a build that follows does not render them again. ``preflight``: the print
+    edition is laid out too (or taken from ``cache``, never written there) and every image printed
+    below 300 ppi is warned about.
     """
     project_dir = Path(project_dir)
     report = CheckReport(project_dir)
@@ -98,10 +100,27 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
         _check_editors(config, report)
         _check_labels(config, book.chapters, report)
     _check_unused_images(project_dir, markups + matter, report)
+    if preflight and config is not None and not report.errors:
+        report.diagnostics.extend(_print_preflight(book, markups, cache))
     report.chapters = len(book.chapters)
     order = {p.resolve(): n for n, p in enumerate(paths, start=1)}
     report.diagnostics.sort(key=lambda d: _reading_order(d, order))
     return report
+
+
+def _print_preflight(book: Book, markups: list[ChapterMarkup], cache: Cache | None) -> list[Diagnostic]:
+    """Warnings for images printed below 300 ppi in the print edition of the book's [print] settings."""
+    from .backends.print_cache import print_output
+    from .preflight import image_warnings
+    from .print_profiles import print_settings
+
+    settings = print_settings(book.config.extra.get("print"))
+    printed = print_output(book, markups, settings, cache, cached_only=True) if cache is not None else None
+    if printed is None:
+        printed = print_output(book, markups, settings, Cache(None), chunked=False)
+    if printed is None or printed.artifact is None:
+        return []
+    return image_warnings(printed.artifact.data or b"", markups, book.config.project_dir)
 
 
 def _load_config(project_dir: Path, report: CheckReport) -> Config | None:
@@ -370,10 +389,15 @@ def _check_editors(config: Config, report: CheckReport) -> None:
     if config.book.editors:
         return
     source = config.path.read_text(encoding="utf-8-sig", errors="replace") if config.path.is_file() else ""
+    try:
+        if "editors" in tomllib.loads(source).get("book", {}):
+            return  # editors = []: a book that has none, said on purpose
+    except tomllib.TOMLDecodeError:
+        pass
     report.diagnostics.append(
         Diagnostic(config.path, "no editors are named: the title page lists every author instead, and catalogues "
                    "have no editor to file the book under", line=key_line(source, "book", "book"), key="book.editors",
-                   hint='add editors = ["Ann Bee"] under [book]', level="warning")
+                   hint='add editors = ["Ann Bee"] under [book], or editors = [] for a book that has none', level="warning")
     )
 
 

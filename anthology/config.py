@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .booklet_settings import BOOKLET_FIELDS
 from .errors import ConfigError, Diagnostic
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
@@ -148,9 +149,9 @@ BOOK_FIELDS = [
           default="urn:isbn:… from the EPUB's ISBN, else a URN made from the title"),
     Field("publisher", schema.text, help="Shown on the title page and recorded in the metadata.",
           example='"Our Press"', default="none"),
-    Field("editors", schema.text_list, doc='editors = ["Name", "Name"]',
+    Field("editors", schema.text_list_or_none, doc='editors = ["Name", "Name"]',
           help='The editors, shown as "Edited by" and recorded as the book\'s creators.',
-          example='["Ann Bee", "Cy Dee"]', default="none: the title page lists the authors, and check warns"),
+          example='["Ann Bee", "Cy Dee"]', default="none: the title page lists the authors, and check warns unless editors = [] says there are none"),
     Field("date", schema.date, doc="date = 2019-11-01", help="The publication date, year-month-day, without quotes.",
           example="2019-11-01", default="the newest chapter's date"),
     Field("rights", schema.text, doc='rights = "© 2019 the authors"', help="The rights statement of the metadata.",
@@ -207,7 +208,7 @@ PART_FIELDS = [
           help="A short introduction on the part's page, in Markdown.", example='"Where it started."', default="none"),
 ]
 
-TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS}
+TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS, "booklet": BOOKLET_FIELDS}
 # Tables read by their own functions below: [contributors."Name"], [[parts]] and [labels].
 OTHER_TABLES = ("contributors", "parts", "labels")
 

@@ -42,6 +42,11 @@ def text_list(value: Any) -> list[str]:
     raise FieldError(f"expected text or a list of text, got {_describe(value)}")
 
 
+def text_list_or_none(value: Any) -> list[str]:
+    """A name, a list of names, or an empty list that says there are none."""
+    return [] if value == [] else text_list(value)
+
+
 _DATE_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _OTHER_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

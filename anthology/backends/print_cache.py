@@ -17,6 +17,7 @@ from typing import Any, cast
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..markup import ChapterMarkup
 from ..model import Book
+from ..prepress import prepare
 from ..print_profiles import PrintSettings
 from .artifacts import Artifact
 from .chunk_runner import make_joined
@@ -88,7 +89,9 @@ def print_output(
         result = lay_out_whole(book, edition, settings, whole)
         data, pages, used, refused = result.artifact.data or b"", len(result.document.pages), result.used, result.refused
         pagination = paginate(result.document, print_source(book, pages))
-    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
+    prepared = prepare(data, settings, rtl=book.direction == "rtl", project_dir=book.config.project_dir, config_path=book.config.path)
+    data = prepared.data
+    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, prepared.pages, prepared.blanks_added))
     meta = {
         "files": file_digests(used),
         "pagination": pagination_json(pagination),
