@@ -32,6 +32,8 @@ from fontTools.ttLib import TTFont
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text.ffi import ffi, harfbuzz
 
+from .. import partfiles
+
 AXES = frozenset({"wght", "opsz"})
 DROPPED = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")  # what the PDF's subset drops
 VARIABLE_TABLES = frozenset({"fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR", "STAT"})
@@ -101,7 +103,8 @@ def _read(folder: Path, key: str) -> bytes | None:
 def _store(folder: Path, key: str, data: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".part-")
+        partfiles.clear_leftovers(folder)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=partfiles.cache_prefix())
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(name, folder / f"{key}-{hashlib.sha256(data).hexdigest()[:16]}.ttf")
