@@ -29,6 +29,7 @@ from .layout.xrefs import CrossReferences
 from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup_cache import MarkupCache
 from .model import Book, Chapter, build_book
+from .safety import contained
 from .scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
 from .sources import (
     CHAPTER_DIR,
@@ -42,7 +43,6 @@ from .sources import (
     read_matter,
     split_front_matter,
 )
-from .safety import contained
 from .text import natural_key
 from .workers import default_jobs, render_chapters_in
 

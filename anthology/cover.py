@@ -113,7 +113,7 @@ def named_cover(book: Book) -> Cover | None:
             kind = image.format or ""
             size = image.size
     except Image.DecompressionBombError:
-        raise ConfigError(Diagnostic(message=f"cover image '{name}' declares more pixels than Pillow will open ({Image.MAX_IMAGE_PIXELS * 2:,} at most)",
+        raise ConfigError(Diagnostic(message=f"cover image '{name}' declares more pixels than Pillow will open ({(Image.MAX_IMAGE_PIXELS or 0) * 2:,} at most)",
                                      hint="save the cover at 1600x2560 pixels", **where)) from None
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError):
         kind, size = "", (0, 0)

@@ -191,20 +191,7 @@ def _walk(nodes: list[tinycss2.ast.Node], found: list[tuple[int, str]], replace:
     while index < len(nodes):
         node = nodes[index]
         if isinstance(node, tinycss2.ast.AtKeywordToken) and node.lower_value == "import":
-            end = index + 1
-            while end < len(nodes) and not (isinstance(nodes[end], tinycss2.ast.LiteralToken) and nodes[end].value == ";") \
-                    and not isinstance(nodes[end], tinycss2.ast.CurlyBracketsBlock):
-                end += 1
-            prelude = [n for n in nodes[index + 1 : end] if not isinstance(n, (tinycss2.ast.WhitespaceToken, tinycss2.ast.Comment))]
-            target = prelude[0] if prelude else None
-            reference = target.value if isinstance(target, tinycss2.ast.StringToken) else (_url_of(target) if target is not None else None)
-            found.append((node.source_line, reference or ""))
-            if replace is not None and replace(reference or "", node.source_line) is not None:
-                kept.append(tinycss2.ast.Comment(node.source_line, node.source_column, " @import refused "))
-                index = end + 1 if end < len(nodes) else end
-                continue
-            kept.extend(nodes[index : end + 1])
-            index = end + 1
+            index = _import_rule(nodes, index, found, replace, kept)
             continue
         url = _url_of(node)
         if url is not None:
@@ -214,14 +201,7 @@ def _walk(nodes: list[tinycss2.ast.Node], found: list[tuple[int, str]], replace:
             else:
                 kept.append(node)
         elif isinstance(node, tinycss2.ast.FunctionBlock) and node.lower_name in _STRING_URL_FUNCTIONS:
-            arguments = []
-            for argument in node.arguments:
-                if isinstance(argument, tinycss2.ast.StringToken):
-                    found.append((argument.source_line, argument.value))
-                    if replace is not None and replace(argument.value, argument.source_line) is not None:
-                        argument = tinycss2.ast.IdentToken(argument.source_line, argument.source_column, "none")
-                arguments.append(argument)
-            node.arguments = _walk(arguments, found, replace)
+            node.arguments = _walk(_string_urls(node.arguments, found, replace), found, replace)
             kept.append(node)
         elif isinstance(node, (tinycss2.ast.FunctionBlock,)):
             node.arguments = _walk(node.arguments, found, replace)
@@ -233,6 +213,38 @@ def _walk(nodes: list[tinycss2.ast.Node], found: list[tuple[int, str]], replace:
             kept.append(node)
         index += 1
     return kept
+
+
+def _import_rule(nodes: list[tinycss2.ast.Node], index: int, found: list[tuple[int, str]], replace: _Replacer | None,
+                 kept: list[tinycss2.ast.Node]) -> int:
+    """The @import rule at ``nodes[index]``: its target collected, the rule kept or replaced by a comment;
+    returns the index after the rule."""
+    node = nodes[index]
+    end = index + 1
+    while end < len(nodes) and not (isinstance(nodes[end], tinycss2.ast.LiteralToken) and nodes[end].value == ";") \
+            and not isinstance(nodes[end], tinycss2.ast.CurlyBracketsBlock):
+        end += 1
+    prelude = [n for n in nodes[index + 1 : end] if not isinstance(n, (tinycss2.ast.WhitespaceToken, tinycss2.ast.Comment))]
+    target = prelude[0] if prelude else None
+    reference = target.value if isinstance(target, tinycss2.ast.StringToken) else (_url_of(target) if target is not None else None)
+    found.append((node.source_line, reference or ""))
+    if replace is not None and replace(reference or "", node.source_line) is not None:
+        kept.append(tinycss2.ast.Comment(node.source_line, node.source_column, " @import refused "))
+        return end + 1 if end < len(nodes) else end
+    kept.extend(nodes[index : end + 1])
+    return end + 1
+
+
+def _string_urls(arguments: list[tinycss2.ast.Node], found: list[tuple[int, str]], replace: _Replacer | None) -> list[tinycss2.ast.Node]:
+    """The arguments of image-set() and the like, whose plain strings are URLs: each collected, refused ones replaced."""
+    result = []
+    for argument in arguments:
+        if isinstance(argument, tinycss2.ast.StringToken):
+            found.append((argument.source_line, argument.value))
+            if replace is not None and replace(argument.value, argument.source_line) is not None:
+                argument = tinycss2.ast.IdentToken(argument.source_line, argument.source_column, "none")
+        result.append(argument)
+    return result
 
 
 class _Replacer:

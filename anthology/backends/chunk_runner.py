@@ -169,13 +169,17 @@ class _Runner:
                 hand_out()
                 each(result)
         except BaseException as exc:
-            for future in futures:
-                future.cancel()
-            if isinstance(exc, KeyboardInterrupt):
-                for slot in self.slots:
-                    slot.kill()
-                self.slots = []
+            self._abandon(futures, interrupted=isinstance(exc, KeyboardInterrupt))
             raise
+
+    def _abandon(self, futures: list[Future[ChunkResult]], interrupted: bool) -> None:
+        """Cancel the chunks not begun; on Ctrl-C also kill the workers, which ignore it."""
+        for future in futures:
+            future.cancel()
+        if interrupted:
+            for slot in self.slots:
+                slot.kill()
+            self.slots = []
 
     def _stop(self) -> None:
         for slot in self.slots:

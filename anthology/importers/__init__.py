@@ -60,12 +60,7 @@ def import_source(
     show (`allow_local` permits loopback and private addresses, for tests), `progress` hears of each.
     """
     selection = parse_selection(select)
-    for folder in (project_dir / CHAPTER_DIR, project_dir / CHAPTER_DIR / IMAGE_DIR):
-        if (folder.exists() or folder.is_symlink()) and not inside(folder, project_dir):
-            raise ImportSourceError(
-                Diagnostic(folder, "is a link to a folder outside the book's folder; an import writes only inside the book",
-                           hint="make it an ordinary folder of the book")
-            )
+    _refuse_linked_folders(project_dir)
     reader = open_source(source, include, site)
     report = ImportReport(reader.name)
     writer = ChapterWriter(project_dir)
@@ -130,6 +125,16 @@ def import_source(
     finally:
         writer.discard()
     return report
+
+
+def _refuse_linked_folders(project_dir: Path) -> None:
+    """An import writes only inside the book: chapters/ or its images/ may not lead out of it."""
+    for folder in (project_dir / CHAPTER_DIR, project_dir / CHAPTER_DIR / IMAGE_DIR):
+        if (folder.exists() or folder.is_symlink()) and not inside(folder, project_dir):
+            raise ImportSourceError(
+                Diagnostic(folder, "is a link to a folder outside the book's folder; an import writes only inside the book",
+                           hint="make it an ordinary folder of the book")
+            )
 
 
 def _download(
