@@ -12,21 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .backends.artifacts import Artifact, commit_all
+from .artifacts import Artifact, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
-from .config import load_config
+from .project.config import load_config
 from .errors import ConfigError, Diagnostic
-from .markup import ChapterMarkup, render_book_matter, render_matter
-from .markup_cache import MarkupCache
-from .model import Book, build_book
-from .print_profiles import PrintSettings, print_settings
-from .safety import stylesheet_warnings
-from .sources import read_chapters, read_matter
-from .workers import default_jobs, render_chapters_in
+from .markup.render import ChapterMarkup, render_book_matter, render_matter
+from .markup.cache import MarkupCache
+from .project.model import Book, build_book
+from .print.profiles import PrintSettings, print_settings
+from .project.safety import stylesheet_warnings
+from .project.sources import read_chapters, read_matter
+from .markup.workers import default_jobs, render_chapters_in
 
 if TYPE_CHECKING:
-    from .backends.pagemap import Pagination
+    from .print.pagemap import Pagination
 
 FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
@@ -91,9 +91,9 @@ def make_outputs(
     it holds the pagination of the same print edition; otherwise ``print_pages`` True lays the print
     edition out (its PDF is then kept in the cache, not written out), None leaves the page list out with a warning, False leaves it out.
     WeasyPrint is imported only when a print layout is made or looked up."""
-    from .backends.epub import make_epub
-    from .backends.html import make_html
-    from .backends.kepub import make_kepub
+    from .formats.epub import make_epub
+    from .formats.html import make_html
+    from .formats.kepub import make_kepub
 
     cache = cache or Cache(None)
     settings = settings or print_settings(book.config.extra.get("print"))
@@ -104,7 +104,7 @@ def make_outputs(
         say(Step("output", name))
         begun = time.perf_counter()
         if name == "pdf":
-            from .backends.print_cache import print_output
+            from .print.output import print_output
 
             result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
             if result is None or result.artifact is None:
@@ -123,11 +123,11 @@ def make_outputs(
         elif name == "html":
             made[name] = make_html(book, markups)
         elif name == "booklet":
-            from .backends.booklet import make_booklet
+            from .formats.booklet import make_booklet
 
             made[name] = make_booklet(book, markups, cache, chunked, jobs)
         elif name == "library":
-            from .backends.library import make_library
+            from .formats.library import make_library
 
             made[name] = make_library(book, markups, settings, cache, chunked, jobs)
         report.timings[name] = time.perf_counter() - begun
@@ -142,7 +142,7 @@ def epub_pagination(
     when ``lay_out``, else None. Without any print layout in the cache, WeasyPrint is not even imported."""
     if not lay_out and not cache.holds(PRINT_KIND):
         return None
-    from .backends.print_cache import print_output
+    from .print.output import print_output
 
     printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not lay_out, jobs=jobs)
     return printed.pagination if printed is not None else None
@@ -161,7 +161,7 @@ def page_list_missing(name: str, cache: Cache) -> Diagnostic:
 
 def check_sources(book: Book, formats: tuple[str, ...]) -> None:
     """What would make an output unusable: a cover image that cannot be used."""
-    from .cover import named_cover
+    from .layout.cover import named_cover
 
     if {"epub", "kepub", "library"} & set(formats):
         named_cover(book)

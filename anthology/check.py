@@ -18,14 +18,14 @@ from typing import Any
 
 import yaml
 
-from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
+from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .errors import ConfigError, Diagnostic, SourceError
 from .cache import Cache
 from .layout.xrefs import CrossReferences
-from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
-from .markup_cache import MarkupCache
-from .model import Chapter, build_book
-from .sources import (
+from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
+from .markup.cache import MarkupCache
+from .project.model import Chapter, build_book
+from .project.sources import (
     CHAPTER_DIR,
     ChapterSource,
     MatterSource,
@@ -37,7 +37,7 @@ from .sources import (
     split_front_matter,
 )
 from .text import natural_key
-from .workers import default_jobs, render_chapters_in
+from .markup.workers import default_jobs, render_chapters_in
 
 # Folders whose images belong to the stylesheets, the templates or the outputs, not to chapters.
 NOT_CHAPTER_IMAGES = {"build", "styles", "templates", "node_modules"}

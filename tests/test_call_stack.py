@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from anthology.call_stack import roomy
+from anthology.print.call_stack import roomy
 
 
 def _down(depth: int) -> int:

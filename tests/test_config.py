@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from anthology.config import derive_identifier, load_config
+from anthology.project.config import derive_identifier, load_config
 from anthology.errors import ConfigError
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from lxml import etree
 
-from anthology.backends.pagemap import _locate, _map_offset, fill_labels, significant
+from anthology.print.pagemap import _locate, _map_offset, fill_labels, significant
 from anthology.build import build
 from anthology.cli import main
 from epub_read import EPUB_TYPE, NS, Epub

@@ -15,9 +15,10 @@ import pytest
 from helpers import chapter, write_book
 from PIL import Image
 
-from anthology.backends import chunk_runner, print_cache, print_chunks
-from anthology.backends.chunk_layout import lay_out_chunk
-from anthology.backends.print_chunks import ChunkJob
+from anthology.print import chunk_runner, output
+from anthology.print import chunks as chunking
+from anthology.print.chunk_layout import lay_out_chunk
+from anthology.print.chunks import ChunkJob
 from anthology.build import build
 from anthology.cache import Cache, digest
 
@@ -57,7 +58,7 @@ def _no_layout(*args: object, **kwargs: object) -> None:
 
 
 def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)  # four body chunks: two workers lay them out at once
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)  # four body chunks: two workers lay them out at once
     root = _book(tmp_path / "book")
     cold = _cold(root)
     build(root, "epub,pdf,html", jobs=2, use_cache=False)
@@ -70,8 +71,8 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
     cold = _cold(root)
     build(root, "epub,pdf,html", jobs=2)
     assert _outputs(root / "build") == cold
-    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
-    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
+    monkeypatch.setattr(output, "lay_out_whole", _no_layout)
+    monkeypatch.setattr(output, "make_joined", _no_layout)
     shutil.rmtree(root / "build" / "html")
     (root / "build" / f"{SLUG}.pdf").unlink()
     build(root, "epub,pdf,html", jobs=2)
@@ -83,7 +84,7 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
 
 def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the chunk of the edited chapter is laid out again (chunks of two chapters: 1-2, 3-4, 5-6, 7-8)."""
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)
     root = _book(tmp_path / "book")
     build(root, "epub,pdf", jobs=2)
     edited = root / "chapters" / "05-c.md"
@@ -162,10 +163,10 @@ def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_pat
 
     root = _book(tmp_path / "book")
     cold = _cold(root, "epub,pdf")
-    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
-    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
-    output = epub()
-    assert "no print page numbers" in output and "--print-pages" in output and "--format epub,pdf" in output
+    monkeypatch.setattr(output, "lay_out_whole", _no_layout)
+    monkeypatch.setattr(output, "make_joined", _no_layout)
+    said = epub()
+    assert "no print page numbers" in said and "--print-pages" in said and "--format epub,pdf" in said
     assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
     assert "the build cache is off" in epub("--no-cache")
     monkeypatch.undo()
@@ -173,15 +174,15 @@ def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_pat
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
     shutil.rmtree(root / "build")
     build(root, "pdf", jobs=1)
-    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
-    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
+    monkeypatch.setattr(output, "lay_out_whole", _no_layout)
+    monkeypatch.setattr(output, "make_joined", _no_layout)
     assert "no print page numbers (page list)" not in epub()
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
     assert "no print page numbers (page list)" not in epub("--no-print-pages")
     assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
 
 
-def test_the_build_looks_for_print_layouts_where_the_print_cache_keeps_them() -> None:
+def test_the_build_looks_for_print_layouts_where_the_output_keeps_them() -> None:
     from anthology.build import PRINT_KIND
 
-    assert PRINT_KIND == print_cache.KIND
+    assert PRINT_KIND == output.KIND

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from anthology.preview import Preview
+from anthology.preview.server import Preview
 from helpers import chapter, write_book
 
 

@@ -10,7 +10,7 @@ import weasyprint
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from anthology.backends.booklet import booklet_order, impose, padded_count
+from anthology.formats.booklet import booklet_order, impose, padded_count
 from anthology.cli import main
 from print_helpers import MM, half_text, write_small_book
 

@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
-from anthology.backends.pdf import make_pdf
+from anthology.print.engine import make_pdf
 from anthology.build import build, load_book
 from anthology.cli import main
 from anthology.errors import ConfigError
-from anthology.markup import render_chapters
-from anthology.print_profiles import PROFILES, print_settings
+from anthology.markup.render import render_chapters
+from anthology.print.profiles import PROFILES, print_settings
 from print_helpers import MM, write_small_book
 
 SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "letter": (215.9, 279.4), "trade-6x9": (152.4, 228.6), "royal": (156, 234)}

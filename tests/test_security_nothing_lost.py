@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import anthology.backends.artifacts as artifacts
-import anthology.backends.html as html_backend
-import anthology.backends.print_cache as print_cache
+import anthology.artifacts as artifacts
+import anthology.formats.html as html_backend
+import anthology.print.output as output
 from anthology.build import build
 from anthology.errors import BuildError
 from hardening_helpers import run_cli
@@ -59,7 +59,7 @@ def assert_untouched(root: Path, before: dict[str, bytes]) -> None:
 
 def test_ctrl_c_while_the_pdf_is_made(built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, before = built
-    monkeypatch.setattr(print_cache, "print_output", fail_on_call(1, KeyboardInterrupt(), print_cache.print_output))
+    monkeypatch.setattr(output, "print_output", fail_on_call(1, KeyboardInterrupt(), output.print_output))
     with pytest.raises(KeyboardInterrupt):
         build(root)
     assert_untouched(root, before)

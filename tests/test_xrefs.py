@@ -16,12 +16,13 @@ from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from anthology import workers
-from anthology.backends import chunk_runner, print_cache, print_chunks
+from anthology.markup import workers
+from anthology.print import chunk_runner, output
+from anthology.print import chunks as chunking
 from anthology.build import build, load_book
 from anthology.check import check_book
 from anthology.errors import SourceError
-from anthology.markup import XREF_SCHEME, render_chapter
+from anthology.markup.render import XREF_SCHEME, render_chapter
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 FILLER = "\n\n".join(["The hills were quiet and the river ran low all that year. " * 6] * 3)
@@ -203,19 +204,19 @@ def test_print_links_show_and_lead_to_the_target_page(book: Path) -> None:
 @pytest.fixture(scope="module")
 def chunked(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same book laid out one document per chunk, so that every link crosses a join."""
-    output = tmp_path_factory.mktemp("xref-chunks")
+    folder = tmp_path_factory.mktemp("xref-chunks")
     patch = pytest.MonkeyPatch()
-    patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    patch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
 
     def no_whole(*args: object, **kwargs: object) -> None:
         raise AssertionError("the chunked layout fell back to one document")
 
-    patch.setattr(print_cache, "lay_out_whole", no_whole)
+    patch.setattr(output, "lay_out_whole", no_whole)
     try:
-        build(book, "pdf", jobs=2, use_cache=False, chunked=True, output_dir=output)
+        build(book, "pdf", jobs=2, use_cache=False, chunked=True, output_dir=folder)
     finally:
         patch.undo()
-    return output / "test-book.pdf"
+    return folder / "test-book.pdf"
 
 
 def test_chunked_print_links_cross_chunks_with_their_page_numbers(book: Path, chunked: Path) -> None:
@@ -310,7 +311,7 @@ def test_part_introduction_links_to_a_chapter(tmp_path: Path) -> None:
 
 def test_chunked_rebuild_takes_the_linking_chunks_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _write(tmp_path / "book")
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the PDF's date, else the newest file's
     build(root, "pdf", jobs=1)
     laid: list[str] = []

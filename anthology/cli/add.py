@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import AnthologyError
-from ..scaffold import add_chapter
+from ..project.scaffold import add_chapter
 from .common import fail, output_options, reporter
 
 

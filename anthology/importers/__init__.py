@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import CONFIG_NAME
+from ..project.config import CONFIG_NAME
 from ..errors import Diagnostic, ImportSourceError
 from .detect import open_source
 from .htmltomd import parse, take_front_matter, to_markdown

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from ..markup import IMAGE_TYPES
+from ..markup.render import IMAGE_TYPES
 from ..text import slugify
 
 IMAGE_DIR = "images"

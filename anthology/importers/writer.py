@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError
-from ..sources import CHAPTER_DIR, decode, split_front_matter
+from ..project.sources import CHAPTER_DIR, decode, split_front_matter
 from ..text import natural_key, slugify
 from .images import IMAGE_DIR, StagedImage
 from .post import Post

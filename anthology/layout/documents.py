@@ -17,19 +17,19 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
-from ..direction import direction
+from ..project.direction import direction
 from ..errors import BuildError, Diagnostic
-from ..isbns import FORMATS as ISBN_FORMATS
-from ..markup import Asset, ChapterMarkup, render_matter
-from ..model import Book, Chapter, Matter
-from ..safety import clean_stylesheet, inside
+from ..project.isbns import FORMATS as ISBN_FORMATS
+from ..markup.render import Asset, ChapterMarkup, render_matter
+from ..project.model import Book, Chapter, Matter
+from ..project.safety import clean_stylesheet, inside
 from .dates import long_date
 from .outline import CONTRIBUTORS_TITLE, OPENING_KINDS, Entry, contents_entries, part_label
 from .xrefs import CrossReferences
 
 TARGETS = ("epub", "pdf", "html")
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-PACKAGE_STYLES = Path(__file__).parent.parent / "resources" / "styles"
+PACKAGE_STYLES = Path(__file__).parent / "styles"
 STYLESHEETS = {"epub": ("base", "epub"), "pdf": ("base", "print"), "html": ("base", "html")}
 RTL_ADDITIONS = {"print": "print-rtl"}  # package sheets with extra rules for a right-to-left book
 EXTENSIONS = {"epub": ".xhtml", "html": ".html", "pdf": ""}

@@ -1,0 +1,116 @@
+"""Kobo edition (``.kepub.epub``): the EPUB with Kobo's span markup.
+
+Kobo's reader keeps its place, highlights and reading statistics by sentence-level spans
+(``<span class="koboSpan" id="kobo.P.S">``, P counting text blocks and S the pieces inside one)
+and lays pages out inside ``<div id="book-columns"><div id="book-inner">``. Everything else is the
+EPUB as ``epub.py`` makes it, so it passes the same checks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from ..cache import Cache
+from ..markup.render import ChapterMarkup, XHTML_NS
+from ..project.model import Book
+from ..artifacts import Artifact
+from .epub import chapter_count, epub_bytes
+
+if TYPE_CHECKING:
+    from ..print.pagemap import Pagination
+
+BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre caption".split())
+SKIP = frozenset("script style".split())
+SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
+NOT_SPANNED = ("cover.xhtml",)
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def sentences(text: str) -> list[str]:
+    """Split text after each sentence's closing punctuation; the pieces join back to ``text``."""
+    pieces, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        pieces.append(text[start : match.end()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [p for p in pieces if p]
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.block = 0
+        self.piece = 0
+
+    def span(self, text: str) -> etree._Element:
+        self.piece += 1
+        span = etree.Element(f"{{{XHTML_NS}}}span")
+        span.set("class", "koboSpan")
+        span.set("id", f"kobo.{self.block}.{self.piece}")
+        span.text = text
+        return span
+
+
+def _spans(text: str, counter: _Counter) -> tuple[str, list[etree._Element]]:
+    """Leading whitespace stays as it is; the rest becomes one span per sentence."""
+    stripped = text.lstrip()
+    lead = text[: len(text) - len(stripped)]
+    return lead, [counter.span(piece) for piece in sentences(stripped)] if stripped else []
+
+
+def _wrap_block(element: etree._Element, counter: _Counter) -> None:
+    """Span the text of ``element`` and of its inline children (nested blocks are spanned on their own)."""
+    if element.text and element.text.strip():
+        lead, spans = _spans(element.text, counter)
+        element.text = lead
+        for index, span in enumerate(spans):
+            element.insert(index, span)
+    for child in list(element):
+        if not isinstance(child.tag, str) or _local(child) in SKIP:
+            continue
+        if _local(child) not in BLOCKS and child.get("class") != "koboSpan":
+            _wrap_block(child, counter)
+        if child.tail and child.tail.strip():
+            lead, spans = _spans(child.tail, counter)
+            child.tail = lead
+            anchor = child
+            for span in spans:
+                anchor.addnext(span)
+                anchor = span
+
+
+def kobo_markup(xhtml: str) -> str:
+    """One content document with Kobo's spans and page wrapper."""
+    root = etree.fromstring(xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    body = root.find(f"{{{XHTML_NS}}}body")
+    if body is None:
+        return xhtml
+    counter = _Counter()
+    for element in list(body.iter()):
+        if _local(element) in BLOCKS:
+            counter.block += 1
+            counter.piece = 0
+            _wrap_block(element, counter)
+    columns = etree.Element(f"{{{XHTML_NS}}}div", id="book-columns")
+    inner = etree.SubElement(columns, f"{{{XHTML_NS}}}div", id="book-inner")
+    inner.text = body.text
+    body.text = "\n"
+    for child in list(body):
+        inner.append(child)
+    body.append(columns)
+    columns.tail = "\n"
+    return '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + etree.tostring(root, encoding="unicode") + "\n"
+
+
+def _transform(name: str, xhtml: str) -> str:
+    return xhtml if name in NOT_SPANNED else kobo_markup(xhtml)
+
+
+def make_kepub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None, cache: Cache | None = None) -> Artifact:
+    data, parts = epub_bytes(book, markups, pagination, transform=_transform, cache=cache)
+    return Artifact(f"{book.slug}.kepub.epub", data=data, summary=f"Kobo edition, {chapter_count(len(book.chapters))}")

@@ -1,0 +1,1 @@
+"""The live preview: ``server`` serves the HTML edition and rebuilds it on every saved change."""
