@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .artifacts import Artifact, commit_all
+from .context import BuildContext
+from .formats import registry
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .project.config import load_config
 from .errors import ConfigError, Diagnostic
-from .markup.render import ChapterMarkup, render_book_matter, render_matter
+from .markup.render import render_book_matter, render_matter
 from .markup.cache import MarkupCache
 from .project.model import Book, build_book
-from .print.profiles import PrintSettings, print_settings
+from .print.profiles import print_settings
 from .project.safety import stylesheet_warnings
 from .project.sources import read_chapters, read_matter
 from .markup.workers import default_jobs, render_chapters_in
@@ -28,8 +30,6 @@ from .markup.workers import default_jobs, render_chapters_in
 if TYPE_CHECKING:
     from .print.pagemap import Pagination
 
-FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library")
-DEFAULT_FORMATS = ("epub", "pdf", "html")
 PRINT_KIND = "print"  # backends.print_cache.KIND, named here so that an EPUB alone need not import WeasyPrint
 
 
@@ -64,87 +64,55 @@ def load_book(project_dir: Path) -> Book:
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
-        return DEFAULT_FORMATS
+        return registry.default_names()
     names = [v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
-    unknown = [n for n in names if n not in FORMATS]
+    unknown = [n for n in names if n not in registry.names()]
     if unknown or not names:
         raise ConfigError(
-            Diagnostic(None, f"unknown format '{', '.join(unknown) or value}'", key="--format", hint="choose from " + ", ".join(FORMATS))
+            Diagnostic(None, f"unknown format '{', '.join(unknown) or value}'", key="--format", hint="choose from " + ", ".join(registry.names()))
         )
     return tuple(dict.fromkeys(names))
 
 
-def make_outputs(
-    book: Book,
-    markups: list[ChapterMarkup],
-    formats: tuple[str, ...],
-    report: BuildReport,
-    settings: PrintSettings | None = None,
-    say: Callable[[Step], None] = lambda step: None,
-    cache: Cache | None = None,
-    chunked: bool = True,
-    print_pages: bool | None = None,
-    jobs: int = 1,
-) -> list[Artifact]:
-    """Make every requested output in memory, in the order asked. The PDF is made first: its pages
-    give the EPUB its print page numbers. An EPUB made without the PDF takes them from the cache when
-    it holds the pagination of the same print edition; otherwise ``print_pages`` True lays the print
-    edition out (its PDF is then kept in the cache, not written out), None leaves the page list out with a warning, False leaves it out.
-    WeasyPrint is imported only when a print layout is made or looked up."""
-    from .formats.epub import make_epub
-    from .formats.html import make_html
-    from .formats.kepub import make_kepub
-
-    cache = cache or Cache(None)
-    settings = settings or print_settings(book.config.extra.get("print"))
+def make_outputs(context: BuildContext, formats: tuple[str, ...], report: BuildReport, say: Callable[[Step], None] = lambda step: None) -> list[Artifact]:
+    """Make every requested output in memory, in the order asked. A format that lays out the print
+    edition (the PDF) is made first: its pages give the EPUB its print page numbers. A format that
+    wants them, made without the PDF, takes them from the cache when it holds the pagination of the
+    same print edition; otherwise ``context.print_pages`` True lays the print edition out (its PDF is
+    then kept in the cache, not written out), None leaves the page list out with a warning, False
+    leaves it out. WeasyPrint is imported only when a print layout is made or looked up."""
     made: dict[str, Artifact] = {}
     pagination: Pagination | None = None
     page_list_warned = False
-    for name in sorted(formats, key=lambda n: n != "pdf"):
-        say(Step("output", name))
+    for chosen in sorted((registry.named(name) for name in formats), key=lambda f: not f.prints_edition):
+        say(Step("output", chosen.name))
         begun = time.perf_counter()
-        if name == "pdf":
-            from .print.output import print_output
-
-            result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
-            if result is None or result.artifact is None:
-                raise RuntimeError("the print edition was not made")
-            made[name] = result.artifact
-            for url in result.refused:
-                report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
-            pagination = result.pagination
-        elif name in ("epub", "kepub"):
-            if pagination is None and print_pages is not False:
-                pagination = epub_pagination(book, markups, settings, cache, chunked, lay_out=bool(print_pages), jobs=jobs)
+        given: Pagination | None = None
+        if chosen.page_list:
+            if pagination is None and context.print_pages is not False:
+                pagination = epub_pagination(context, lay_out=bool(context.print_pages))
                 if pagination is None and not page_list_warned:
                     page_list_warned = True
-                    report.warnings.append(page_list_missing(name, cache))
-            made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination, cache)
-        elif name == "html":
-            made[name] = make_html(book, markups)
-        elif name == "booklet":
-            from .formats.booklet import make_booklet
-
-            made[name] = make_booklet(book, markups, cache, chunked, jobs)
-        elif name == "library":
-            from .formats.library import make_library
-
-            made[name] = make_library(book, markups, settings, cache, chunked, jobs)
-        report.timings[name] = time.perf_counter() - begun
-        say(Step("made", name))
+                    report.warnings.append(page_list_missing(chosen.name, context.cache))
+            given = pagination
+        result = chosen.make(context, given)
+        made[chosen.name] = result.artifact
+        report.warnings.extend(result.warnings)
+        if chosen.prints_edition and result.pagination is not None:
+            pagination = result.pagination
+        report.timings[chosen.name] = time.perf_counter() - begun
+        say(Step("made", chosen.name))
     return [made[name] for name in formats]
 
 
-def epub_pagination(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, chunked: bool, lay_out: bool, jobs: int = 1
-) -> Pagination | None:
+def epub_pagination(context: BuildContext, lay_out: bool) -> Pagination | None:
     """The print edition's pagination for an EPUB made without the PDF: from the cache, else laid out
     when ``lay_out``, else None. Without any print layout in the cache, WeasyPrint is not even imported."""
-    if not lay_out and not cache.holds(PRINT_KIND):
+    if not lay_out and not context.cache.holds(PRINT_KIND):
         return None
     from .print.output import print_output
 
-    printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not lay_out, jobs=jobs)
+    printed = print_output(context, want_pdf=False, cached_only=not lay_out)
     return printed.pagination if printed is not None else None
 
 
@@ -163,7 +131,7 @@ def check_sources(book: Book, formats: tuple[str, ...]) -> None:
     """What would make an output unusable: a cover image that cannot be used."""
     from .layout.cover import named_cover
 
-    if {"epub", "kepub", "library"} & set(formats):
+    if any(registry.named(name).cover for name in formats):
         named_cover(book)
 
 
@@ -210,7 +178,8 @@ def build(
     # The warnings of the chapters and the editors' texts come from the checker, which runs first;
     # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs)
+    context = BuildContext(book, markups, settings, cache, jobs, chunked, print_pages)
+    artifacts = make_outputs(context, chosen, report, say)
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)

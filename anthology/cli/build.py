@@ -13,12 +13,13 @@ from ..cache import Cache
 from ..build import parse_formats
 from ..check import check_book
 from ..errors import AnthologyError
+from ..formats import registry
 from .common import fail, output_options, project_argument, reporter
 
 
 @click.command()
 @project_argument
-@click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html, booklet, kepub (Kobo), library (the kit for libraries).")
+@click.option("--format", "formats", default=",".join(registry.default_names()), show_default=True, help=registry.help_text())
 @click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
 @click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
 @click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")

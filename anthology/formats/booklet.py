@@ -13,12 +13,10 @@ from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
-from ..cache import Cache
-from ..markup.render import ChapterMarkup
-from ..project.model import Book
-from ..print.profiles import booklet_settings
 from ..artifacts import Artifact
-from ..print.output import print_output
+from ..context import BuildContext
+from ..print.profiles import booklet_settings
+from .registry import Format, Made
 
 A4_LANDSCAPE = (297 * 72 / 25.4, 210 * 72 / 25.4)  # points
 Side = tuple[int | None, int | None]  # page indices (from 0) on the left and right half; None is blank
@@ -79,10 +77,13 @@ def _place(sheet: PageObject, page: PageObject, x: float, y: float) -> None:
     sheet.merge_transformed_page(page, move)
 
 
-def make_booklet(book: Book, markups: list[ChapterMarkup], cache: Cache | None = None, chunked: bool = True, jobs: int = 1) -> Artifact:
+def make_booklet(context: BuildContext) -> Artifact:
     """The booklet PDF; its summary says how many sheets to print and how. The A5 pages come through
     the same chunks and cache as the PDF output (the same pages when the PDF is A5 without bleed)."""
-    edition = print_output(book, markups, booklet_settings(), cache or Cache(None), chunked=chunked, jobs=jobs)
+    from ..print.output import print_output  # WeasyPrint is loaded only when a print edition is made
+
+    book = context.book
+    edition = print_output(context.with_settings(booklet_settings()))
     assert edition is not None and edition.artifact is not None
     imposed = impose(edition.artifact.data or b"", book.title, rtl=book.direction == "rtl")
     blanks = imposed.padded - imposed.pages
@@ -92,3 +93,10 @@ def make_booklet(book: Book, markups: list[ChapterMarkup], cache: Cache | None =
         + "; print on both sides, flip on the short edge, fold and staple"
     )
     return Artifact(f"{book.slug}-booklet.pdf", data=imposed.data, summary=summary)
+
+
+FORMAT = Format(
+    "booklet", "A5 pages imposed two-up on A4 sheets, to fold and staple", "SLUG-booklet.pdf",
+    make=lambda context, pagination: Made(make_booklet(context)),
+    order=40, layout="pdf",
+)

@@ -21,7 +21,6 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..layout.accessibility import AccessibilityFacts, accessibility_facts
-from ..cache import Cache
 from ..layout.cover import Cover, load_cover
 from ..layout import Document, Edition, lay_out
 from ..layout.documents import EXTENSIONS
@@ -30,8 +29,10 @@ from ..markup.render import ChapterMarkup
 from ..project.model import Book
 from ..layout import stamp
 from ..artifacts import Artifact
+from .registry import Format, Made
 
 if TYPE_CHECKING:  # pagemap imports WeasyPrint, which an EPUB without print page numbers never needs
+    from ..context import BuildContext
     from ..print.pagemap import PageTarget, Pagination
 
 MARC_RELATORS = "marc:relators"
@@ -209,11 +210,10 @@ def normalise(data: bytes, when: dt.datetime, language: str) -> bytes:
     return out.getvalue()
 
 
-def epub_bytes(
-    book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, transform: Transform | None = None, cache: Cache | None = None
-) -> tuple[bytes, EpubParts]:
-    """The package's bytes and what went into it; ``cache`` may hold the typographic cover."""
-    parts = gather(book, markups, pagination, load_cover(book, cache))
+def epub_bytes(context: BuildContext, pagination: Pagination | None, transform: Transform | None = None) -> tuple[bytes, EpubParts]:
+    """The package's bytes and what went into it; the build's cache may hold the typographic cover."""
+    book, markups = context.book, context.markups
+    parts = gather(book, markups, pagination, load_cover(book, context.cache))
     facts = accessibility_facts(book, markups, page_list=bool(parts.pages))
     package = epub.EpubBook()
     package.FOLDER_NAME = "EPUB"
@@ -228,7 +228,14 @@ def chapter_count(n: int) -> str:
     return f"{n} chapter" + ("" if n == 1 else "s")
 
 
-def make_epub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None, cache: Cache | None = None) -> Artifact:
-    data, parts = epub_bytes(book, markups, pagination, cache=cache)
+def make_epub(context: BuildContext, pagination: Pagination | None = None) -> Artifact:
+    data, parts = epub_bytes(context, pagination)
     pages = f", {len(parts.pages)} print pages" if parts.pages else ", no print page numbers"
-    return Artifact(f"{book.slug}.epub", data=data, summary=f"{chapter_count(len(book.chapters))}{pages}")
+    return Artifact(f"{context.book.slug}.epub", data=data, summary=f"{chapter_count(len(context.book.chapters))}{pages}")
+
+
+FORMAT = Format(
+    "epub", "EPUB 3 ebook, with the print edition's page numbers", "SLUG.epub",
+    make=lambda context, pagination: Made(make_epub(context, pagination)),
+    order=10, layout="epub", default=True, page_list=True, cover=True,
+)

@@ -7,6 +7,8 @@ from ..layout import Edition, lay_out
 from ..markup.render import ChapterMarkup
 from ..project.model import Book
 from ..artifacts import Artifact
+from ..context import BuildContext
+from .registry import Format, Made
 
 
 def font_url(face: FontFace) -> str:
@@ -17,8 +19,9 @@ def html_edition(book: Book, markups: list[ChapterMarkup]) -> Edition:
     return lay_out(book, markups, "html", fonts_css=font_faces(font_url))
 
 
-def make_html(book: Book, markups: list[ChapterMarkup]) -> Artifact:
-    edition = html_edition(book, markups)
+def make_html(context: BuildContext) -> Artifact:
+    book = context.book
+    edition = html_edition(book, context.markups)
     files: dict[str, bytes] = {}
     opening = [d for d in edition.documents if d.opening]
     index = edition.render(opening, title=book.title, lang=book.language, current=None)
@@ -33,3 +36,10 @@ def make_html(book: Book, markups: list[ChapterMarkup]) -> Artifact:
     for asset in edition.assets:
         files[asset.name] = asset.source.read_bytes()
     return Artifact("html", files=files, summary=f"{len(files)} files")
+
+
+FORMAT = Format(
+    "html", "HTML edition: a folder of web pages, readable offline", "html/",
+    make=lambda context, pagination: Made(make_html(context)),
+    order=30, layout="html", default=True,
+)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ..cache import Cache
-from ..markup.render import ChapterMarkup, XHTML_NS
-from ..project.model import Book
+from ..markup.render import XHTML_NS
 from ..artifacts import Artifact
 from .epub import chapter_count, epub_bytes
+from .registry import Format, Made
 
 if TYPE_CHECKING:
+    from ..context import BuildContext
     from ..print.pagemap import Pagination
 
 BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre caption".split())
@@ -111,6 +111,13 @@ def _transform(name: str, xhtml: str) -> str:
     return xhtml if name in NOT_SPANNED else kobo_markup(xhtml)
 
 
-def make_kepub(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None = None, cache: Cache | None = None) -> Artifact:
-    data, parts = epub_bytes(book, markups, pagination, transform=_transform, cache=cache)
-    return Artifact(f"{book.slug}.kepub.epub", data=data, summary=f"Kobo edition, {chapter_count(len(book.chapters))}")
+def make_kepub(context: BuildContext, pagination: Pagination | None = None) -> Artifact:
+    data, parts = epub_bytes(context, pagination, transform=_transform)
+    return Artifact(f"{context.book.slug}.kepub.epub", data=data, summary=f"Kobo edition, {chapter_count(len(context.book.chapters))}")
+
+
+FORMAT = Format(
+    "kepub", "Kobo EPUB: the EPUB with Kobo's reading-position spans", "SLUG.kepub.epub",
+    make=lambda context, pagination: Made(make_kepub(context, pagination)),
+    order=50, layout="epub", page_list=True, cover=True,
+)

@@ -13,29 +13,30 @@ import io
 
 from PIL import Image
 
+from typing import TYPE_CHECKING
+
+from ..artifacts import Artifact
+from ..context import BuildContext
 from ..layout.accessibility import accessibility_facts
 from ..layout.cover import Cover
 from ..library.kit import kit_artifact, kit_files
 from ..library.record import catalogue_record
-from ..cache import Cache
-from ..markup.render import ChapterMarkup
-from ..project.model import Book
-from ..print.profiles import PrintSettings
-from ..artifacts import Artifact
 from .epub import build_date, epub_bytes
-from ..print.engine import settings_for
-from ..print.output import PrintOutput, print_output
+from .registry import Format, Made
+
+if TYPE_CHECKING:
+    from ..print.output import PrintOutput
 
 ARCHIVAL_VARIANT = "pdf/a-3u"
 COVER_SIZE = (1600, 2560)
 
 
-def archival_pdf(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None, cache: Cache | None = None, chunked: bool = True, jobs: int = 1,
-) -> PrintOutput:
+def archival_pdf(context: BuildContext) -> PrintOutput:
     """The print edition as PDF/A-3u, through the same chunks and cache as the PDF output."""
-    chosen = dataclasses.replace(settings or settings_for(book), pdf_variant=ARCHIVAL_VARIANT, bleed=False, marks=False)
-    made = print_output(book, markups, chosen, cache or Cache(None), chunked=chunked, jobs=jobs)
+    from ..print.output import print_output  # WeasyPrint is loaded only when a print edition is made
+
+    chosen = dataclasses.replace(context.settings, pdf_variant=ARCHIVAL_VARIANT, bleed=False, marks=False)
+    made = print_output(context.with_settings(chosen))
     assert made is not None and made.artifact is not None
     return made
 
@@ -53,18 +54,23 @@ def cover_jpeg(cover: Cover) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), picture.size
 
 
-def make_library(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None, cache: Cache | None = None, chunked: bool = True,
-    jobs: int = 1,
-) -> Artifact:
-    printed = archival_pdf(book, markups, settings, cache, chunked, jobs)
+def make_library(context: BuildContext) -> Artifact:
+    book = context.book
+    printed = archival_pdf(context)
     assert printed.artifact is not None
     pagination = printed.pagination
     pages = len(pagination.pages)
-    epub, parts = epub_bytes(book, markups, pagination)
-    facts = accessibility_facts(book, markups, page_list=bool(parts.pages))
+    epub, parts = epub_bytes(context, pagination)
+    facts = accessibility_facts(book, context.markups, page_list=bool(parts.pages))
     jpeg, size = cover_jpeg(parts.cover)
     record = catalogue_record(book, facts, pages)
     when = build_date(book).date()
     files = kit_files(book.slug, record, epub, printed.artifact.data or b"", jpeg, size, when)
     return kit_artifact(book.slug, files)
+
+
+FORMAT = Format(
+    "library", "the kit for libraries: EPUB, archival PDF, cover, ONIX, MARC 21, Dublin Core", "library/SLUG/",
+    make=lambda context, pagination: Made(make_library(context)),
+    order=60, layout="pdf", cover=True,
+)

@@ -13,11 +13,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..cache import Cache, digest, file_digests, files_unchanged
-from ..markup.render import ChapterMarkup
-from ..project.model import Book
-from .profiles import PrintSettings
 from ..artifacts import Artifact
+from ..cache import Cache, digest, file_digests, files_unchanged
+from ..context import BuildContext
 from .pagemap import PageStart, Pagination, paginate, print_source
 from .chunk_runner import make_joined
 from .engine import lay_out_whole, layout_inputs, pdf_summary, print_edition
@@ -67,20 +65,19 @@ def _cached(cache: Cache, key: str, want_pdf: bool) -> PrintOutput | None:
     return PrintOutput(artifact, pagination, refused, cached=True)
 
 
-def print_output(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, want_pdf: bool = True, chunked: bool = True,
-    cached_only: bool = False, jobs: int = 1,
-) -> PrintOutput | None:
-    """The print edition's PDF (if ``want_pdf``) and pagination, from the cache when it is current.
-    ``chunked``: laid out in chunks by ``jobs`` processes and joined (see ``chunk_runner``), else as
-    one document. ``cached_only``: None rather than a layout when the cache does not have it."""
-    edition = print_edition(book, markups, settings)
+def print_output(context: BuildContext, want_pdf: bool = True, cached_only: bool = False) -> PrintOutput | None:
+    """The print edition of ``context.settings``: its PDF (if ``want_pdf``) and pagination, from the
+    cache when it is current. ``context.chunked``: laid out in chunks by ``context.jobs`` processes and
+    joined (see ``chunk_runner``), else as one document. ``cached_only``: None rather than a layout
+    when the cache does not have it."""
+    book, settings, cache, chunked = context.book, context.settings, context.cache, context.chunked
+    edition = print_edition(book, context.markups, settings)
     whole = edition.whole()
     key = digest(layout_inputs(book, edition, settings) + ["chunks" if chunked else "whole", whole])
     found = _cached(cache, key, want_pdf)
     if found is not None or cached_only:
         return found
-    joined = make_joined(edition, book, settings, cache, jobs) if chunked else None
+    joined = make_joined(edition, book, settings, cache, context.jobs) if chunked else None
     if joined is not None:
         data, pages, pagination, used, refused = joined.pdf, joined.pages, joined.pagination, joined.used, joined.refused
     else:
