@@ -205,6 +205,12 @@ def test_print_links_show_and_lead_to_the_target_page(book: Path) -> None:
 def chunked(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same book laid out one document per chunk, so that every link crosses a join."""
     folder = tmp_path_factory.mktemp("xref-chunks")
+    _build_in_chunks(book, folder)
+    return folder / "test-book.pdf"
+
+
+def _build_in_chunks(book: Path, folder: Path) -> None:
+    """The book's PDF laid out one document per chunk (never as one document), into ``folder``."""
     patch = pytest.MonkeyPatch()
     patch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
 
@@ -216,13 +222,32 @@ def chunked(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         build(book, "pdf", jobs=2, use_cache=False, chunked=True, output_dir=folder)
     finally:
         patch.undo()
-    return folder / "test-book.pdf"
 
 
 def test_chunked_print_links_cross_chunks_with_their_page_numbers(book: Path, chunked: Path) -> None:
     _assert_print_links(chunked, PRINT_LINKS)
     _assert_print_links(chunked, {"the opening": "Opening", "the aside": "An aside"})
     assert _pdf_texts(chunked) == _pdf_texts(book / "build" / "test-book.pdf")
+
+
+def test_the_books_own_wording_of_print_links_wins_in_chunks_as_in_one_document(tmp_path: Path) -> None:
+    """README: restyle ``a.xref::after`` in styles/print.css to change the wording. The chunks print
+    the pages of other chunks' targets with the book's rule, not with one of the engine's own."""
+    root = _write(tmp_path / "book")
+    (root / "styles").mkdir()
+    (root / "styles" / "print.css").write_text(
+        'a.xref::after { content: " [see page " target-counter(attr(href), page) "]"; }\n', encoding="utf-8"
+    )
+    build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
+    _build_in_chunks(root, tmp_path / "chunks")
+    whole, chunks = _pdf_texts(tmp_path / "whole" / "test-book.pdf"), _pdf_texts(tmp_path / "chunks" / "test-book.pdf")
+    reader = PdfReader(str(tmp_path / "chunks" / "test-book.pdf"))
+    opening = _outline_pages(reader)["Opening"]
+    for text, title in PRINT_LINKS.items():
+        printed = reader.page_labels[_outline_pages(reader)[title]]
+        assert f"{text} [see page {printed}]" in chunks[opening], (text, chunks[opening])
+    assert "(p." not in " ".join(chunks)
+    assert chunks == whole
 
 
 def test_links_that_lead_nowhere_are_reported_with_file_line_and_fix(book: Path) -> None:

@@ -33,7 +33,7 @@ from ..project.model import Book
 from .profiles import PrintSettings
 from .pagemap import flow_text_boxes, page_starts
 from .engine import RenderContext, render_context, write
-from .chunks import END, ChunkJob
+from .chunks import END, ChunkJob, chunk_edition
 
 PX_TO_PT = 0.75
 WAIT_SECONDS = 0.5  # how often a waiting chunk looks whether another has failed
@@ -128,7 +128,7 @@ class Setup:
 
     def render_context(self) -> RenderContext:
         if self.context is None:
-            self.context = render_context(self.edition)
+            self.context = render_context(chunk_edition(self.edition))
         return self.context
 
 

@@ -14,7 +14,11 @@ title for the running heads (``string(book-title)``, set on the title page). Lin
 chunk are written as ``CROSS_LINK`` addresses, which the join turns back into links in the PDF.
 A link from one chapter to another prints its target's page too; a body chunk learns its own page
 numbers only once laid out, so a body chunk holding such links is laid out a second time with them
-as ``data-page`` (see ``chunk_runner``).
+as ``data-page`` (see ``chunk_runner``). The stylesheets say how a page number is printed, the
+book's own after the package's: ``pages_from_attribute`` follows each of their rules that prints
+``target-counter(attr(href), page)`` with the same rule for links carrying ``data-page``, printing
+``attr(data-page)``, at the same specificity and in the same place, so the book's own wording wins
+as it does when the edition is laid out whole.
 
 Each chunk but the last is laid out with an empty copy of the next chunk's first element at its
 end, so the blank page that the next opening would force is made as in one document; the page of
@@ -26,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import tinycss2
 from lxml import etree
 
 from ..layout import Document, Edition
@@ -39,6 +44,8 @@ ID = re.compile(r'\sid="([^"]*)"')
 _LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
 _XREF = re.compile(r'<a class="' + XREF_CLASS + r'" href="(?:#|' + re.escape(CROSS_LINK) + r')([^"]+)"(?! data-page)')
 _XREF_TARGET = re.compile(r'<a class="' + XREF_CLASS + r'" href="#([^"]+)"')
+_TARGET_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*(?:,\s*[-\w]+\s*)?\)")
+_PSEUDO_ELEMENT = re.compile(r"(::?(?:after|before|marker))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -144,14 +151,75 @@ def _cross_links(body: str, foreign: set[str], numbers: dict[str, int]) -> str:
     return _LOCAL_HREF.sub(swap, body)
 
 
+def _selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas."""
+    found, depth, start = [], 0, 0
+    for position, character in enumerate(prelude):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(character, 0)
+        if character == "," and depth == 0:
+            found.append(prelude[start:position])
+            start = position + 1
+    return [s.strip() for s in [*found, prelude[start:]] if s.strip()]
+
+
+def _with_data_page(rule: tinycss2.ast.QualifiedRule) -> str | None:
+    """The rule again for links that carry their target's page as ``data-page``, or None when it
+    prints no target's page. ``:where`` keeps its specificity that of the rule it follows."""
+    printed = []
+    for declaration in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
+        if declaration.type == "declaration" and _TARGET_PAGE.search(value := tinycss2.serialize(declaration.value)):
+            important = " !important" if declaration.important else ""
+            printed.append(f"{declaration.name}:{_TARGET_PAGE.sub('attr(data-page)', value)}{important};")
+    if not printed:
+        return None
+    selectors = [_PSEUDO_ELEMENT.sub(lambda m: ":where([data-page])" + (m.group(1) or ""), s, count=1) for s in _selectors(tinycss2.serialize(rule.prelude))]
+    return f"\n{', '.join(selectors)} {{{' '.join(printed)} }}"
+
+
+def pages_from_attribute(css: str) -> str:
+    """The stylesheet for a chunk: each rule that prints a link's target page with
+    ``target-counter(attr(href), page)`` is followed by its twin for links whose target is in another
+    chunk, which carry the number as ``data-page``. The text is kept as written; only the twins are added."""
+    nodes = tinycss2.parse_stylesheet(css)
+    starts = [0]
+    for line in css.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(node: tinycss2.ast.Node) -> int:
+        return starts[node.source_line - 1] + node.source_column - 1
+
+    pieces, done = [], 0
+    for index, node in enumerate(nodes):
+        twin = None
+        if node.type == "qualified-rule":
+            twin = _with_data_page(node)
+        elif node.type == "at-rule" and node.content is not None and node.lower_at_keyword in ("media", "supports", "layer"):
+            inner = tinycss2.serialize(node.content)
+            if _TARGET_PAGE.search(inner):
+                end = offset(nodes[index + 1]) if index + 1 < len(nodes) else len(css)
+                pieces.append(css[done:offset(node)])
+                pieces.append(f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}{{{pages_from_attribute(inner)}}}")
+                done = end
+                continue
+        if twin is not None:
+            end = offset(nodes[index + 1]) if index + 1 < len(nodes) else len(css)
+            pieces.append(css[done:end] + twin)
+            done = end
+    pieces.append(css[done:])
+    return "".join(pieces)
+
+
+def chunk_edition(edition: Edition) -> Edition:
+    """The edition as its chunks are laid out: every stylesheet through ``pages_from_attribute``."""
+    sheets = tuple(replace(sheet, css=pages_from_attribute(sheet.css)) for sheet in edition.stylesheets)
+    return replace(edition, stylesheets=sheets)
+
+
 def chunk_css(numbered: bool, title: str | None) -> str:
     """The chunk's own rules: its first page numbered 1 (the worker prints the right numbers, see
-    ``chunk_layout``), the book's title for the running heads, and the page numbers of other chunks
-    (given to each link that needs one as ``data-page``) in place of ``target-counter``."""
-    rules = [
-        'a.toc-link[data-page]::after, a.contributor-chapter[data-page]::after { content: leader(". ") attr(data-page) !important; }',
-        f'a.{XREF_CLASS}[data-page]::after {{ content: "\\a0(p.\\a0" attr(data-page) ")" !important; }}',
-    ]
+    ``chunk_layout``) and the book's title for the running heads. The page numbers of other chunks
+    come from the edition's own stylesheets (see ``pages_from_attribute``)."""
+    rules = []
     if numbered:
         rules.append("@page :first { counter-reset: page 1; }")
     if title is not None:
