@@ -216,7 +216,7 @@ def test_streams_are_compressed_at_zlib_s_default_level_and_pydyf_is_left_as_it_
     import pikepdf
     import pydyf
 
-    from anthology.print import engine
+    from anthology.print import patches
 
     with pikepdf.open(printed.path) as opened:
         stream = opened.pages[0].obj.Contents
@@ -224,4 +224,4 @@ def test_streams_are_compressed_at_zlib_s_default_level_and_pydyf_is_left_as_it_
         assert stream.Filter == pikepdf.Name.FlateDecode
         raw = stream.read_raw_bytes()  # as stored, still compressed
     assert raw[:2] == b"\x78\x9c"  # a zlib header saying "default level" (level 9 writes 78 DA)
-    assert engine.FLATE_LEVEL == 6 and pydyf.zlib is zlib
+    assert patches.FLATE_LEVEL == 6 and pydyf.zlib is zlib

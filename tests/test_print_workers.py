@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import io
 import subprocess
+from typing import Any
 from pathlib import Path
 
 import pytest
+import weasyprint.layout
 from pypdf import PdfReader
 from test_incremental import _book
 
@@ -46,7 +48,12 @@ def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: 
 def test_without_the_margin_hook_the_book_is_laid_out_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _book(tmp_path / "book")
     build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "chunks")
-    monkeypatch.setattr(chunk_layout, "_ORIGINAL_MARGIN_BOXES", None)
+    original = weasyprint.layout.make_margin_boxes
+
+    def moved(layout_context: Any, page: Any, state: Any) -> Any:  # as if a WeasyPrint release renamed its parameters
+        return original(layout_context, page, state)
+
+    monkeypatch.setattr(weasyprint.layout, "make_margin_boxes", moved)
     build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "fallback")
     build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
     assert (tmp_path / "fallback" / "test-book.pdf").read_bytes() == (tmp_path / "whole" / "test-book.pdf").read_bytes()

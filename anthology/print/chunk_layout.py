@@ -8,8 +8,8 @@ count in a ``Ledger`` shared by the workers and waits for the counts of the chun
 their sum gives its first number, and the margins are laid out with the page counter moved on by
 that much. Chunks are handed out in order, so the earliest unfinished chunk never waits.
 
-This relies on where WeasyPrint lays out margin boxes (``weasyprint.layout.make_margin_boxes``);
-should that move, the chunks give up and the book is laid out as one document.
+This relies on where WeasyPrint lays out margin boxes (``patches.margin_state``); should that
+move, the chunks give up and the book is laid out as one document.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import weasyprint.layout as weasyprint_layout
 from lxml import etree
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
@@ -33,6 +32,7 @@ from ..project.model import Book
 from .profiles import PrintSettings
 from .pagemap import flow_text_boxes, page_starts
 from .engine import RenderContext, render_context, write
+from . import patches
 from .chunks import END, ChunkJob, chunk_edition
 
 PX_TO_PT = 0.75
@@ -199,30 +199,6 @@ class _Numbering:
         return (quote_depth, counters, scopes, groups)
 
 
-_NUMBERING: _Numbering | None = None
-_ORIGINAL_MARGIN_BOXES = getattr(weasyprint_layout, "make_margin_boxes", None)
-
-
-def _margin_boxes(context: Any, page: Any, state: Any) -> Any:
-    numbering = _NUMBERING
-    if numbering is not None:
-        state = numbering.state(context, state)
-    assert _ORIGINAL_MARGIN_BOXES is not None
-    return _ORIGINAL_MARGIN_BOXES(context, page, state)
-
-
-@contextlib.contextmanager
-def _numbered(numbering: _Numbering) -> Iterator[None]:
-    global _NUMBERING
-    _NUMBERING = numbering
-    weasyprint_layout.make_margin_boxes = _margin_boxes
-    try:
-        yield
-    finally:
-        weasyprint_layout.make_margin_boxes = _ORIGINAL_MARGIN_BOXES
-        _NUMBERING = None
-
-
 def _bookmarks(page: Any) -> list[tuple[int, str, float, float, str]]:
     matrix = Matrix(a=PX_TO_PT, d=-PX_TO_PT, f=page.height * PX_TO_PT)
     out = []
@@ -249,10 +225,10 @@ def _lay_out(job: ChunkJob, setup: Setup, ledger: Ledger) -> ChunkResult:
     numbered = job.body is not None or job.start is not None
     if not numbered:
         document = context.render(job.text, job.css)
-    elif _ORIGINAL_MARGIN_BOXES is None:
-        raise ChunkAborted("this WeasyPrint lays out page margins where anthology does not look for them")
     else:
-        with _numbered(numbering):
+        with patches.margin_state(numbering.state) as wrapped:
+            if not wrapped:
+                raise ChunkAborted("this WeasyPrint lays out page margins where anthology does not look for them")
             document = context.render(job.text, job.css)
     pages = list(document.pages)
     problem = None

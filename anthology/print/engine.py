@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from ..project.model import Book
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from ..artifacts import Artifact
 from ..layout.stamp import build_date
+from . import patches
 from .fetcher import LocalFetcher
 from .static_fonts import static_instances
 
@@ -90,7 +90,8 @@ class RenderContext:
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config))
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        return html.render(stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
+        with patches.image_names(self.base_url):
+            return html.render(stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
 
 
 def render_context(edition: Edition) -> RenderContext:
@@ -166,32 +167,6 @@ def _finisher(settings: PrintSettings, body_start: int, rtl: bool = False) -> An
     return finish
 
 
-FLATE_LEVEL = 6  # zlib's own default: pydyf asks for 9, a tenth of the writing time for under 2% smaller files
-
-
-class _Flate:
-    """pydyf's ``zlib`` while a PDF is written: streams compressed at ``FLATE_LEVEL``, not 9."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(zlib, name)
-
-    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:
-        return zlib.compressobj(FLATE_LEVEL if level == 9 else level, *args, **kwargs)
-
-
-@contextlib.contextmanager
-def _flate_level() -> Iterator[None]:
-    original = getattr(pydyf, "zlib", None)
-    if original is not zlib:  # pydyf no longer compresses through its own ``zlib`` name: left alone
-        yield
-        return
-    pydyf.zlib = _Flate()  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        pydyf.zlib = original  # type: ignore[attr-defined]
-
-
 def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:
     when = build_date(book)
     date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -199,7 +174,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        with _source_date(when), static_instances(), _flate_level():
+        with _source_date(when), static_instances(), patches.flate_level():
             data = document.write_pdf(
                 pdf_variant=settings.pdf_variant or None,
                 pdf_identifier=identifier,
@@ -221,7 +196,7 @@ def pdf_summary(settings: PrintSettings, pages: int) -> str:
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
     """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
-    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {FLATE_LEVEL}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
         part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
     ]
 

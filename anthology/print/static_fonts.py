@@ -26,8 +26,9 @@ from typing import Any
 import fontTools
 from fontTools.ttLib import TTFont
 from fontTools.varLib.instancer import instantiateVariableFont
-from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text.ffi import ffi, harfbuzz
+
+from . import patches
 
 AXES = frozenset({"wght", "opsz"})
 DROPPED = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")  # what the PDF's subset drops
@@ -159,21 +160,13 @@ def _static_face(font: Any) -> tuple[Any, bytes] | None:
 @contextlib.contextmanager
 def static_instances() -> Iterator[None]:
     """While active, WeasyPrint embeds variable fonts through ``instance``."""
-    original = pdf_fonts.Font.clean
 
-    def clean(self: Any, to_unicode: Any, hinting: Any) -> Any:
-        try:
-            made = _static_face(self)
-        except Exception:  # anything unexpected: WeasyPrint's own way, slower but sure
-            made = None
+    def replace(font: Any) -> None:
+        made = _static_face(font)
         if made is not None:
-            self.hb_face, self.file_content = made
-            self.index = 0
-            self.tables = [tag for tag in self.tables if tag not in VARIABLE_TABLES]
-        return original(self, to_unicode, hinting)
+            font.hb_face, font.file_content = made
+            font.index = 0
+            font.tables = [tag for tag in font.tables if tag not in VARIABLE_TABLES]
 
-    pdf_fonts.Font.clean = clean
-    try:
+    with patches.font_cleaning(replace):
         yield
-    finally:
-        pdf_fonts.Font.clean = original
