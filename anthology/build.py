@@ -163,7 +163,7 @@ def build(
     project_dir = Path(project_dir)
     say(Step("read"))
     book = load_book(project_dir)
-    settings = print_settings(book.config.extra.get("print"), print_options)
+    settings = print_settings(book.config.print, print_options)
     total = len(book.chapters)
     jobs = jobs or default_jobs()
     cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)

@@ -32,7 +32,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _pdf(root: Path, **options: object) -> PdfReader:
     book = load_book(root)
-    settings = print_settings(book.config.extra.get("print"), options)
+    settings = print_settings(book.config.print, options)
     result = make_pdf(book, render_chapters(book.chapters), settings)
     return PdfReader(io.BytesIO(result.artifact.data or b""))
 

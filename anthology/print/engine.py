@@ -63,7 +63,7 @@ def font_url(face: FontFace) -> str:
 
 
 def settings_for(book: Book) -> PrintSettings:
-    return print_settings(book.config.extra.get("print"))
+    return print_settings(book.config.print)
 
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:

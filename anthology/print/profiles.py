@@ -9,12 +9,13 @@ the ``@page`` rules that come before the package's print stylesheet, so a book's
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from ..project import schema
 from ..errors import ConfigError, Diagnostic
-from ..project.schema import Field, FieldError
+from ..project.schema import FieldError
 
 MM_PER_INCH = 25.4
 DEFAULT_PROFILE = "a5"
@@ -85,12 +86,15 @@ def pdf_variant(value: Any) -> str:
     return name
 
 
-PRINT_FIELDS = [
-    Field("profile", profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")"),
-    Field("bleed", schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)"),
-    Field("marks", schema.boolean, doc="marks = true adds crop marks"),
-    Field("pdf_variant", pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)'),
-]
+@dataclass(frozen=True, kw_only=True)
+class PrintTable:
+    """The [print] table of anthology.toml, each key declared once, here; the command line's
+    ``--profile``, ``--bleed``, ``--marks`` and ``--pdf-variant`` are read with the same converters."""
+
+    profile: str = schema.key(profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")", default=DEFAULT_PROFILE)
+    bleed: bool = schema.key(schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)", default=False)
+    marks: bool = schema.key(schema.boolean, doc="marks = true adds crop marks", default=False)
+    pdf_variant: str = schema.key(pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)', default=DEFAULT_VARIANT)
 
 
 @dataclass(frozen=True)
@@ -116,14 +120,14 @@ def booklet_settings() -> PrintSettings:
     return PrintSettings(PROFILES[BOOKLET_PROFILE])
 
 
-def print_settings(table: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None) -> PrintSettings:
+def print_settings(table: PrintTable | None = None, overrides: Mapping[str, Any] | None = None) -> PrintSettings:
     """The settings of ``[print]`` in anthology.toml, with the command line's options over them.
 
     ``overrides`` maps 'profile', 'bleed', 'marks' and 'pdf_variant' to a value or None (not given).
     """
-    values = dict(table or {})
+    values = dataclasses.asdict(table or PrintTable())
     problems: list[Diagnostic] = []
-    checks = {"profile": profile_name, "bleed": schema.boolean, "marks": schema.boolean, "pdf_variant": pdf_variant}
+    checks = {field.name: field.convert for field in schema.fields_of(PrintTable)}
     for key, value in (overrides or {}).items():
         if value is None:
             continue
@@ -137,12 +141,8 @@ def print_settings(table: Mapping[str, Any] | None = None, overrides: Mapping[st
             problems.append(Diagnostic(None, f"{option}: {exc}", key=option, hint=hint))
     if problems:
         raise ConfigError(problems)
-    return PrintSettings(
-        profile=PROFILES[values.get("profile", DEFAULT_PROFILE)],
-        bleed=bool(values.get("bleed", False)),
-        marks=bool(values.get("marks", False)),
-        pdf_variant=values.get("pdf_variant", DEFAULT_VARIANT),
-    )
+    chosen = PrintTable(**values)
+    return PrintSettings(profile=PROFILES[chosen.profile], bleed=chosen.bleed, marks=chosen.marks, pdf_variant=chosen.pdf_variant)
 
 
 def _mm(value: float) -> str:

@@ -15,7 +15,7 @@ from ..errors import ConfigError, Diagnostic
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
 from .licenses import License, UnknownLicense, license_for
-from ..print.profiles import PRINT_FIELDS
+from ..print.profiles import PrintTable
 from .schema import Field, FieldError
 from ..text import slugify
 
@@ -101,7 +101,7 @@ def web_url(value: Any) -> str:
     return url
 
 
-def isbn_table(value: Any) -> dict[str, str]:
+def isbn_table(value: Any) -> tuple[tuple[str, str], ...]:
     """{ epub = "978-…", pdf = "978-…" }: one ISBN-13 per format, check digits validated."""
     if not isinstance(value, dict):
         raise FieldError("expected a table of formats and ISBNs, e.g. isbn = { epub = \"978-…\", pdf = \"978-…\" }")
@@ -118,31 +118,40 @@ def isbn_table(value: Any) -> dict[str, str]:
             problems.append(f"{name}: {exc}")
     if problems:
         raise FieldError("; ".join(problems))
-    return result
+    return tuple(result.items())  # (format, hyphenated ISBN-13) in the order written
 
 
-BOOK_FIELDS = [
-    Field("title", schema.text, required=True, doc='title = "The book\'s title"'),
-    Field("language", schema.language, required=True, doc='language = "en-GB" (a BCP 47 tag)'),
-    Field("subtitle", schema.text),
-    Field("identifier", schema.text, doc="a stable identifier such as urn:uuid:… or an ISBN"),
-    Field("publisher", schema.text),
-    Field("editors", schema.text_list, doc='editors = ["Name", "Name"]'),
-    Field("date", schema.date, doc="date = 2019-11-01"),
-    Field("rights", schema.text, doc='rights = "© 2019 the authors"'),
-    Field("chapters", schema.text_list, doc='chapters = ["chapters/01-first.md", …]'),
-    Field("place", schema.text, doc='place = "London" (where the publisher is)'),
-    Field("edition", schema.text, doc='edition = "First edition"'),
-    Field("copyright", schema.text, doc='copyright = "© 2019 the authors"'),
-    Field("license", license_id, doc='license = "CC-BY-4.0" (an SPDX licence id)'),
-    Field("isbn", isbn_table, doc='isbn = { epub = "978-…", pdf = "978-…" }'),
-    Field("dedication", schema.text, doc='dedication = "For …"'),
-    Field("epigraph", epigraph, doc='epigraph = { text = "…", source = "…" }'),
-    Field("cover", schema.text, doc='cover = "cover.jpg" (a JPEG or PNG image, relative to anthology.toml)'),
-    Field("description", schema.text, doc='description = "What the book is, in a paragraph (for catalogues)"'),
-    Field("subjects", subject_list, doc='subjects = ["thema:JBSF1", "bisac:SOC025000"]'),
-    Field("url", web_url, doc='url = "https://example.org/the-book" (where the book can be found)'),
-]
+def names(value: Any) -> tuple[str, ...]:
+    return tuple(schema.text_list(value))
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookSettings:
+    """The [book] table: each key declared once, here (its attribute, how it is read, its example)."""
+
+    title: str = schema.key(schema.text, required=True, doc='title = "The book\'s title"')
+    language: str = schema.key(schema.language, required=True, doc='language = "en-GB" (a BCP 47 tag)')
+    subtitle: str | None = schema.key(schema.text, default=None)
+    identifier: str = schema.key(schema.text, doc="a stable identifier such as urn:uuid:… or an ISBN")  # derived when not given
+    publisher: str | None = schema.key(schema.text, default=None)
+    editors: tuple[str, ...] = schema.key(names, doc='editors = ["Name", "Name"]', default=())
+    date: dt.date | None = schema.key(schema.date, doc="date = 2019-11-01", default=None)
+    rights: str | None = schema.key(schema.text, doc='rights = "© 2019 the authors"', default=None)
+    chapters: tuple[str, ...] | None = schema.key(names, doc='chapters = ["chapters/01-first.md", …]', default=None)
+    place: str | None = schema.key(schema.text, doc='place = "London" (where the publisher is)', default=None)
+    edition: str | None = schema.key(schema.text, doc='edition = "First edition"', default=None)
+    copyright: str | None = schema.key(schema.text, doc='copyright = "© 2019 the authors"', default=None)
+    license: License | None = schema.key(license_id, doc='license = "CC-BY-4.0" (an SPDX licence id)', default=None)
+    isbn: tuple[tuple[str, str], ...] = schema.key(isbn_table, doc='isbn = { epub = "978-…", pdf = "978-…" }', default=())
+    dedication: str | None = schema.key(schema.text, doc='dedication = "For …"', default=None)
+    epigraph: Epigraph | None = schema.key(epigraph, doc='epigraph = { text = "…", source = "…" }', default=None)
+    cover: str | None = schema.key(schema.text, doc='cover = "cover.jpg" (a JPEG or PNG image, relative to anthology.toml)', default=None)
+    description: str | None = schema.key(schema.text, doc='description = "What the book is, in a paragraph (for catalogues)"', default=None)
+    subjects: tuple[tuple[str, str], ...] = schema.key(subject_list, doc='subjects = ["thema:JBSF1", "bisac:SOC025000"]', default=())  # ('thema', 'JBSF1')
+    url: str | None = schema.key(web_url, doc='url = "https://example.org/the-book" (where the book can be found)', default=None)
+
+
+BOOK_FIELDS = schema.fields_of(BookSettings)
 
 CONTRIBUTOR_FIELDS = [
     Field("bio", schema.text, doc='bio = "A sentence or two about them"'),
@@ -155,33 +164,9 @@ PART_FIELDS = [
     Field("intro", schema.text, doc='intro = "A short introduction, in Markdown"'),
 ]
 
-TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": PRINT_FIELDS}
+TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": schema.fields_of(PrintTable)}
 # Tables read by their own functions below: [contributors."Name"] and [[parts]].
 OTHER_TABLES = ("contributors", "parts")
-
-
-@dataclass(frozen=True)
-class BookSettings:
-    title: str
-    language: str
-    identifier: str
-    subtitle: str | None = None
-    publisher: str | None = None
-    editors: tuple[str, ...] = ()
-    date: dt.date | None = None
-    rights: str | None = None
-    chapters: tuple[str, ...] | None = None
-    place: str | None = None
-    edition: str | None = None
-    copyright: str | None = None
-    license: License | None = None
-    isbn: tuple[tuple[str, str], ...] = ()  # (format, hyphenated ISBN-13) in the order written
-    dedication: str | None = None
-    epigraph: Epigraph | None = None
-    cover: str | None = None
-    description: str | None = None
-    subjects: tuple[tuple[str, str], ...] = ()  # (scheme, code): ('thema', 'JBSF1')
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +177,7 @@ class Config:
     path: Path
     book: BookSettings
     slug: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    print: PrintTable = field(default_factory=PrintTable)  # [print], read once; the build puts the command line's options over it
     contributors: dict[str, Person] = field(default_factory=dict)
     parts: tuple[PartSettings, ...] = ()
 
@@ -306,39 +291,17 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
     if diagnostics:
         raise ConfigError(diagnostics)
     book = tables["book"]
-    isbn = book.get("isbn", {})
+    isbn = dict(book.get("isbn", ()))
     identifier = book.get("identifier")
     if identifier is None and "epub" in isbn:
         identifier = "urn:isbn:" + isbn["epub"].replace("-", "")
-    settings = BookSettings(
-        title=book["title"],
-        language=book["language"],
-        identifier=identifier or derive_identifier(book["title"]),
-        subtitle=book.get("subtitle"),
-        publisher=book.get("publisher"),
-        editors=tuple(book.get("editors", ())),
-        date=book.get("date"),
-        rights=book.get("rights"),
-        chapters=tuple(book["chapters"]) if "chapters" in book else None,
-        place=book.get("place"),
-        edition=book.get("edition"),
-        copyright=book.get("copyright"),
-        license=book.get("license"),
-        isbn=tuple(isbn.items()),
-        dedication=book.get("dedication"),
-        epigraph=book.get("epigraph"),
-        cover=book.get("cover"),
-        description=book.get("description"),
-        subjects=book.get("subjects", ()),
-        url=book.get("url"),
-    )
-    extra = {name: values for name, values in tables.items() if name != "book"}
+    settings = BookSettings(**{**book, "identifier": identifier or derive_identifier(book["title"])})
     return Config(
         project_dir=project_dir,
         path=path,
         book=settings,
         slug=slugify(settings.title),
-        extra=extra,
+        print=PrintTable(**tables.get("print", {})),
         contributors=contributors,
         parts=parts,
     )

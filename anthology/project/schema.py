@@ -1,11 +1,14 @@
 """A declared schema for mappings (anthology.toml tables, chapter front matter).
 
 Each field names its type and whether it is required; validation reports every problem at once,
-with the nearest known key for a misspelt one.
+with the nearest known key for a misspelt one. A table of anthology.toml is declared once, as a
+dataclass whose attributes are made with ``key``: ``fields_of`` gives its schema, and the values
+validated build the dataclass directly.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -84,6 +87,17 @@ class Field:
     convert: Callable[[Any], Any]
     required: bool = False
     doc: str = ""
+
+
+def key(convert: Callable[[Any], Any], *, required: bool = False, doc: str = "", default: Any = dataclasses.MISSING) -> Any:
+    """An attribute of a settings dataclass that is also a key of its table: how its value is read
+    (``convert`` gives the attribute's type), whether the table must have it, how it is written."""
+    return dataclasses.field(default=default, metadata={"schema": (convert, required, doc)})
+
+
+def fields_of(settings: type) -> list[Field]:
+    """The schema of a settings dataclass declared with ``key``, in the order of its attributes."""
+    return [Field(f.name, *f.metadata["schema"]) for f in dataclasses.fields(settings) if "schema" in f.metadata]
 
 
 @dataclass(frozen=True)
