@@ -24,9 +24,8 @@ from dataclasses import asdict, dataclass, replace
 import pikepdf
 
 from ..cache import Cache, digest, file_digests, files_unchanged
+from ..context import BuildContext
 from ..layout import Edition
-from ..project.model import Book
-from .profiles import PrintSettings
 from . import chunks as chunking
 from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker, warm_up
 from .pagemap import Pagination, pagination_of, print_source
@@ -322,9 +321,11 @@ def _with_xref_pages(
     return True
 
 
-def make_joined(edition: Edition, book: Book, settings: PrintSettings, cache: Cache, jobs: int = 1) -> Joined | None:
-    """The print edition laid out in chunks and joined; None when the chunks cannot stand in for one
-    document (the caller then lays it out whole)."""
+def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
+    """The print edition (``edition``, of ``context.settings``) laid out in chunks by ``context.jobs``
+    processes and joined; None when the chunks cannot stand in for one document (the caller then
+    lays it out whole)."""
+    book, settings, cache, jobs = context.book, context.settings, context.cache, context.jobs
     parts = chunks(edition, chunking.CHUNK_DOCUMENTS)
     if len(parts) < 3:
         return None

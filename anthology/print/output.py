@@ -77,7 +77,7 @@ def print_output(context: BuildContext, want_pdf: bool = True, cached_only: bool
     found = _cached(cache, key, want_pdf)
     if found is not None or cached_only:
         return found
-    joined = make_joined(edition, book, settings, cache, context.jobs) if chunked else None
+    joined = make_joined(context, edition) if chunked else None
     if joined is not None:
         data, pages, pagination, used, refused = joined.pdf, joined.pages, joined.pagination, joined.used, joined.refused
     else:
