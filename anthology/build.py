@@ -1,7 +1,7 @@
 """Build a book: gather and validate everything first, make every output in memory, then write.
 
 ``load_book`` reads config and sources into the model; ``build`` renders the markup once and hands
-it to each requested backend; only when all of them succeeded are the outputs moved into place.
+it to each requested format (``anthology.formats``) in a ``BuildContext``; only when all of them succeeded are the outputs moved into place.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .markup.workers import default_jobs, render_chapters_in
 if TYPE_CHECKING:
     from .print.pagemap import Pagination
 
-PRINT_KIND = "print"  # backends.print_cache.KIND, named here so that an EPUB alone need not import WeasyPrint
+PRINT_KIND = "print"  # print.output.KIND, named here so that an EPUB alone need not import WeasyPrint
 
 
 @dataclass(frozen=True)

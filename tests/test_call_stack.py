@@ -1,4 +1,4 @@
-"""anthology.call_stack: a call made through ``roomy`` behaves as the plain call, and a recursion
+"""anthology.print.call_stack: a call made through ``roomy`` behaves as the plain call, and a recursion
 that keeps going deeper and coming back does not make the interpreter map fresh stack each time."""
 
 from __future__ import annotations

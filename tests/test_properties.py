@@ -152,7 +152,7 @@ def test_a_book_of_any_markdown_passes_epubcheck(bodies: list[str]) -> None:
 
 
 # Page markers: put in one pass, from the last to the first, they land exactly where putting them in
-# one at a time, from the first, puts them (anthology.backends.pagemap).
+# one at a time, from the first, puts them (anthology.print.pagemap).
 TEXTS = st.sampled_from(["", " ", "\n  ", "word ", " two words", "Zoë\u200b", "a", "long line of text here "])
 PHRASING = st.sampled_from(["em", "strong", "a", "span"])
 

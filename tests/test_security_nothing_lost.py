@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import anthology.artifacts as artifacts
-import anthology.formats.html as html_backend
+import anthology.formats.html as html_format
 import anthology.print.output as output
 from anthology.build import build
 from anthology.errors import BuildError
@@ -67,7 +67,7 @@ def test_ctrl_c_while_the_pdf_is_made(built: tuple[Path, dict[str, bytes]], monk
 
 def test_ctrl_c_on_the_command_line(built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, before = built
-    monkeypatch.setattr(html_backend, "make_html", fail_on_call(1, KeyboardInterrupt(), html_backend.make_html))
+    monkeypatch.setattr(html_format, "make_html", fail_on_call(1, KeyboardInterrupt(), html_format.make_html))
     result = run_cli("build", str(root))
     assert result.exit_code == 1
     assert "Aborted" in result.output
@@ -76,7 +76,7 @@ def test_ctrl_c_on_the_command_line(built: tuple[Path, dict[str, bytes]], monkey
 
 def test_an_error_in_a_backend(built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, before = built
-    monkeypatch.setattr(html_backend, "make_html", fail_on_call(1, RuntimeError("backend broke"), html_backend.make_html))
+    monkeypatch.setattr(html_format, "make_html", fail_on_call(1, RuntimeError("backend broke"), html_format.make_html))
     with pytest.raises(RuntimeError):
         build(root)
     assert_untouched(root, before)

@@ -1,4 +1,4 @@
-"""EPUB backend (ebooklib): packages the XHTML documents that layout produced.
+"""The EPUB (``--format epub``, with ebooklib): packages the XHTML documents that layout produced.
 
 Steps, in order: ``metadata`` (contributors, accessibility facts, page source), ``documents``
 (cover page, the edition's documents with print page markers, images, stylesheets),

@@ -1,6 +1,6 @@
 """Work spread over processes: the chapters' markup rendered by a pool of ``jobs`` workers.
 
-Each chapter is rendered exactly as ``markup.render_chapter`` renders it in one process, and the
+Each chapter is rendered exactly as ``render.render_chapter`` renders it in one process, and the
 results are put back in reading order, so the outputs do not depend on the number of workers.
 Chapters rendered before with the same inputs come from the markup cache instead.
 """
@@ -45,9 +45,9 @@ def render_chapters_in(
     cache: MarkupCache | None = None,
     collect: bool = False,
 ) -> list[ChapterMarkup]:
-    """``markup.render_chapters`` with ``jobs`` processes; the same results in the same order.
+    """``render.render_chapters`` with ``jobs`` processes; the same results in the same order.
 
-    Chapters whose rendering ``cache`` holds (see ``markup_cache``) are not rendered again; the
+    Chapters whose rendering ``cache`` holds (see ``markup.cache``) are not rendered again; the
     others are, in processes when there are enough of them, and are added to it. ``collect``: errors
     are returned in each markup's diagnostics (as the checker wants them) instead of raised.
     """

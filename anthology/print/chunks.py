@@ -2,7 +2,7 @@
 
 WeasyPrint's cost per page grows with the size of the document it lays out, and its pages cannot
 leave the process that made them, so a long book is laid out as a series of small documents, each
-written as its own PDF (by ``chunk_layout``, in worker processes) and then joined (``pdf_join``).
+written as its own PDF (by ``chunk_layout``, in worker processes) and then joined (``join``).
 
 Chunks: the front matter (up to the first chapter or part), the body a few documents at a time,
 the back matter. Order of work: the body chunks (in parallel; each learns the number of its first

@@ -1,4 +1,4 @@
-"""PDF backend (WeasyPrint): the print edition, laid out from the single combined XHTML document.
+"""The print engine (WeasyPrint): the print edition, laid out from the single combined XHTML document.
 
 Steps: ``print_edition`` (notes moved to their calls, the profile's page geometry between the base
 and print stylesheets), ``render`` (layout with a fetcher that reads only the book's own files),
@@ -30,7 +30,7 @@ from ..layout.fonts import FontFace, book_fonts, font_faces
 from ..layout import Edition, Stylesheet, lay_out
 from .figures import figures
 from .notes import notes_at_calls
-from .running_heads import print_pages
+from .running_heads import with_running_heads
 from ..markup.render import ChapterMarkup
 from ..project.model import Book
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
@@ -71,7 +71,7 @@ def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSetti
     edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
-    return print_pages(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
+    return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
 
 
 @dataclass
@@ -201,7 +201,7 @@ def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list
     ]
 
 
-@roomy  # see anthology.call_stack
+@roomy  # see anthology.print.call_stack
 def lay_out_whole(book: Book, edition: Edition, settings: PrintSettings, whole: str | None = None) -> PrintResult:
     """The edition laid out as one document and written (``whole``: its combined XHTML, when already made)."""
     document, fetcher, _ = render(edition, whole)

@@ -39,7 +39,7 @@ def _unbroken_names(body: str, names: list[str]) -> str:
     return body
 
 
-def print_pages(edition: Edition) -> Edition:
+def with_running_heads(edition: Edition) -> Edition:
     """The edition with each chapter's <section> carrying its running head, names kept whole."""
     names = [c.name for c in edition.book.contributors] + [e.name for e in edition.book.editors]
     documents = []
