@@ -17,9 +17,22 @@ from ..formats import registry
 from .common import fail, output_options, project_argument, reporter
 
 
+class FormatOption(click.Option):
+    """``--format``, whose help lists the registered formats: found when the help is shown, so that
+    starting the command line does not load every format."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str:
+        return registry.help_text() + " [default: " + ",".join(registry.default_names()) + "]"
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass
+
+
 @click.command()
 @project_argument
-@click.option("--format", "formats", default=",".join(registry.default_names()), show_default=True, help=registry.help_text())
+@click.option("--format", "formats", cls=FormatOption, default=None, help="")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
 @click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
 @click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")
@@ -32,7 +45,7 @@ from .common import fail, output_options, project_argument, reporter
 @output_options
 def build(
     project_dir: Path,
-    formats: str,
+    formats: str | None,
     output_dir: Path | None,
     profile: str | None,
     bleed: bool | None,
