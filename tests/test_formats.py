@@ -20,6 +20,7 @@ from anthology.cli import main
 from anthology.context import BuildContext
 from anthology.formats import registry
 from anthology.formats.registry import Format, Made
+from anthology.layout.documents import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,7 @@ def test_every_format_module_registers_itself() -> None:
     modules = sorted(p.stem for p in (ROOT / "anthology" / "formats").glob("*.py") if p.stem not in ("__init__", "registry"))
     assert sorted(f.name for f in registry.formats()) == modules == ["booklet", "epub", "html", "kepub", "library", "pdf"]
     assert registry.default_names() == ("epub", "pdf", "html")
+    assert {f.layout for f in registry.formats()} <= {*TARGETS, None}  # each names a layout the layout stage makes
 
 
 @pytest.mark.parametrize("path", ["anthology/build.py", "anthology/cli/build.py"])
