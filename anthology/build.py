@@ -13,19 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .artifacts import Artifact, commit_all
-from .context import BuildContext
-from .formats import registry
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
-from .project.config import load_config
+from .context import BuildContext
 from .errors import ConfigError, Diagnostic
-from .markup.render import render_book_matter, render_matter
+from .formats import registry
 from .markup.cache import MarkupCache
-from .project.model import Book, build_book
+from .markup.render import render_book_matter, render_matter
+from .markup.workers import default_jobs, render_chapters_in
 from .print.profiles import print_settings
+from .project.config import load_config
+from .project.model import Book, build_book
 from .project.safety import stylesheet_warnings
 from .project.sources import read_chapters, read_matter
-from .markup.workers import default_jobs, render_chapters_in
 
 if TYPE_CHECKING:
     from .print.pagemap import Pagination

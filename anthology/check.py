@@ -18,12 +18,13 @@ from typing import Any
 
 import yaml
 
-from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
-from .errors import ConfigError, Diagnostic, SourceError
 from .cache import Cache
+from .errors import ConfigError, Diagnostic, SourceError
 from .layout.xrefs import CrossReferences
-from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup.cache import MarkupCache
+from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
+from .markup.workers import default_jobs, render_chapters_in
+from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .project.model import Chapter, build_book
 from .project.sources import (
     CHAPTER_DIR,
@@ -37,7 +38,6 @@ from .project.sources import (
     split_front_matter,
 )
 from .text import natural_key
-from .markup.workers import default_jobs, render_chapters_in
 
 # Folders whose images belong to the stylesheets, the templates or the outputs, not to chapters.
 NOT_CHAPTER_IMAGES = {"build", "styles", "templates", "node_modules"}

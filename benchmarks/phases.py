@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from anthology.print import chunk_layout, chunk_runner, join
 from anthology.build import Step, build
+from anthology.print import chunk_layout, chunk_runner, join
 
 START = time.perf_counter()
 spans: dict[str, float] = {}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, ImageDraw
-
 from helpers import chapter, write_book
+from PIL import Image, ImageDraw
 
 BIG_TOML = """[book]
 title = "Voices from the Valleys"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from helpers import chapter, write_book
 from PIL import Image
 from pypdf import PdfReader
-
-from helpers import chapter, write_book
 
 MM = 72 / 25.4
 SENTENCE = "The quick brown fox jumps over the lazy dog while the committee deliberates on matters of some weight. "

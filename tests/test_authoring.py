@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import chapter, epubcheck_messages, write_book
 from PIL import Image
 
 from anthology import __version__
@@ -14,7 +15,6 @@ from anthology.check import check_book, comment_cuts, isbn_problem
 from anthology.cli import main
 from anthology.project.scaffold import next_chapter_path, yaml_scalar
 from anthology.project.sources import load_yaml
-from helpers import chapter, epubcheck_messages, write_book
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

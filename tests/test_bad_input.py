@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from lxml import etree
-from pypdf import PdfReader
-
 from hardening_helpers import huge_png_bytes, pdf_external_links, pdf_internal_links, png_bytes, poppler_page_texts, run_cli
 from helpers import chapter, epubcheck_messages, normalise_space, write_book
+from lxml import etree
+from pypdf import PdfReader
 
 SAME_EVERYWHERE = "\n\n## Notes and queries\n\nThe same heading and note label in every chapter.[^1]\n\n[^1]: A note that every chapter has.\n"
 

@@ -13,15 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
-
 import pytest
 from matter_book import write_matter_book
 from pypdf import PdfReader
 from test_incremental import _book
 
+from anthology.build import build
 from anthology.print import chunk_runner, output
 from anthology.print import chunks as chunking
-from anthology.build import build
 
 
 def _reading(pdf: Path) -> dict[str, object]:
@@ -128,9 +127,9 @@ def test_chunked_layout_gives_the_same_epub_and_a_pdf_whose_joins_hold(both: tup
 
 
 def test_chunks_open_with_a_body_document_and_keep_front_and_back_apart(tmp_path: Path) -> None:
-    from anthology.print.engine import print_edition
     from anthology.build import load_book
     from anthology.markup.render import render_book_matter, render_chapters
+    from anthology.print.engine import print_edition
 
     book = load_book(write_matter_book(tmp_path / "book"))
     render_book_matter(book)

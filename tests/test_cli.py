@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from helpers import chapter, write_book
 
 from anthology.cli import main
-from helpers import chapter, write_book
 
 
 def run(*args: str):

@@ -8,16 +8,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from PIL import Image
-
 from ace import ace_violations
-from anthology.build import build, load_book
-from anthology.cli import main
-from anthology.errors import ConfigError
+from click.testing import CliRunner
 from epub_books import png
 from epub_read import EPUB_TYPE, NS, Epub
 from helpers import chapter, epubcheck_messages, write_book
+from PIL import Image
+
+from anthology.build import build, load_book
+from anthology.cli import main
+from anthology.errors import ConfigError
 
 BIG = "voices-from-the-valleys"
 SAMPLE = "co-production-week-2019"

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import copy
-import subprocess
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
 from click.testing import CliRunner
-from lxml import etree
-
-from anthology.print.pagemap import _locate, _map_offset, fill_labels, significant
-from anthology.build import build
-from anthology.cli import main
 from epub_read import EPUB_TYPE, NS, Epub
 from helpers import chapter, write_book
+from lxml import etree
+
+from anthology.build import build
+from anthology.cli import main
+from anthology.print.pagemap import _locate, _map_offset, fill_labels, significant
 
 BIG = "voices-from-the-valleys"
 SAMPLE = "co-production-week-2019"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import DEFAULT_TOML, chapter, epubcheck_messages, write_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from import_sources import blogger_entry, write_atom, write_docx, write_rss, write_wxr, wxr_item
 from lxml import etree
 
 from anthology.build import build
@@ -22,10 +25,6 @@ from anthology.importers.post import Post, parse_selection
 from anthology.markup.render import render_chapter
 from anthology.project.model import Chapter
 from anthology.project.sources import read_chapter
-from html import escape as html_escape
-
-from helpers import DEFAULT_TOML, chapter, epubcheck_messages, write_book
-from import_sources import blogger_entry, write_atom, write_docx, write_rss, write_wxr, wxr_item
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -14,12 +14,12 @@ import pytest
 from helpers import chapter, write_book
 from PIL import Image
 
+from anthology.build import build
+from anthology.cache import Cache, digest
 from anthology.print import chunk_runner, output
 from anthology.print import chunks as chunking
 from anthology.print.chunk_layout import lay_out_chunk
 from anthology.print.chunks import ChunkJob
-from anthology.build import build
-from anthology.cache import Cache, digest
 
 SLUG = "test-book"
 

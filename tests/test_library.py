@@ -8,13 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import write_book
 from lxml import etree
 from PIL import Image
 from pymarc import MARCReader, parse_xml_to_array
 from pypdf import PdfReader
 
 from anthology.build import build
-from helpers import write_book
 
 ROOT = Path(__file__).resolve().parent.parent
 ONIX = "{http://ns.editeur.org/onix/3.0/reference}"

@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers import chapter, write_book
 from lxml import etree
 
 from anthology.build import load_book
 from anthology.markup.render import render_chapter, render_chapters
-from helpers import chapter, write_book
 
 NAMED_ENTITY = re.compile(r"&(?!amp;|lt;|gt;|quot;|apos;|#)[A-Za-z]+;")
 

@@ -20,12 +20,12 @@ import pytest
 from helpers import chapter, write_book
 from PIL import Image
 
-from anthology.markup import cache as markup_cache
-from anthology.markup import workers
 from anthology.build import build
 from anthology.cache import Cache
-from anthology.markup.render import render_chapter
+from anthology.markup import cache as markup_cache
+from anthology.markup import workers
 from anthology.markup.cache import MarkupCache, clear_memory, from_json, to_json
+from anthology.markup.render import render_chapter
 from anthology.project.model import Chapter
 
 SLUG = "test-book"

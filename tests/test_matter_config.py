@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import DEFAULT_TOML, chapter, write_book
 
 from anthology.build import load_book
-from anthology.project.config import Epigraph, load_config
 from anthology.errors import ConfigError, SourceError
-from anthology.project.isbns import InvalidIsbn, normalise_isbn
 from anthology.layout.outline import roman
+from anthology.project.config import Epigraph, load_config
+from anthology.project.isbns import InvalidIsbn, normalise_isbn
 from anthology.project.licenses import UnknownLicense, license_for
-from helpers import DEFAULT_TOML, chapter, write_book
 
 
 def config(tmp_path: Path, extra: str) -> Path:

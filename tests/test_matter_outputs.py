@@ -6,10 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
-
-from anthology.build import build
 from helpers import epubcheck_messages, normalise_space, pdf_page_texts
+from lxml import html as lxml_html
 from matter_book import CHAPTER_TITLES, write_matter_book
 from matter_read import (
     epub_nav,
@@ -21,6 +19,8 @@ from matter_read import (
     labels,
     pdf_bookmarks,
 )
+
+from anthology.build import build
 
 SLUG = "rivers-and-roads"
 SPINE = [
@@ -210,9 +210,8 @@ def test_foreword_without_parts_keeps_the_body_from_page_1(tmp_path: Path) -> No
 def test_images_in_front_matter_and_part_intros_are_packaged(tmp_path: Path) -> None:
     import zipfile
 
-    from PIL import Image
-
     from helpers import DEFAULT_TOML, chapter, write_book
+    from PIL import Image
 
     toml = DEFAULT_TOML + '\n[[parts]]\ntitle = "One"\nintro = "![A hill](front/hill.png)"\nchapters = ["chapters/a.md"]\n'
     root = write_book(tmp_path / "book", {"a.md": chapter("Alpha")}, toml)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lxml import html as lxml_html
-
 from helpers import normalise_space, pdf_page_texts
+from lxml import html as lxml_html
 from matter_read import epub_nav, epub_spine, html_contents, html_index_sections, labels, pdf_bookmarks
 
 SLUG = "co-production-week-2019"

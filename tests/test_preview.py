@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import chapter, write_book
 
 from anthology.preview.server import Preview
-from helpers import chapter, write_book
 
 
 def get(url: str, timeout: float = 30) -> tuple[int, str, bytes]:

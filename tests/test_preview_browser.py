@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import Browser, find_chromium, wait_until
 
 from anthology.preview.server import Preview
 from anthology.project.scaffold import new_book
-from browser import Browser, find_chromium, wait_until
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pyphen
 import pytest
+from print_helpers import page_texts, write_print_book
 from pypdf import PdfReader
 from weasyprint.formatting_structure import boxes as wp_boxes
 
-from anthology.print.engine import PrintResult, make_pdf
 from anthology.build import load_book
 from anthology.markup.render import render_chapters
-from print_helpers import page_texts, write_print_book
+from anthology.print.engine import PrintResult, make_pdf
 
 TITLES = ["A long chapter with notes. And a subtitle that runs on and on", "Pictures and tables", "Ein deutsches Kapitel"]
 

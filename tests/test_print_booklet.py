@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import weasyprint
 from click.testing import CliRunner
+from print_helpers import MM, half_text, write_small_book
 from pypdf import PdfReader
 
-from anthology.formats.booklet import booklet_order, impose, padded_count
 from anthology.cli import main
-from print_helpers import MM, half_text, write_small_book
+from anthology.formats.booklet import booklet_order, impose, padded_count
 
 # Sides in printing order as (left, right) page numbers from 1; 0 is a blank page.
 EXPECTED = {

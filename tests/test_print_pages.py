@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import chapter, write_book
 from PIL import Image
 
 from anthology.build import load_book
+from anthology.markup.render import ChapterMarkup, render_chapters
 from anthology.print.figures import figures
 from anthology.print.notes import notes_at_calls
-from anthology.print.running_heads import running_head
-from anthology.markup.render import ChapterMarkup, render_chapters
 from anthology.print.profiles import PROFILES, PrintSettings, page_css
-from helpers import chapter, write_book
+from anthology.print.running_heads import running_head
 
 
 def test_running_head_keeps_short_titles() -> None:

@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import io
 import subprocess
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 import weasyprint.layout
 from pypdf import PdfReader
 from test_incremental import _book
 
-from anthology.print import chunk_layout, chunk_runner, join, static_fonts
-from anthology.print import chunks as chunking
 from anthology.build import build
 from anthology.errors import BuildError, Diagnostic
 from anthology.layout.fonts import book_fonts
+from anthology.print import chunk_layout, chunk_runner, join, static_fonts
+from anthology.print import chunks as chunking
 
 
 def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,14 +13,14 @@ import re
 import tempfile
 from pathlib import Path
 
+from hardening_helpers import png_bytes
+from helpers import epubcheck_messages, write_book
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from anthology.build import build, load_book
 from anthology.markup.render import XREF_SCHEME, render_chapter
-from hardening_helpers import png_bytes
-from helpers import epubcheck_messages, write_book
 
 XHTML = "http://www.w3.org/1999/xhtml"
 NAMED_ENTITY = re.compile(r"&(?!amp;|lt;|gt;|quot;|apos;|#)[A-Za-z][A-Za-z0-9]*;")

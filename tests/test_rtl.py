@@ -11,11 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import chapter, epubcheck_messages, write_book
 from lxml import etree
 
 from anthology.build import build, load_book
 from anthology.project.direction import direction
-from helpers import chapter, epubcheck_messages, write_book
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -159,8 +159,8 @@ def test_html_edition_sets_rtl_chapters_right_to_left(mixed: Path) -> None:
 
 
 def test_print_edition_sets_the_rtl_chapters_right_to_left(mixed: Path) -> None:
-    from anthology.print.engine import print_edition
     from anthology.markup.render import render_chapters
+    from anthology.print.engine import print_edition
 
     book = load_book(mixed)
     root = parse(print_edition(book, render_chapters(book.chapters)).whole().encode("utf-8"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from helpers import epubcheck_messages, normalise_space, pdf_page_texts
+from pypdf import PdfReader
 
 SLUG = "co-production-week-2019"
 TITLES = [

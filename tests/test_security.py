@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from hardening_helpers import png_bytes, poppler_page_texts, run_cli
 from helpers import chapter, epubcheck_messages, write_book
 

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hardening_helpers import run_cli
+from helpers import chapter, write_book
 
 import anthology.artifacts as artifacts
 import anthology.formats.html as html_format
 import anthology.print.output as output
 from anthology.build import build
 from anthology.errors import BuildError
-from hardening_helpers import run_cli
-from helpers import chapter, write_book
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -4,10 +4,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import chapter, write_book
 
 from anthology.build import load_book
 from anthology.errors import SourceError
-from helpers import chapter, write_book
 
 
 def test_front_matter_fields(tmp_path: Path) -> None:

@@ -16,13 +16,13 @@ from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from anthology.markup import workers
-from anthology.print import chunk_runner, output
-from anthology.print import chunks as chunking
 from anthology.build import build, load_book
 from anthology.check import check_book
 from anthology.errors import SourceError
+from anthology.markup import workers
 from anthology.markup.render import XREF_SCHEME, render_chapter
+from anthology.print import chunk_runner, output
+from anthology.print import chunks as chunking
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 FILLER = "\n\n".join(["The hills were quiet and the river ran low all that year. " * 6] * 3)

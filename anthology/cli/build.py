@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from ..build import build as build_book
+from ..build import parse_formats
 from ..cache import FOLDER as CACHE_FOLDER
 from ..cache import Cache
-from ..build import parse_formats
 from ..check import check_book
 from ..errors import AnthologyError
 from ..formats import registry
@@ -21,7 +21,7 @@ class FormatOption(click.Option):
     """``--format``, whose help lists the registered formats: found when the help is shown, so that
     starting the command line does not load every format."""
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str:
         return registry.help_text() + " [default: " + ",".join(registry.default_names()) + "]"
 

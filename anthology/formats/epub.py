@@ -20,15 +20,14 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
+from ..artifacts import Artifact
+from ..layout import Document, Edition, lay_out, stamp
 from ..layout.accessibility import AccessibilityFacts, accessibility_facts
 from ..layout.cover import Cover, load_cover
-from ..layout import Document, Edition, lay_out
 from ..layout.documents import EXTENSIONS
 from ..layout.outline import Entry
 from ..markup.render import ChapterMarkup
 from ..project.model import Book
-from ..layout import stamp
-from ..artifacts import Artifact
 from .registry import Format, Made
 
 if TYPE_CHECKING:  # pagemap imports WeasyPrint, which an EPUB without print page numbers never needs

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..layout.fonts import FontFace, book_fonts, font_faces
-from ..layout import Edition, lay_out
-from ..markup.render import ChapterMarkup
-from ..project.model import Book
 from ..artifacts import Artifact
 from ..context import BuildContext
+from ..layout import Edition, lay_out
+from ..layout.fonts import FontFace, book_fonts, font_faces
+from ..markup.render import ChapterMarkup
+from ..project.model import Book
 from .registry import Format, Made
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ..markup.render import XHTML_NS
 from ..artifacts import Artifact
+from ..markup.render import XHTML_NS
 from .epub import chapter_count, epub_bytes
 from .registry import Format, Made
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from typing import TYPE_CHECKING
 
 from PIL import Image
-
-from typing import TYPE_CHECKING
 
 from ..artifacts import Artifact
 from ..context import BuildContext

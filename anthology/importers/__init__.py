@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..project.config import CONFIG_NAME
 from ..errors import Diagnostic, ImportSourceError
+from ..project.config import CONFIG_NAME
 from .detect import open_source
 from .htmltomd import parse, take_front_matter, to_markdown
 from .images import ImageSink

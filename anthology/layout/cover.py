@@ -18,8 +18,8 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError, features
 from .. import __version__
 from ..cache import Cache, digest, file_digest
 from ..errors import ConfigError, Diagnostic
-from .fonts import book_fonts
 from ..project.model import Book
+from .fonts import book_fonts
 
 WIDTH, HEIGHT = 1600, 2560
 KIND = "cover"  # made covers kept in the build cache

@@ -17,10 +17,10 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
-from ..project.direction import direction
 from ..errors import BuildError, Diagnostic
-from ..project.isbns import FORMATS as ISBN_FORMATS
 from ..markup.render import Asset, ChapterMarkup, render_matter
+from ..project.direction import direction
+from ..project.isbns import FORMATS as ISBN_FORMATS
 from ..project.model import Book, Chapter, Matter
 from ..project.safety import clean_stylesheet, inside
 from .dates import long_date

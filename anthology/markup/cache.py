@@ -28,13 +28,13 @@ import PIL
 from lxml import etree
 
 from .. import __version__
-from ..project import safety
-from . import images, render, repair
 from ..cache import Cache, digest, file_digest
 from ..errors import Diagnostic
-from .render import Asset, ChapterMarkup, CrossReference, Heading, Image, Note, Read
+from ..project import safety
 from ..project.model import Chapter, Matter
 from ..project.safety import local_file
+from . import images, render, repair
+from .render import Asset, ChapterMarkup, CrossReference, Heading, Image, Note, Read
 
 KIND = "markup"
 FORMAT = "2"  # the layout of the stored JSON

@@ -25,12 +25,12 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..project.config import CONFIG_NAME
 from ..errors import Diagnostic, SourceError
-from .images import ImageProblem, inspect_image
+from ..project.config import CONFIG_NAME
 from ..project.model import Book, Chapter, Matter
-from .repair import repair, unwrap
 from ..project.safety import Refusal, is_remote, local_file
+from .images import ImageProblem, inspect_image
+from .repair import repair, unwrap
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"

@@ -14,9 +14,9 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import Diagnostic, SourceError
-from .render import ChapterMarkup, render_chapter
-from .cache import MarkupCache
 from ..project.model import Chapter
+from .cache import MarkupCache
+from .render import ChapterMarkup, render_chapter
 
 # Below this many chapters per worker, starting the workers costs more than it saves.
 MIN_CHAPTERS_PER_JOB = 4

@@ -25,15 +25,15 @@ from lxml import etree
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
 
-from .call_stack import roomy
 from ..layout import Edition
 from ..markup.render import XHTML_NS
 from ..project.model import Book
-from .profiles import PrintSettings
-from .pagemap import flow_text_boxes, page_starts
-from .engine import RenderContext, render_context, write
 from . import patches
+from .call_stack import roomy
 from .chunks import END, ChunkJob, chunk_edition
+from .engine import RenderContext, render_context, write
+from .pagemap import flow_text_boxes, page_starts
+from .profiles import PrintSettings
 
 PX_TO_PT = 0.75
 WAIT_SECONDS = 0.5  # how often a waiting chunk looks whether another has failed

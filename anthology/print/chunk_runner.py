@@ -27,11 +27,23 @@ from ..cache import Cache, digest, file_digests, files_unchanged
 from ..context import BuildContext
 from ..layout import Edition
 from . import chunks as chunking
-from .chunk_layout import ChunkAborted, ChunkResult, Ledger, LocalLedger, Setup, SharedLedger, bookmark_tree, lay_out_chunk, run_in_worker, start_worker, warm_up
-from .pagemap import Pagination, pagination_of, print_source
+from .chunk_layout import (
+    ChunkAborted,
+    ChunkResult,
+    Ledger,
+    LocalLedger,
+    Setup,
+    SharedLedger,
+    bookmark_tree,
+    lay_out_chunk,
+    run_in_worker,
+    start_worker,
+    warm_up,
+)
+from .chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, chunks, foreign_targets, xref_targets
 from .engine import layout_inputs
 from .join import Joining
-from .chunks import ChunkJob, anchors, book_title, chunk_css, chunk_text, chunks, foreign_targets, xref_targets
+from .pagemap import Pagination, pagination_of, print_source
 
 KIND = "print-chunk"
 BATCH = 4  # chunks a worker lays out before it is replaced

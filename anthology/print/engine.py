@@ -24,20 +24,20 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import __version__
-from .call_stack import roomy
+from ..artifacts import Artifact
 from ..errors import BuildError, Diagnostic
-from ..layout.fonts import FontFace, book_fonts, font_faces
 from ..layout import Edition, Stylesheet, lay_out
-from .figures import figures
-from .notes import notes_at_calls
-from .running_heads import with_running_heads
+from ..layout.fonts import FontFace, book_fonts, font_faces
+from ..layout.stamp import build_date
 from ..markup.render import ChapterMarkup
 from ..project.model import Book
-from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
-from ..artifacts import Artifact
-from ..layout.stamp import build_date
 from . import patches
+from .call_stack import roomy
 from .fetcher import LocalFetcher
+from .figures import figures
+from .notes import notes_at_calls
+from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
+from .running_heads import with_running_heads
 from .static_fonts import static_instances
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tempfile
 import re
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any

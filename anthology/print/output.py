@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from ..artifacts import Artifact
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..context import BuildContext
-from .pagemap import PageStart, Pagination, paginate, print_source
 from .chunk_runner import make_joined
 from .engine import lay_out_whole, layout_inputs, pdf_summary, print_edition
+from .pagemap import PageStart, Pagination, paginate, print_source
 
 KIND = "print"
 

@@ -8,13 +8,13 @@ the ``@page`` rules that come before the package's print stylesheet, so a book's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..project import schema
 from ..errors import ConfigError, Diagnostic
+from ..project import schema
 from ..project.schema import FieldError
 
 MM_PER_INCH = 25.4

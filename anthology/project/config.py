@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
 from ..errors import ConfigError, Diagnostic
+from ..print.profiles import PrintTable
+from ..text import slugify
+from . import schema
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
 from .licenses import License, UnknownLicense, license_for
-from ..print.profiles import PrintTable
 from .schema import Field, FieldError
-from ..text import slugify
 
 CONFIG_NAME = "anthology.toml"
 

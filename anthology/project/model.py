@@ -8,12 +8,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import Diagnostic, SourceError
+from ..text import file_as, slugify, smarten
 from .config import Config, Epigraph, Person
 from .direction import Direction, direction
-from ..errors import Diagnostic, SourceError
 from .licenses import License
 from .sources import ChapterSource, MatterSource
-from ..text import file_as, slugify, smarten
 
 # Default titles of the editors' texts in front/ and back/, by file name.
 MATTER_TITLES = {

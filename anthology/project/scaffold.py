@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from .config import CONFIG_NAME, load_config
 from ..errors import ConfigError, Diagnostic
-from .sources import CHAPTER_DIR
 from ..text import slugify
+from .config import CONFIG_NAME, load_config
+from .sources import CHAPTER_DIR
 
 CONFIG_TEMPLATE = """\
 # The book's settings. Every key is described in anthology's README ("anthology.toml").

@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..errors import Diagnostic, SourceError
+from ..text import natural_key
 from . import schema
 from .config import Config, Person, epigraph, license_id
-from ..errors import Diagnostic, SourceError
 from .safety import inside
 from .schema import Field, FieldError
-from ..text import natural_key
 
 CHAPTER_DIR = "chapters"
 MAX_CHAPTER_BYTES = 2 * 1024 * 1024  # about 300,000 words: a long novel's worth in one chapter
