@@ -82,6 +82,7 @@ def make_outputs(context: BuildContext, formats: tuple[str, ...], report: BuildR
     then kept in the cache, not written out), None leaves the page list out with a warning, False
     leaves it out. WeasyPrint is imported only when a print layout is made or looked up."""
     made: dict[str, Artifact] = {}
+    more: list[Artifact] = []  # further files of a format, written after the requested ones
     pagination: Pagination | None = None
     page_list_warned = False
     for chosen in sorted((registry.named(name) for name in formats), key=lambda f: not f.prints_edition):
@@ -95,14 +96,15 @@ def make_outputs(context: BuildContext, formats: tuple[str, ...], report: BuildR
                     page_list_warned = True
                     report.warnings.append(page_list_missing(chosen.name, context.cache))
             given = pagination
-        result = chosen.make(context, given)
+        result = chosen.make(context, registry.Given(given, dict(made)))
         made[chosen.name] = result.artifact
+        more.extend(result.more)
         report.warnings.extend(result.warnings)
         if chosen.prints_edition and result.pagination is not None:
             pagination = result.pagination
         report.timings[chosen.name] = time.perf_counter() - begun
         say(Step("made", chosen.name))
-    return [made[name] for name in formats]
+    return [made[name] for name in formats] + more
 
 
 def epub_pagination(context: BuildContext, lay_out: bool) -> Pagination | None:

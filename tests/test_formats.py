@@ -19,7 +19,7 @@ from anthology.build import build
 from anthology.cli import main
 from anthology.context import BuildContext
 from anthology.formats import registry
-from anthology.formats.registry import Format, Made
+from anthology.formats.registry import Format, Given, Made
 from anthology.layout.documents import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +45,13 @@ def test_the_readme_describes_every_format() -> None:
         assert f"| `{found.name}` | {found.summary} | `{found.output}` |" in readme, found.name
 
 
-def _words(context: BuildContext, pagination: object) -> Made:
+def _words(context: BuildContext, given: Given) -> Made:
     text = "\n".join(f"{m.chapter.title}: {m.word_count}" for m in context.markups)
-    return Made(Artifact(f"{context.book.slug}-words.txt", data=text.encode("utf-8"), summary="word counts"))
+    made_before = ", ".join(given.made)
+    return Made(
+        Artifact(f"{context.book.slug}-words.txt", data=text.encode("utf-8"), summary="word counts"),
+        more=(Artifact(f"{context.book.slug}-words-after.txt", data=made_before.encode("utf-8"), summary="made before"),),
+    )
 
 
 def test_a_new_format_is_built_and_offered_without_touching_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,9 +59,10 @@ def test_a_new_format_is_built_and_offered_without_touching_the_build(tmp_path: 
     known = registry.formats()
     monkeypatch.setattr(registry, "formats", lambda: (*known, extra))
     root = write_book(tmp_path / "book", {"01-a.md": chapter(title="First", body="One two three."), "02-b.md": chapter(title="Second", body="Four five.")})
-    report = build(root, "words,html")
+    report = build(root, "html,words")
     assert (root / "build" / "test-book-words.txt").read_text() == "First: 3\nSecond: 2"
-    assert [a.name for a, _ in report.outputs] == ["test-book-words.txt", "html"]
+    assert (root / "build" / "test-book-words-after.txt").read_text() == "html"  # the outputs made before it are given to it
+    assert [a.name for a, _ in report.outputs] == ["html", "test-book-words.txt", "test-book-words-after.txt"]
     result = CliRunner().invoke(main, ["build", str(root), "--format", "words", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert build_module.parse_formats("words") == ("words",)

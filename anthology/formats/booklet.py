@@ -97,6 +97,6 @@ def make_booklet(context: BuildContext) -> Artifact:
 
 FORMAT = Format(
     "booklet", "A5 pages imposed two-up on A4 sheets, to fold and staple", "SLUG-booklet.pdf",
-    make=lambda context, pagination: Made(make_booklet(context)),
+    make=lambda context, given: Made(make_booklet(context)),
     order=40, layout="pdf",
 )

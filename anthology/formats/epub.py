@@ -235,6 +235,6 @@ def make_epub(context: BuildContext, pagination: Pagination | None = None) -> Ar
 
 FORMAT = Format(
     "epub", "EPUB 3 ebook, with the print edition's page numbers", "SLUG.epub",
-    make=lambda context, pagination: Made(make_epub(context, pagination)),
+    make=lambda context, given: Made(make_epub(context, given.pagination)),
     order=10, layout="epub", default=True, page_list=True, cover=True,
 )

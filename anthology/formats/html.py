@@ -40,6 +40,6 @@ def make_html(context: BuildContext) -> Artifact:
 
 FORMAT = Format(
     "html", "HTML edition: a folder of web pages, readable offline", "html/",
-    make=lambda context, pagination: Made(make_html(context)),
+    make=lambda context, given: Made(make_html(context)),
     order=30, layout="html", default=True,
 )

@@ -118,6 +118,6 @@ def make_kepub(context: BuildContext, pagination: Pagination | None = None) -> A
 
 FORMAT = Format(
     "kepub", "Kobo EPUB: the EPUB with Kobo's reading-position spans", "SLUG.kepub.epub",
-    make=lambda context, pagination: Made(make_kepub(context, pagination)),
+    make=lambda context, given: Made(make_kepub(context, given.pagination)),
     order=50, layout="epub", page_list=True, cover=True,
 )

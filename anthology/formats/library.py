@@ -70,6 +70,6 @@ def make_library(context: BuildContext) -> Artifact:
 
 FORMAT = Format(
     "library", "the kit for libraries: EPUB, archival PDF, cover, ONIX, MARC 21, Dublin Core", "library/SLUG/",
-    make=lambda context, pagination: Made(make_library(context)),
+    make=lambda context, given: Made(make_library(context)),
     order=60, layout="pdf", cover=True,
 )

@@ -10,10 +10,9 @@ from .registry import Format, Made
 
 if TYPE_CHECKING:
     from ..context import BuildContext
-    from ..print.pagemap import Pagination
 
 
-def make_pdf(context: BuildContext, pagination: Pagination | None = None) -> Made:
+def make_pdf(context: BuildContext) -> Made:
     from ..print.output import print_output  # WeasyPrint is loaded only when a print edition is made
 
     result = print_output(context)
@@ -28,6 +27,6 @@ def make_pdf(context: BuildContext, pagination: Pagination | None = None) -> Mad
 
 FORMAT = Format(
     "pdf", "print PDF in the chosen print profile, tagged for screen readers", "SLUG.pdf",
-    make=lambda context, pagination: make_pdf(context, pagination),
+    make=lambda context, given: make_pdf(context),
     order=20, layout="pdf", default=True, prints_edition=True,
 )

@@ -14,8 +14,8 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..artifacts import Artifact
@@ -27,13 +27,24 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Given:
+    """What the build gives a format besides the context: the print edition's pagination, when the
+    format asks for a page list and one is at hand, and the outputs made before it in this build."""
+
+    pagination: Pagination | None = None
+    made: Mapping[str, Artifact] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Made:
-    """What making a format gave: its Artifact, the print edition's pagination when it laid the
-    print edition out as the PDF (the EPUB's page list comes from it), and warnings for the reader."""
+    """What making a format gave: its Artifact (and ``more`` files of the same format, written
+    beside it), the print edition's pagination when it laid the print edition out as the PDF (the
+    EPUB's page list comes from it), and warnings for the reader."""
 
     artifact: Artifact
     pagination: Pagination | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    more: tuple[Artifact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,16 +55,16 @@ class Format:
     ``output`` names what it writes (``SLUG`` is the book's slug); ``default``: made by a build
     that names no format; ``order``: its place in lists. ``layout`` is the layout target its
     documents are made for ('epub', 'pdf' or 'html': it decides how documents link to each other).
-    ``page_list``: it wants the print edition's page numbers, which the build passes to ``make``
-    (from the PDF made in the same build, or the cache); ``prints_edition``: it lays out the print
-    edition with the book's own settings and gives the pagination (made before the others);
+    ``page_list``: it wants the print edition's page numbers, which the build passes to ``make`` in
+    ``Given`` (from the PDF made in the same build, or the cache); ``prints_edition``: it lays out the
+    print edition with the book's own settings and gives the pagination (made before the others);
     ``cover``: it uses the cover image, which is checked before anything is made.
     """
 
     name: str
     summary: str
     output: str
-    make: Callable[[BuildContext, Pagination | None], Made]
+    make: Callable[[BuildContext, Given], Made]
     order: int
     layout: str | None = None
     default: bool = False
