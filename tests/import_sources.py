@@ -220,3 +220,173 @@ def write_docx(path: Path, title: str = "Listening first", author: str = "Dee Wr
     document.save(str(path))
     picture.unlink()
     return path
+
+
+# A block-editor post, written from the block markup's documented form: each block is delimited by
+# <!-- wp:name {attributes} --> … <!-- /wp:name --> (or <!-- wp:name /--> when the site draws it),
+# footnote calls are <sup data-fn="ID" class="fn"><a href="#ID" id="ID-link">N</a></sup>, and the
+# notes' texts live in the post's `footnotes` meta as a JSON list of {"id", "content"}.
+BLOCK_POST = """<!-- wp:paragraph -->
+<p>Tables</p>
+<!-- /wp:paragraph --><!-- wp:table -->
+<figure class="wp-block-table"><table><thead><tr><th>Employee</th><th>Salary</th></tr></thead><tbody><tr><td>Ann</td><td>12</td></tr></tbody></table><figcaption class="wp-element-caption">Pay in 2019</figcaption></figure>
+<!-- /wp:table -->
+
+<!-- wp:list {"ordered":true} -->
+<ol class="wp-block-list"><!-- wp:list-item -->
+<li>First</li>
+<!-- /wp:list-item -->
+
+<!-- wp:list-item -->
+<li>Second<!-- wp:list {"ordered":true} -->
+<ol class="wp-block-list"><!-- wp:list-item -->
+<li>Second, part one</li>
+<!-- /wp:list-item --></ol>
+<!-- /wp:list --></li>
+<!-- /wp:list-item -->
+
+<!-- wp:list-item -->
+<li>Third</li>
+<!-- /wp:list-item --></ol>
+<!-- /wp:list -->
+
+<!-- wp:verse -->
+<pre class="wp-block-verse">The rain came down
+  on the <em>hill</em> and road
+
+and then it stopped.</pre>
+<!-- /wp:verse -->
+
+<!-- wp:code -->
+<pre class="wp-block-code"><code>print("hi")
+x = [1, 2]</code></pre>
+<!-- /wp:code -->
+
+<!-- wp:quote -->
+<blockquote class="wp-block-quote"><!-- wp:paragraph -->
+<p>Nothing about us without us.</p>
+<!-- /wp:paragraph --><cite>A slogan</cite></blockquote>
+<!-- /wp:quote -->
+
+<!-- wp:pullquote -->
+<figure class="wp-block-pullquote"><blockquote><p>Ask first.</p><cite>Ann Bee</cite></blockquote></figure>
+<!-- /wp:pullquote -->
+
+<!-- wp:paragraph -->
+<p>A paragraph<sup data-fn="a1b2" class="fn"><a href="#a1b2" id="a1b2-link">1</a></sup> and another<sup data-fn="c3d4" class="fn"><a href="#c3d4" id="c3d4-link">2</a></sup>.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:image {"id":7,"sizeSlug":"large"} -->
+<figure class="wp-block-image size-large"><img src="https://blog.example.org/wp-content/uploads/2019/04/team.png" alt="Five people" class="wp-image-7"/><figcaption class="wp-element-caption">The team at work</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:gallery {"linkTo":"none"} -->
+<figure class="wp-block-gallery has-nested-images columns-default"><!-- wp:image {"id":8} -->
+<figure class="wp-block-image"><img src="https://blog.example.org/wp-content/uploads/2019/04/team.png" alt="Again"/><figcaption class="wp-element-caption">First picture</figcaption></figure>
+<!-- /wp:image --><figcaption class="blocks-gallery-caption wp-element-caption">Our gallery</figcaption></figure>
+<!-- /wp:gallery -->
+
+<!-- wp:embed {"url":"https://video.example.org/watch?v=abc","type":"video","providerNameSlug":"example"} -->
+<figure class="wp-block-embed is-type-video"><div class="wp-block-embed__wrapper">
+https://video.example.org/watch?v=abc
+</div><figcaption class="wp-element-caption">Our launch</figcaption></figure>
+<!-- /wp:embed -->
+
+<!-- wp:latest-posts /-->
+
+<!-- wp:footnotes /-->"""
+BLOCK_NOTES = '[{"id":"a1b2","content":"The first note."},{"id":"c3d4","content":"The <em>second</em> note."}]'
+
+
+def postmeta(key: str, value: str) -> str:
+    return f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key><wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+
+
+def write_wxr_items(folder: Path, items: list[str], namespace: str = "http://wordpress.org/export/1.2/") -> Path:
+    """A WXR file holding ITEMS, its wp: namespace given (WordPress writes http, some tools https)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "export.xml"
+    head = WXR_HEAD.replace("http://wordpress.org/export/1.2/", namespace)
+    path.write_text(head + "".join(items) + WXR_TAIL, encoding="utf-8")
+    return path
+
+
+def takeout_entry(title: str, kind: str = "POST", status: str = "LIVE", filename: str = "", html: str = "<p>Text.</p>", author: str = "Gary Hickey") -> str:
+    """An entry of a Google Takeout Blogger export (feed.atom): blogger:type, blogger:status, blogger:filename."""
+    name = f"<blogger:filename>{filename}</blogger:filename>" if filename else ""
+    return f"""  <entry>
+    <id>tag:blogger.com,1999:blog-1.post-{abs(hash(title))}</id>
+    <blogger:type>{kind}</blogger:type>
+    <blogger:status>{status}</blogger:status>
+    <author><name>{escape(author)}</name><blogger:type>BLOGGER</blogger:type></author>
+    <title>{escape(title)}</title>
+    <content type="html">{escape(html)}</content>
+    <blogger:created>2021-03-01T10:00:00.000Z</blogger:created>
+    <published>2021-03-02T10:00:00.000Z</published>
+    <updated>2021-03-02T10:00:00.000Z</updated>
+    {name}
+  </entry>
+"""
+
+
+def write_takeout(folder: Path, entries: list[str], site: str | None = "https://coproweek.blogspot.com/") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    link = f'  <link rel="alternate" type="text/html" href="{site}"/>\n' if site else ""
+    path = folder / "feed.atom"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>\n"
+        "  <id>tag:blogger.com,1999:blog-1</id>\n  <title>Co-production blog</title>\n" + link + "".join(entries) + "</feed>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_fidelity_docx(path: Path, author: str = "Jesse Rosenthal", names: str | None = "Mary Ann Evans and Aurore Dupin") -> Path:
+    """A Word document with what converters lose: a line of names under the title, character styles,
+    merged cells, an indented quotation, code in a monospaced font and a Macro Text paragraph, a drop
+    cap, and a paragraph style the converter does not know (so it has a message to give)."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    document.core_properties.author = author
+    document.add_heading("Two lives", level=0)
+    if names:
+        document.add_paragraph(names)
+    styled = document.add_paragraph("She wrote ")
+    styled.add_run("with care", style="Emphasis")
+    styled.add_run(" and ")
+    styled.add_run("at length", style="Strong")
+    styled.add_run(", ")
+    styled.add_run("underlined").underline = True
+    styled.add_run(".")
+    drop = document.add_paragraph("D")
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:dropCap"), "drop")
+    frame.set(qn("w:lines"), "3")
+    drop._p.get_or_add_pPr().append(frame)
+    document.add_paragraph("rop caps open the story.")
+    quote = document.add_paragraph("A long quotation, set in from the left margin.")
+    quote.paragraph_format.left_indent = Cm(2)
+    code = document.add_paragraph()
+    code.add_run("print('hello')").font.name = "Courier New"
+    inline = document.add_paragraph("Type ")
+    inline.add_run("make book").font.name = "Consolas"
+    inline.add_run(" to build.")
+    document.styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("x = 1", style="Source Code")
+    document.add_paragraph("y = 2", style="Source Code")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Across"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "Down"
+    table.cell(1, 1).text, table.cell(1, 2).text = "b", "c"
+    table.cell(2, 1).text, table.cell(2, 2).text = "e", "f"
+    document.styles.add_style("Fancy Style", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("In a fancy style.", style="Fancy Style")
+    document.save(str(path))
+    return path

@@ -61,8 +61,8 @@ def imported_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = run("import", str(source), str(book))
         assert result.exit_code == 0, result.output
         kinds.append(result.output.strip().splitlines()[-1])
-    assert "imported 2 of 2 posts from WordPress export blog.wordpress.xml; 1 skipped (drafts, comments and other non-posts)" in kinds[0]
-    assert "imported 2 of 2 posts from Blogger export blog-export.xml; 1 skipped (drafts, comments and other non-posts)" in kinds[1]
+    assert "imported 2 of 2 posts from WordPress export blog.wordpress.xml; skipped 1 attachment, 1 draft (--include-drafts to import them)" in kinds[0]
+    assert "imported 2 of 2 posts from Blogger export blog-export.xml; skipped 1 comment" in kinds[1]
     assert "imported 1 of 1 posts from Word document listening.docx" in kinds[2]
     build(book, "epub")
     return book

@@ -7,18 +7,24 @@ nothing is wrong are the chapters and their images moved into chapters/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+import io
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from PIL import Image
 
 from ..errors import Diagnostic, ImportSourceError
 from ..project.config import CONFIG_NAME
 from .detect import open_source
+from .download import Downloaded, DownloadError, Progress, fetch_images
 from .htmltomd import parse, take_front_matter, to_markdown
-from .images import ImageSink
+from .images import IMAGE_DIR, ImageSink
 from .post import Post, Selection, parse_selection
-from .writer import ChapterWriter, Written, front_matter
+from .visibility import Include, describe
+from .writer import ChapterWriter, Written, address_key, front_matter
 
-__all__ = ["ImportReport", "Post", "Selection", "import_source", "parse_selection"]
+__all__ = ["ImportReport", "Include", "Post", "Selection", "import_source", "parse_selection"]
 
 
 @dataclass
@@ -28,7 +34,10 @@ class ImportReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     read: int = 0  # posts read from the source
     unselected: int = 0  # posts left out by --select
-    skipped: int = 0  # drafts, trash, comments, attachments and other non-posts
+    skipped: Counter[str] = field(default_factory=Counter)  # by kind: drafts, pages, comments, menu items…
+    linked: int = 0  # links to another imported post that now lead to its chapter
+    downloaded: int = 0  # images fetched from the web (--fetch-images)
+    failed: list[str] = field(default_factory=list)  # addresses of images that could not be fetched
 
 
 def import_source(
@@ -37,13 +46,24 @@ def import_source(
     select: tuple[str, ...] | list[str] = (),
     force: bool = False,
     default_author: str | None = None,
+    include: Include = Include(),
+    site: str | None = None,
+    fetch: bool = False,
+    allow_local: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import every selected post of `source` into PROJECT_DIR/chapters; raise ImportSourceError if anything is wrong."""
+    """Import every selected post of `source` into PROJECT_DIR/chapters; raise ImportSourceError if anything is wrong.
+
+    `include` lets drafts, private posts or pages in; `fetch` downloads the web images the posts
+    show (`allow_local` permits loopback and private addresses, for tests), `progress` hears of each.
+    """
     selection = parse_selection(select)
-    reader = open_source(source)
+    reader = open_source(source, include, site)
     report = ImportReport(reader.name)
     writer = ChapterWriter(project_dir)
     problems: list[Diagnostic] = []
+    addresses: dict[str, Path] = {address_key(url): path for url, path in writer.by_source.items()}
+    remote: list[tuple[str, str]] = []
     try:
         for post in reader.posts():
             report.read += 1
@@ -61,8 +81,8 @@ def import_source(
                 problems.append(
                     Diagnostic(
                         source,
-                        f"{post.where} '{post.title}' names no author",
-                        hint="pass --author NAME, or --select to leave the post out",
+                        f"{post.where} '{post.title}' names no author" + (f" ({post.author_note})" if post.author_note else ""),
+                        hint="use --author NAME, or --select to leave the post out",
                     )
                 )
                 continue
@@ -76,13 +96,20 @@ def import_source(
                     )
                 )
                 continue
-            sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts)
+            sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts, remote=[] if fetch else None)
             try:
                 body = to_markdown(soup, sink)
             except RecursionError:
                 problems.append(_too_deep(source, post))
                 continue
             writer.stage(planned.path, front_matter(post) + "\n" + body, sink.images)
+            remote.extend(sink.remote or [])
+            for url in (post.source, *post.aliases):
+                if url and url.startswith(("http://", "https://")):
+                    addresses[address_key(url)] = planned.path
+            if post.summary_only:
+                post.warnings.append("the source holds only a summary of this post: import the blog's full export, or paste in the rest")
+            report.warnings.extend(Diagnostic(source, f"{post.where} '{post.title}': {w}", level="warning") for w in post.warnings)
             report.warnings.extend(Diagnostic(planned.path, w, level="warning") for w in sink.warnings)
             report.written.append(
                 Written(
@@ -99,6 +126,9 @@ def import_source(
             raise ImportSourceError(problems)
         if not report.written:
             raise ImportSourceError(_nothing_found(source, report, selection))
+        report.linked = writer.link_chapters(addresses)
+        if remote:
+            _download(remote, writer, report, project_dir, allow_local, progress)
         writer.commit()
         if not (project_dir / CONFIG_NAME).is_file():
             report.warnings.append(
@@ -107,6 +137,52 @@ def import_source(
     finally:
         writer.discard()
     return report
+
+
+def _download(
+    remote: list[tuple[str, str]], writer: ChapterWriter, report: ImportReport, project_dir: Path, allow_local: bool, progress: Progress | None
+) -> None:
+    """Fetch the web images of every chapter and stage them under the names the chapters use."""
+    results = fetch_images((url for url, _ in remote), allow_local=allow_local, progress=progress)
+    fetched: dict[str, bool] = {}
+    for url, name in remote:
+        result = results[url]
+        if isinstance(result, DownloadError):
+            report.failed.append(url)
+            report.warnings.append(
+                Diagnostic(project_dir / "chapters" / IMAGE_DIR / name, f"image {url} was not downloaded: {result}", level="warning", hint="download it to this path by hand")
+            )
+            continue
+        data = _as_named(result, name)
+        if data is None:
+            report.failed.append(url)
+            report.warnings.append(
+                Diagnostic(project_dir / "chapters" / IMAGE_DIR / name, f"image {url} is a {result.suffix.lstrip('.').upper()} picture, not what its name says", level="warning", hint="save it here in the format the name says")
+            )
+            continue
+        writer.stage_image(name, data)
+        report.downloaded += 1
+        fetched[name] = True
+    report.written = [
+        replace(item, images=item.images + sum(1 for name in fetched if name.startswith(item.path.stem + "-"))) for item in report.written
+    ]
+
+
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def _as_named(picture: Downloaded, name: str) -> bytes | None:
+    """The bytes in the format the file name says (an address without a suffix was named .png)."""
+    wanted = PurePosixPath(name).suffix.lower().replace(".jpeg", ".jpg")
+    if wanted == picture.suffix:
+        return picture.data
+    if wanted not in _FORMATS:
+        return None
+    with Image.open(io.BytesIO(picture.data)) as image:
+        out = io.BytesIO()
+        converted = image.convert("RGB") if wanted == ".jpg" else image
+        converted.save(out, format=_FORMATS[wanted])
+        return out.getvalue()
 
 
 def _too_deep(source: Path, post: Post) -> Diagnostic:
@@ -127,7 +203,11 @@ def _complete(post: Post, report: ImportReport, default_author: str | None) -> N
 
 def _nothing_found(source: Path, report: ImportReport, selection: Selection) -> Diagnostic:
     if report.read == 0:
-        return Diagnostic(source, f"holds no published posts (this {report.kind} had {report.skipped} other items)")
+        return Diagnostic(
+            source,
+            f"holds no published posts (this {report.kind} had {describe(report.skipped) or 'no other items'})",
+            hint="drafts, private posts and pages come in with --include-drafts, --include-private, --include-pages",
+        )
     return Diagnostic(
         source,
         f"no post matched --select {' '.join(selection.given)} ({report.read} posts read)",

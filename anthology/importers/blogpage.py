@@ -8,6 +8,7 @@ element of class "post", "hentry" or "h-entry") with a heading. Each post runs u
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -30,7 +31,7 @@ class BlogPage:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.skipped = 0
+        self.skipped: Counter[str] = Counter()
 
     def posts(self) -> Iterator[Post]:
         try:

@@ -53,6 +53,38 @@ def _looks_like_name(text: str) -> bool:
     return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _PARTICLES for w in words)
 
 
+_NOT_NAMES = frozenset("the a an our my your his her their this that these part chapter section introduction contents table figure abstract summary notes".split())
+_LIST_SPLIT = re.compile(r"\s*(?:;|,?\s+and\s+|&|,)\s*")
+
+
+def turn_name(text: str) -> str:
+    """'Seeley, Jason' -> 'Jason Seeley' (a library-catalogue order); other names as they are."""
+    text = " ".join(text.split())
+    last, comma, first = text.partition(",")
+    if not comma or "," in first:
+        return text
+    last, first = last.strip(), first.strip()
+    if last and first and 1 <= len(last.split()) <= 2 and 1 <= len(first.split()) <= 3 and _looks_like_name(last) and _looks_like_name(first):
+        return f"{first} {last}"
+    return text
+
+
+def names_line(text: str) -> list[str] | None:
+    """A line that is only people's names: 'Mary Ann Evans and Aurore Dupin', 'Evans, Mary Ann'; else None."""
+    text = " ".join(text.split()).strip(" .")
+    if not text or len(text) > 160 or any(ch in text for ch in ":!?\"“”()"):
+        return None
+    turned = turn_name(text)
+    if turned != text:
+        return [turned]
+    names = [n for n in _LIST_SPLIT.split(text) if n]
+    if any(n.split()[0].casefold() in _NOT_NAMES for n in names):
+        return None
+    if not 1 <= len(names) <= 8 or not all(_looks_like_name(n) and len(n.split()) >= 2 for n in names):
+        return None
+    return names
+
+
 def author_from_feed(text: str) -> str:
     """RSS <author> is 'mail@example.org (Name)'; keep the name, else the text as it is."""
     text = " ".join(text.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -12,7 +13,8 @@ from .blogpage import BlogPage
 from .feeds import ATOM, AtomFeed, RssFeed
 from .post import Post
 from .word import WordDocument
-from .wordpress import WP_NAMESPACE_PREFIX, WordPressExport
+from .visibility import Include
+from .wordpress import WordPressExport, is_wp_namespace
 from .xmlread import iterparse, local
 
 KINDS = "a WordPress export (WXR), a Blogger export, an RSS or Atom feed, a saved blog page (.html) or a Word document (.docx)"
@@ -20,12 +22,12 @@ KINDS = "a WordPress export (WXR), a Blogger export, an RSS or Atom feed, a save
 
 class Reader(Protocol):
     name: str
-    skipped: int
+    skipped: Counter[str]
 
     def posts(self) -> Iterator[Post]: ...
 
 
-def open_source(path: Path) -> Reader:
+def open_source(path: Path, include: Include = Include(), site: str | None = None) -> Reader:
     if not path.exists():
         raise ImportSourceError(Diagnostic(path, "not found", hint="give the path of an export, feed, saved page or .docx file"))
     if path.is_dir():
@@ -47,10 +49,10 @@ def open_source(path: Path) -> Reader:
         return BlogPage(path)
     if not text.startswith(b"<"):
         raise ImportSourceError(Diagnostic(path, "is not a file anthology can import", line=1, hint=f"give {KINDS}"))
-    return _xml_kind(path)
+    return _xml_kind(path, include, site)
 
 
-def _xml_kind(path: Path) -> Reader:
+def _xml_kind(path: Path, include: Include, site: str | None) -> Reader:
     namespaces: set[str] = set()
     root: ET.Element | None = None
     blogger = False
@@ -58,6 +60,7 @@ def _xml_kind(path: Path) -> Reader:
         if event == "start-ns":
             assert isinstance(item, tuple)
             namespaces.add(item[1])
+            blogger = blogger or "schemas.google.com/blogger" in item[1]
             continue
         assert isinstance(item, ET.Element)
         if root is None:
@@ -67,17 +70,17 @@ def _xml_kind(path: Path) -> Reader:
             continue
         name = local(item.tag)
         if event == "start" and name == "entry":
-            return AtomFeed(path, blogger=blogger)
+            return AtomFeed(path, blogger=blogger, include=include, site=site)
         if event == "end" and name in ("generator", "id"):
             blogger = blogger or "blogger" in (item.text or "").lower()
     if root is None:
         raise ImportSourceError(Diagnostic(path, "holds no XML element", line=1, hint=f"give {KINDS}"))
     if local(root.tag) == "rss":
-        if any(ns.startswith(WP_NAMESPACE_PREFIX) for ns in namespaces):
-            return WordPressExport(path)
-        return RssFeed(path)
+        if any(is_wp_namespace(ns) for ns in namespaces):
+            return WordPressExport(path, include)
+        return RssFeed(path, include, site)
     if root.tag == f"{{{ATOM}}}feed":
-        return AtomFeed(path)
+        return AtomFeed(path, blogger=blogger, include=include, site=site)
     raise ImportSourceError(
         Diagnostic(path, f"is XML of an unknown kind (its root element is <{local(root.tag)}>)", line=1, hint=f"give {KINDS}")
     )

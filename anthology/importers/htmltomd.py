@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
 
-from .bylines import date_from_text, parse_byline
+from .blocks import block_markup, expand_blocks, media_to_links
+from .bylines import date_from_text, names_line, parse_byline
 from .images import ImageSink
 from .post import Post
 
@@ -31,24 +32,51 @@ _LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|([~=])|(\d+)([.)])(?=\s|$))")
 _ESCAPE_ALWAYS = re.compile(r"([\[\]`|])")
 
 
+_ALL_BLOCKS = r"(?:table|thead|tfoot|caption|colgroup|col|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|blockquote|address|p|h[1-6]|hr|section|article|aside|header|footer|nav|figure|figcaption|details|summary)"
+_BLOCK_OPEN = re.compile(rf"(<{_ALL_BLOCKS}[\s/>])", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(rf"(</{_ALL_BLOCKS}>)", re.IGNORECASE)
+_STARTS_BLOCK = re.compile(rf"^\s*</?{_ALL_BLOCKS}\b", re.IGNORECASE)
+_TRAILING_CLOSE = re.compile(rf"^(.*?)((?:\s*</{_ALL_BLOCKS}>)*)$", re.IGNORECASE | re.DOTALL)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
+
+
 def autop(text: str) -> str:
-    """WordPress keeps paragraphs as blank-line-separated text; wrap such runs in <p>."""
-    chunks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    """WordPress keeps paragraphs as blank-line-separated text; wrap such runs in <p>.
+
+    As WordPress does, every block element starts and ends a paragraph, so text that runs straight
+    into a table or a list is a paragraph of its own; a <pre> keeps its blank lines.
+    """
+    text = text.replace("\r\n", "\n")
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\n\n<pre data-kept=\"{len(kept) - 1}\"></pre>\n\n"
+
+    text = _PRE.sub(keep, text)
+    text = _BLOCK_CLOSE.sub(r"\1\n\n", _BLOCK_OPEN.sub(r"\n\n\1", text))
     out = []
-    for chunk in chunks:
+    for chunk in re.split(r"\n\s*\n", text):
         if not chunk.strip():
             continue
-        if _AUTOP_BLOCK.match(chunk):
-            out.append(chunk)
+        if _AUTOP_BLOCK.match(chunk) or _STARTS_BLOCK.match(chunk):
+            out.append(chunk.strip())
         else:
-            out.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>")
-    return "\n\n".join(out)
+            inline, closing = _TRAILING_CLOSE.match(chunk.strip()).groups()  # type: ignore[union-attr]
+            out.append("<p>" + inline.strip().replace("\n", "<br>\n") + "</p>" + closing)
+    joined = "\n".join(out)
+    return re.sub(r'<pre data-kept="(\d+)"></pre>', lambda m: kept[int(m.group(1))], joined)
 
 
 def parse(post: Post) -> Tag:
     """The post's body as a BeautifulSoup tree, cleaned of scripts, comments and page furniture."""
     text = autop(post.html) if post.autop else post.html
+    if post.blocks:
+        text = block_markup(text)
     soup = BeautifulSoup(text, "html.parser")
+    if post.blocks:
+        expand_blocks(soup, post)
+    media_to_links(soup, post)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for element in soup.find_all(DROP):
@@ -62,8 +90,11 @@ def parse(post: Post) -> Tag:
 
 
 def take_front_matter(soup: Tag, post: Post) -> None:
-    """Move a leading repeated title, a 'By Name, role' line and a date line from the body to the post."""
-    for _ in range(4):
+    """Move a leading repeated title, a 'By Name, role' line and a date line from the body to the post.
+
+    In a Word document (post.names_line) a line of names just under the title is its byline too.
+    """
+    for index in range(4):
         block = _first_block(soup)
         if block is None:
             return
@@ -79,6 +110,12 @@ def take_front_matter(soup: Tag, post: Post) -> None:
         if byline is not None and block.name not in HEADINGS:
             post.authors = byline.authors
             post.byline = byline.role or post.byline
+            block.decompose()
+            continue
+        names = names_line(text) if post.names_line and index <= 2 and block.name == "p" and "subtitle" not in block.get("class", []) else None
+        if names:
+            post.authors = names
+            post.names_line = False
             block.decompose()
             continue
         date = date_from_text(text)
@@ -175,6 +212,11 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
         images = link.find_all("img")
         if images and not link.get_text().strip():
             link.replace_with(*images)  # a picture linked to its own full-size copy
+    merged = _split_merged_cells(soup)
+    if merged:
+        sink.warnings.append(
+            f"{merged} merged table cell{'s' if merged != 1 else ''} split so the columns line up (each text stays in the first part): check how the table reads"
+        )
     notes = _take_footnotes(soup)
     converter = _Converter(
         sink,
@@ -189,12 +231,61 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
     body = converter.convert_soup(soup).strip()
     for number, _ in enumerate(notes, start=1):
         body = body.replace(_FOOTNOTE_MARK.format(number), f"[^{number}]")
-    parts = [re.sub(r"\n{3,}", "\n\n", body)]
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    # Markdown joins two quotations that only a blank line parts: an (invisible) comment keeps them apart
+    parts = [re.sub(r"(^>[^\n]*\n)\n(?=>)", "\\1\n<!-- -->\n\n", body, flags=re.M)]
     for number, note in enumerate(notes, start=1):
         text = converter.convert_soup(note).strip() or "(empty note)"
         lines = text.split("\n")
         parts.append(f"[^{number}]: " + "\n".join([lines[0]] + ["    " + l if l.strip() else "" for l in lines[1:]]))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _span(cell: Tag, name: str) -> int:
+    value = str(cell.get(name, "1")).strip()
+    return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
+
+
+def _split_merged_cells(soup: Tag) -> int:
+    """Markdown tables have no merged cells: give each merged cell's other places empty cells."""
+    merged = 0
+    for table in soup.find_all("table"):
+        rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
+        pending: dict[int, int] = {}  # column -> rows still covered by a cell above
+        for row in rows:
+            column = 0
+            cells = row.find_all(["td", "th"], recursive=False)
+            position = 0
+            while position < len(cells) or any(col >= column and left > 0 for col, left in pending.items()):
+                if pending.get(column, 0) > 0:
+                    pending[column] -= 1
+                    filler = soup.new_tag("td")
+                    if position < len(cells):
+                        cells[position].insert_before(filler)
+                    else:
+                        row.append(filler)
+                    column += 1
+                    continue
+                if position >= len(cells):
+                    break
+                cell = cells[position]
+                across, down = _span(cell, "colspan"), _span(cell, "rowspan")
+                for name in ("colspan", "rowspan"):
+                    if cell.has_attr(name):
+                        del cell[name]
+                if across > 1 or down > 1:
+                    merged += 1
+                last = cell
+                for offset in range(across):
+                    if offset:
+                        filler = soup.new_tag(cell.name)
+                        last.insert_after(filler)
+                        last = filler
+                    if down > 1:
+                        pending[column + offset] = down - 1
+                column += across
+                position += 1
+    return merged
 
 
 def _take_footnotes(soup: Tag) -> list[Tag]:

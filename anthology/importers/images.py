@@ -39,6 +39,7 @@ class ImageSink:
     alts: Mapping[str, str] = field(default_factory=dict)
     images: list[StagedImage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    remote: list[tuple[str, str]] | None = None  # with --fetch-images: (address, file name) to download
     _names: set[str] = field(default_factory=set)
 
     def place(self, src: str, alt: str) -> tuple[str, str]:
@@ -53,6 +54,11 @@ class ImageSink:
             if local is not None:
                 return self._copy(local, src), alt
             name = self._name(PurePosixPath(unquote(parts.path)).name or "image")
+            if self.remote is not None:
+                self.remote.append((src, name))
+                if not alt:
+                    self.warnings.append(f"image {src} has no alt text: add a description")
+                return f"{IMAGE_DIR}/{name}", alt
             self.warnings.append(
                 f"image {src} is on the web: download it to chapters/{IMAGE_DIR}/{name}"
                 + ("" if alt else " (it has no alt text: add a description)")

@@ -32,6 +32,14 @@ class Post:
     image_alts: Mapping[str, str] = field(default_factory=dict)  # image URL -> alt text known from the source
     fallback_title: str = ""  # used when neither the source nor the body gives a title
     weak_date: bool = False  # a date line at the top of the body wins over `date`
+    aliases: tuple[str, ...] = ()  # other addresses of the post (a WordPress guid), for links between posts
+    blocks: bool = False  # block-editor markup (<!-- wp:… --> comments delimit the blocks)
+    footnotes: dict[str, str] = field(default_factory=dict)  # block-editor footnotes: id -> HTML
+    reusable: Mapping[str, str] = field(default_factory=dict)  # the export's reusable blocks: id -> block markup
+    names_line: bool = False  # a line of names under the title is the byline (Word documents)
+    author_note: str = ""  # why the source's own author field was not used, for the "names no author" error
+    summary_only: bool = False  # the source gave only a summary of the post
+    warnings: list[str] = field(default_factory=list)  # what could not be kept, for the editor
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -21,6 +22,15 @@ from .images import IMAGE_DIR, StagedImage
 from .post import Post
 
 _NUMBER = re.compile(r"^(\d+)[-_. ]*")
+_LINK = re.compile(r"((?<!!)\[(?:\\.|[^\\\]\n])*\]\()(https?://[^\s)]+)")
+
+
+def address_key(url: str) -> str:
+    """One form for the ways a post's address is written: scheme, 'www.', case of the host, last '/'."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/") or ""
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,39 @@ class ChapterWriter:
             file = self.staging / f"img-{len(self.staged)}-{image.name}"
             file.write_bytes(image.data)
             self.staged.append((file, self.folder / IMAGE_DIR / image.name))
+
+    def stage_image(self, name: str, data: bytes) -> None:
+        """An image that arrived after its chapter was staged (downloaded with --fetch-images)."""
+        if self.staging is None:
+            return
+        file = self.staging / f"img-{len(self.staged)}-{name}"
+        file.write_bytes(data)
+        self.staged.append((file, self.folder / IMAGE_DIR / name))
+
+    def link_chapters(self, addresses: dict[str, Path]) -> int:
+        """Point links to an imported post's web address at its chapter file; return how many."""
+        if not addresses:
+            return 0
+        count = 0
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal count
+            url = match.group(2)
+            address, _, fragment = url.partition("#")
+            target = addresses.get(address_key(address))
+            if target is None:
+                return match.group(0)
+            count += 1
+            return f"{match.group(1)}{target.name}{'#' + fragment if fragment else ''}"
+
+        for staged, final in self.staged:
+            if final.suffix != ".md":
+                continue
+            text = staged.read_text(encoding="utf-8")
+            new = _LINK.sub(replace, text)
+            if new != text:
+                staged.write_text(new, encoding="utf-8")
+        return count
 
     def commit(self) -> None:
         """Move every staged file into place (each move is atomic)."""
