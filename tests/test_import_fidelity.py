@@ -12,18 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import DEFAULT_TOML, epubcheck_messages
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from anthology.cli import main
-from anthology.importers import Include, import_source
-from anthology.importers.download import DownloadError, Limits, fetch_image
-from anthology.importers.post import Post
-from anthology.importers.shortcodes import expand_shortcodes
-from anthology.build import build
-from anthology.sources import read_chapter
-
-from helpers import DEFAULT_TOML, epubcheck_messages
 from import_sources import (
     BLOCK_NOTES,
     BLOCK_POST,
@@ -38,6 +29,14 @@ from import_sources import (
     write_wxr_items,
     wxr_item,
 )
+
+from anthology.build import build
+from anthology.cli import main
+from anthology.importers import Include, import_source
+from anthology.importers.download import DownloadError, Limits, fetch_image
+from anthology.importers.post import Post
+from anthology.importers.shortcodes import expand_shortcodes
+from anthology.project.sources import read_chapter
 
 
 def run(*args: str):

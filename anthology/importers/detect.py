@@ -12,8 +12,8 @@ from ..errors import Diagnostic, ImportSourceError
 from .blogpage import BlogPage
 from .feeds import ATOM, AtomFeed, RssFeed
 from .post import Post
-from .word import WordDocument
 from .visibility import Include
+from .word import WordDocument
 from .wordpress import WordPressExport, is_wp_namespace
 from .xmlread import iterparse, local
 

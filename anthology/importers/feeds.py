@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .bylines import author_from_feed, date_from_iso, date_from_rfc822
 from . import visibility as v
+from .bylines import author_from_feed, date_from_iso, date_from_rfc822
 from .post import Post
 from .xmlread import child_text, children, local, namespace, stream_items
 
