@@ -43,8 +43,9 @@ class _Staged:
     placed: bool = False
 
 
-def commit_all(artifacts: list[Artifact], output_dir: Path) -> list[Path]:
-    """Write every artifact to a temporary name, then move them all into place; all or nothing."""
+def commit_all(artifacts: list[Artifact], output_dir: Path, durable: bool = True) -> list[Path]:
+    """Write every artifact to a temporary name, then move them all into place; all or nothing.
+    ``durable`` syncs each file to the disk first (False: for a temporary folder, such as the preview's)."""
     staged: list[_Staged] = []
     try:
         for artifact in artifacts:
@@ -53,7 +54,7 @@ def commit_all(artifacts: list[Artifact], output_dir: Path) -> list[Path]:
             if artifact.data is not None:
                 staged.append(_Staged(target, _stage_file(target, artifact.data)))
             else:
-                staged.append(_Staged(target, _stage_tree(target, artifact.files)))
+                staged.append(_Staged(target, _stage_tree(target, artifact.files, durable)))
         for item in staged:
             _place(item)
     except OSError as exc:
@@ -89,7 +90,7 @@ def _stage_file(target: Path, data: bytes) -> Path:
     return path
 
 
-def _stage_tree(target: Path, files: dict[str, bytes]) -> Path:
+def _stage_tree(target: Path, files: dict[str, bytes], durable: bool = True) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
         for name, data in sorted(files.items()):
@@ -97,8 +98,9 @@ def _stage_tree(target: Path, files: dict[str, bytes]) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
         os.chmod(staging, 0o755)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -22,8 +22,9 @@ from .markup.cache import MarkupCache
 from .markup.render import render_book_matter, render_matter
 from .markup.workers import default_jobs, render_chapters_in
 from .print.profiles import print_settings
+from .project import schema
 from .project.config import load_config
-from .project.model import Book, build_book
+from .project.model import Book, build_book, has_print_edition
 from .project.safety import stylesheet_warnings
 from .project.sources import read_chapters, read_matter
 
@@ -66,11 +67,17 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
         return registry.default_names()
     names = [v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
-    unknown = [n for n in names if n not in registry.names()]
-    if unknown or not names:
-        raise ConfigError(
-            Diagnostic(None, f"unknown format '{', '.join(unknown) or value}'", key="--format", hint="choose from " + ", ".join(registry.names()))
-        )
+    known = registry.names()
+    unknown = [n for n in names if n not in known]
+    if not names:
+        raise ConfigError(Diagnostic(None, "--format names no format", key="--format", hint="choose from " + ", ".join(known)))
+    if unknown:
+        problems = []
+        for name in unknown:
+            guess = schema.nearest(name, list(known))
+            hint = (f"did you mean '{guess}'? " if guess else "") + "choose from " + ", ".join(known)
+            problems.append(Diagnostic(None, f"--format: unknown format '{name}'", key="--format", hint=hint))
+        raise ConfigError(problems)
     return tuple(dict.fromkeys(names))
 
 
@@ -92,7 +99,7 @@ def make_outputs(context: BuildContext, formats: tuple[str, ...], report: BuildR
         if chosen.page_list:
             if pagination is None and context.print_pages is not False:
                 pagination = epub_pagination(context, lay_out=bool(context.print_pages))
-                if pagination is None and not page_list_warned:
+                if pagination is None and not page_list_warned and has_print_edition(context.book):
                     page_list_warned = True
                     report.warnings.append(page_list_missing(chosen.name, context.cache))
             given = pagination
@@ -118,14 +125,15 @@ def epub_pagination(context: BuildContext, lay_out: bool) -> Pagination | None:
     return printed.pagination if printed is not None else None
 
 
+
+
 def page_list_missing(name: str, cache: Cache) -> Diagnostic:
-    """The warning for an EPUB left without its page list because no print layout was at hand."""
-    why = "the build cache is off (--no-cache)" if cache.root is None else "build/.cache holds no print layout of this edition"
+    """The note for an EPUB left without the print edition's page numbers: one short line."""
+    why = "the cache is off" if cache.root is None else "no print layout in build/.cache"
     return Diagnostic(
-        None, f"the {name.upper()} has no print page numbers (page list): {why}",
-        level="warning", key="--print-pages",
-        hint="build the PDF in the same run (--format epub,pdf), or add --print-pages to lay out the print edition for them "
-        "(--no-print-pages leaves them out without this warning)",
+        None, f"the {name.upper()} has no print page numbers ({why})",
+        level="note", key="--print-pages",
+        hint="add them with --format epub,pdf or --print-pages",
     )
 
 
@@ -147,8 +155,12 @@ def build(
     use_cache: bool = True,
     chunked: bool = True,
     print_pages: bool | None = None,
+    durable: bool = True,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
+
+    ``durable`` False writes the HTML edition's files without syncing each to the disk (the preview's
+    temporary folder).
 
     ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
@@ -185,6 +197,6 @@ def build(
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)
-    report.outputs.extend(zip(artifacts, commit_all(artifacts, target)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable)))
     report.seconds = time.perf_counter() - started
     return report

@@ -25,7 +25,9 @@ from .markup.cache import MarkupCache
 from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup.workers import default_jobs, render_chapters_in
 from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
+from .project.labels import primary as labels_primary
 from .project.model import Chapter, build_book
+from .project.scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
 from .project.sources import (
     CHAPTER_DIR,
     ChapterSource,
@@ -85,6 +87,11 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
         report.diagnostics.extend(markup.diagnostics)
         report.diagnostics.extend(references.problems(markup))
     _check_duplicate_titles(book.chapters, report)
+    _check_example_text(sources, report)
+    _check_not_chapters(project_dir, report)
+    if config is not None:
+        _check_editors(config, report)
+        _check_labels(config, book.chapters, report)
     _check_unused_images(project_dir, markups + matter, report)
     report.chapters = len(book.chapters)
     order = {p.resolve(): n for n, p in enumerate(paths, start=1)}
@@ -309,8 +316,102 @@ def _check_duplicate_titles(chapters: tuple[Chapter, ...], report: CheckReport) 
             first[key] = chapter
 
 
+def _check_example_text(sources: list[ChapterSource], report: CheckReport) -> None:
+    """Warn about what `anthology new` and `anthology add` wrote for the editor to replace."""
+    for source in sources:
+        text = source.path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+        names = [getattr(person, "name", "") for person in source.meta.get("author", [])]
+        if EXAMPLE_AUTHOR in names:
+            line = next((n for n, row in enumerate(text, start=1) if EXAMPLE_AUTHOR in row), 1)
+            report.diagnostics.append(
+                Diagnostic(source.path, f"the author is still the example's '{EXAMPLE_AUTHOR}': it would be printed "
+                           "on the title page, the cover and in the metadata", line=line, key="author",
+                           hint="write the author's name: author: Ann Bee", level="warning")
+            )
+        for needle in (EXAMPLE_TEXT, EXAMPLE_OPENING):
+            line = next((n for n, row in enumerate(text, start=1) if needle in row), None)
+            if line is not None:
+                report.diagnostics.append(
+                    Diagnostic(source.path, f"the chapter still holds the example text '{needle}'", line=line,
+                               hint="replace it with the chapter's own text", level="warning")
+                )
+
+
+# Files found in chapters/ that are not chapters, and how to make chapters of them.
+IMPORTABLE = {".docx", ".html", ".htm", ".xhtml", ".xml", ".atom", ".rss"}
+RENAMABLE = {".markdown", ".mdown", ".mkd", ".txt", ".text"}
+NOT_TEXT = {".doc", ".odt", ".rtf", ".pages", ".pdf"}
+
+
+def _check_not_chapters(project_dir: Path, report: CheckReport) -> None:
+    """Warn about files in chapters/ that the book leaves out because they are not Markdown chapters."""
+    folder = project_dir / CHAPTER_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir(), key=lambda p: natural_key(p.name)):
+        suffix = path.suffix.lower()
+        if not path.is_file() or path.name.startswith((".", "_", "~")) or suffix == ".md" or suffix in IMAGE_TYPES:
+            continue
+        relative = path.relative_to(project_dir).as_posix()
+        if suffix in IMPORTABLE:
+            hint = f"make a chapter of it with: anthology import {relative}, then move {path.name} out of chapters/"
+        elif suffix in RENAMABLE:
+            hint = (f"if it is Markdown or plain text, rename it to {path.stem}.md and start it with front matter: "
+                    "a line '---', then title: and author:, then '---'")
+        elif suffix in NOT_TEXT:
+            hint = "save it as Word Document (.docx) in Word or LibreOffice, then: anthology import " + f"{CHAPTER_DIR}/{path.stem}.docx"
+        else:
+            hint = "chapters are Markdown files ending .md; move this file out of chapters/ or rename it to start with '_'"
+        report.diagnostics.append(
+            Diagnostic(path, f"'{path.name}' is not a chapter (chapters end .md), so the book leaves it out", hint=hint, level="warning")
+        )
+
+
+def _check_editors(config: Config, report: CheckReport) -> None:
+    """Warn when no editors are named: they are the book's creators on its title page and in its metadata."""
+    if config.book.editors:
+        return
+    source = config.path.read_text(encoding="utf-8-sig", errors="replace") if config.path.is_file() else ""
+    report.diagnostics.append(
+        Diagnostic(config.path, "no editors are named: the title page lists every author instead, and catalogues "
+                   "have no editor to file the book under", line=key_line(source, "book", "book"), key="book.editors",
+                   hint='add editors = ["Ann Bee"] under [book]', level="warning")
+    )
+
+
+def language_name(tag: str) -> str:
+    """'cy' -> 'Welsh (cy)'; the tag alone when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return f"{Locale.parse(tag, sep='-').english_name} ({tag})"
+    except (UnknownLocaleError, ValueError):
+        return f"'{tag}'"
+
+
+def _check_labels(config: Config, chapters: tuple[Chapter, ...], report: CheckReport) -> None:
+    """Warn, once per language, when the fixed words (Contents, Edited by, …) have no translation and stay English."""
+    source = config.path.read_text(encoding="utf-8-sig", errors="replace") if config.path.is_file() else ""
+    seen: set[str] = set()
+    for lang, where in [(config.book.language, None)] + [(c.lang, c) for c in chapters]:
+        code = labels_primary(lang)
+        if code in seen or config.labels.translated(lang):
+            continue
+        seen.add(code)
+        own = "the book's language" if where is None else f"the language of {where.source.name}"
+        table = "[labels]" if where is None or code == labels_primary(config.book.language) else f"[labels.{code}]"
+        report.diagnostics.append(
+            Diagnostic(config.path if where is None else where.source,
+                       f"anthology has no translation of its fixed words (Contents, Edited by, …) for {language_name(lang)}, "
+                       f"{own}: they are in English",
+                       line=key_line(source, "book", "language") if where is None else None, key="labels",
+                       hint=f"write them under {table} in anthology.toml; 'anthology new' lists every label", level="warning")
+        )
+
+
 def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report: CheckReport) -> None:
     used = {asset.source.resolve() for markup in markups for asset in markup.assets}
+    used |= _meant_images(markups)  # an image written with other capitals has its one error already
     config_path = project_dir / CONFIG_NAME
     settings = config_path.read_text(encoding="utf-8-sig", errors="replace") if config_path.is_file() else ""
     for path in _image_files(project_dir):
@@ -325,6 +426,20 @@ def _check_unused_images(project_dir: Path, markups: list[ChapterMarkup], report
                 level="warning",
             )
         )
+
+
+_MEANT = re.compile(r"^did you mean (.+?)\? write ")
+
+
+def _meant_images(markups: list[ChapterMarkup]) -> set[Path]:
+    """The files that chapters refer to with the wrong capitals (named in their 'did you mean' hint)."""
+    meant: set[Path] = set()
+    for markup in markups:
+        for diagnostic in markup.diagnostics:
+            found = _MEANT.match(diagnostic.hint or "") if diagnostic.path is not None else None
+            if found and "differs in capitals" in diagnostic.message:
+                meant.add((diagnostic.path.parent / found.group(1)).resolve())
+    return meant
 
 
 def _image_files(project_dir: Path) -> list[Path]:

@@ -99,6 +99,11 @@ class Browser:
     def text(self) -> str:
         return self.evaluate("document.body ? document.body.innerText : ''") or ""
 
+    def set_viewport(self, width: int, height: int, mobile: bool = False) -> None:
+        """Lay the page out as on a screen ``width`` CSS pixels wide (a phone's, with ``mobile``)."""
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=2 if mobile else 1, mobile=mobile)
+
     def screenshot(self, path: Path) -> None:
         import base64
 

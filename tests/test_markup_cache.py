@@ -226,6 +226,8 @@ def test_a_cache_without_a_folder_keeps_only_this_process_renderings(tmp_path: P
 
 def test_an_epub_alone_does_not_import_weasyprint(tmp_path: Path) -> None:
     root = _book(tmp_path / "book")
+    with (root / "anthology.toml").open("a") as toml:  # a print edition: the EPUB notes its missing page numbers
+        toml.write('\n[print]\nprofile = "a5"\n')
     code = (
         "import sys\nfrom pathlib import Path\nfrom anthology.build import build\n"
         f"report = build(Path({str(root)!r}), 'epub,html', jobs=1, use_cache=False)\n"

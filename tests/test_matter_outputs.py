@@ -168,10 +168,11 @@ def test_html_pages_link_in_reading_order(built: Path) -> None:
     stems = SPINE[SPINE.index("contents") + 1 :]
     for here, stem in enumerate(stems):
         root = lxml_html.parse(str(folder / f"{stem}.html")).getroot()
-        prev = root.xpath("//a[@rel='prev']/@href")
-        following = root.xpath("//a[@rel='next']/@href")
-        assert prev == (["index.html"] if here == 0 else [f"{stems[here - 1]}.html"])
-        assert following == ([] if here == len(stems) - 1 else [f"{stems[here + 1]}.html"])
+        for end in ("header", "footer"):  # the same links at the top and at the foot of the page
+            prev = root.xpath(f"//{end}//a[@rel='prev']/@href")
+            following = root.xpath(f"//{end}//a[@rel='next']/@href")
+            assert prev == (["index.html"] if here == 0 else [f"{stems[here - 1]}.html"])
+            assert following == ([] if here == len(stems) - 1 else [f"{stems[here + 1]}.html"])
 
 
 def test_html_contributors_link_to_chapters_and_back(built: Path) -> None:

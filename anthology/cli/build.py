@@ -33,7 +33,7 @@ class FormatOption(click.Option):
 @click.command()
 @project_argument
 @click.option("--format", "formats", cls=FormatOption, default=None, help="")
-@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
 @click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
 @click.option("--bleed/--no-bleed", default=None, help="Add the profile's bleed (3 mm, or 0.125 in) to the PDF.")
 @click.option("--marks/--no-marks", default=None, help="Add crop marks to the PDF.")
@@ -93,4 +93,4 @@ def build(
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.warnings)
-    shown.summary(report, warnings=len(checked.warnings) + len(report.warnings))
+    shown.summary(report, warnings=len(checked.warnings) + sum(d.level == "warning" for d in report.warnings))

@@ -22,7 +22,7 @@ from ..build import BuildReport, Step
 from ..errors import Diagnostic
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
-LEVEL_STYLES = {"error": "bold red", "warning": "yellow"}
+LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 OUTPUT_LABELS = {"epub": "EPUB", "pdf": "PDF", "html": "HTML edition", "kepub": "Kobo EPUB", "library": "library kit"}
 
 

@@ -105,7 +105,7 @@ def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | No
     edition = lay_out(book, markups, "epub")
     parts = EpubParts(edition, cover)
     body = edition.environment.get_template("cover.html").render(cover=cover, book=book)
-    cover_page = Document("cover", "cover", "Cover", book.language, Markup(body))
+    cover_page = Document("cover", "cover", book.config.labels.text("cover"), book.language, Markup(body))
     parts.files["cover.xhtml"] = edition.page(cover_page)
     for document in edition.documents:
         parts.files[edition.file_name(document)] = edition.page(document)
@@ -133,7 +133,7 @@ def documents(parts: EpubParts, package: epub.EpubBook, transform: Transform | N
         uid = "img-" + asset.name.rsplit("/", 1)[-1].split(".")[0]
         package.add_item(epub.EpubItem(uid=uid, file_name=asset.name, media_type=asset.media_type, content=asset.source.read_bytes()))
     titles = {edition.file_name(d): (d.id, d.title, d.lang) for d in edition.documents}
-    titles["cover.xhtml"] = ("cover", "Cover", edition.book.language)
+    titles["cover.xhtml"] = ("cover", edition.book.config.labels.text("cover"), edition.book.language)
     items = []
     for name, xhtml in parts.files.items():
         uid, title, lang = titles[name]
@@ -147,10 +147,11 @@ def navigation(parts: EpubParts, package: epub.EpubBook, items: list[XhtmlDocume
     edition = parts.edition
     template = edition.environment.get_template("nav.html")
     nav_xhtml = template.render(book=edition.book, edition=edition, stylesheets=edition.stylesheets, cover_file="cover.xhtml", pages=parts.pages)
-    nav = XhtmlDocument("nav", "nav.xhtml", "Contents", edition.book.language, nav_xhtml, properties=["nav"])
+    labels = edition.book.config.labels
+    nav = XhtmlDocument("nav", "nav.xhtml", labels.text("contents"), edition.book.language, nav_xhtml, properties=["nav"])
     package.add_item(nav)
     package.add_item(epub.EpubNcx())
-    opening = [epub.Link(edition.file_name(d), "Title page" if d.kind == "titlepage" else d.title, d.id)
+    opening = [epub.Link(edition.file_name(d), labels.text("title_page") if d.kind == "titlepage" else d.title, d.id)
                for d in edition.documents if d.kind in ("titlepage", "imprint", "contents")]
     package.toc = opening + [_toc_item(edition, entry) for entry in edition.entries]
     package.spine = items

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError, features
 from .. import __version__
 from ..cache import Cache, digest, file_digest
 from ..errors import ConfigError, Diagnostic
+from ..project.labels import join
 from ..project.model import Book
 from .fonts import book_fonts
 
@@ -61,15 +62,11 @@ def _credit(book: Book, keep_names_whole: bool = False) -> str | None:
         return name.replace(" ", "\u00a0") if keep_names_whole else name
 
     if book.editors:
-        return "Edited by " + _names([whole(e.name) for e in book.editors])
+        return book.config.labels.text("edited_by", names=join([whole(e.name) for e in book.editors], book.language))
     authors = [whole(a.name) for a in book.contributors]
     if 0 < len(authors) <= 4:
-        return _names(authors)
+        return join(authors, book.language)
     return None
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def load_cover(book: Book, cache: Cache | None = None) -> Cover:

@@ -8,9 +8,13 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 
-def long_date(value: dt.date, lang: str) -> str:
+def babel_locale(lang: str) -> Locale:
+    """The CLDR locale of a language tag, English when CLDR does not know it."""
     try:
-        locale = Locale.parse(lang, sep="-")
+        return Locale.parse(lang, sep="-")
     except (UnknownLocaleError, ValueError):
-        locale = Locale.parse("en")
-    return format_date(value, format="long", locale=locale)
+        return Locale.parse("en")
+
+
+def long_date(value: dt.date, lang: str) -> str:
+    return format_date(value, format="long", locale=babel_locale(lang))

@@ -15,16 +15,19 @@ from urllib.parse import urlsplit
 
 import jinja2
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..errors import BuildError, Diagnostic
 from ..markup.render import Asset, ChapterMarkup, render_matter
 from ..project.direction import direction
 from ..project.isbns import FORMATS as ISBN_FORMATS
+from ..project.labels import Labels, join, welsh_and
+from ..project.labels import keys as label_keys
+from ..project.labels import primary as labels_primary
 from ..project.model import Book, Chapter, Matter
 from ..project.safety import clean_stylesheet, inside
 from .dates import long_date
-from .outline import CONTRIBUTORS_TITLE, OPENING_KINDS, Entry, contents_entries, part_label
+from .outline import OPENING_KINDS, Entry, contents_entries, part_label
 from .xrefs import CrossReferences
 
 TARGETS = ("epub", "pdf", "html")
@@ -87,6 +90,18 @@ class Edition:
     def markup_of(self, chapter_id: str) -> ChapterMarkup | None:
         """The markup of the chapter ``chapter_id`` (templates look it up for each contents entry)."""
         return self._markups_by_id.get(chapter_id)
+
+    @functools.cached_property
+    def _pages(self) -> tuple[tuple[Document, ...], dict[str, int]]:
+        pages = tuple(d for d in self.documents if not d.opening)
+        return pages, {d.id: n for n, d in reversed(list(enumerate(pages)))}
+
+    def neighbours(self, document: Document) -> tuple[Document | None, Document | None]:
+        """The pages before and after ``document`` among those after the index page (HTML edition);
+        None before the first (its previous page is the index) and after the last."""
+        pages, where = self._pages
+        here = where[document.id]
+        return (pages[here - 1] if here > 0 else None), (pages[here + 1] if here + 1 < len(pages) else None)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -170,6 +185,47 @@ def set_apart(text: str, lang: str, around: str) -> Markup:
     return Markup("<span{}>{}</span>").format(attributes, text)
 
 
+def label_markup(labels: Labels, key: str, lang: str | None = None, **values: object) -> Markup:
+    """A label for a template: its words escaped, the values put in (markup such as a link kept as it is)."""
+    return Markup(escape(labels.template(key, lang))).format(**values)
+
+
+def names(items: list[str], lang: str) -> str | Markup:
+    """'Ann, Bee and Cy' in the language's own way (CLDR list patterns through Babel); markup stays markup."""
+    if not items:
+        return ""
+    escaped = [item if isinstance(item, Markup) else escape(item) for item in items]
+    # Babel joins plain text; the items go in as numbered markers so that links inside them stay links
+    pattern = join([f"\x00{n}\x00" for n in range(len(items))], lang, fix_welsh=False)
+    if " a(c) " in pattern:  # Welsh: the word for 'and' depends on the name after it
+        pattern = pattern.replace(" a(c) ", f" {welsh_and(Markup(escaped[-1]).striptags())} ")
+    parts = re.split("\x00(\\d+)\x00", pattern)
+    out = Markup("")
+    for index, part in enumerate(parts):
+        out += escaped[int(part)] if index % 2 else escape(part)
+    return out
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The templates compiled once per process, under a checksum of their text (so a book's own
+    template is compiled again when it is edited): each edition makes a new environment, and the
+    preview makes several editions a minute."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key + bucket.checksum)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def environment(project_dir: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     override = project_dir / "templates"
@@ -183,18 +239,42 @@ def environment(project_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+        bytecode_cache=COMPILED_TEMPLATES,
     )
     env.filters["long_date"] = long_date
     env.filters["paragraphs"] = paragraphs
     env.filters["host"] = host
-    env.globals["isbn_label"] = lambda name: ISBN_FORMATS.get(name, name)
+    env.globals["names"] = names
     env.globals["dir_attribute"] = dir_attribute
     env.globals["lang_attributes"] = lang_attributes
     env.globals["set_apart"] = set_apart
     return env
 
 
-def stylesheets(project_dir: Path, target: str, fonts_css: str = "", rtl: bool = False) -> tuple[Stylesheet, ...]:
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(" ", "\\a0 ") + '"'
+
+
+def label_css(book: Book) -> str:
+    """The print sheet's fixed words in the book's language, and in each chapter's where it differs:
+    '(p. 12)' after a link to another chapter is '(t. 12)' in Welsh. ``:where`` keeps the language
+    out of the rules' specificity, so that a book's own ``a.xref::after`` (after them) wins; the
+    chunks print other chunks' pages with these rules (see ``print.chunks.pages_from_attribute``)."""
+    labels = book.config.labels
+    css = "/* the book's fixed words (labels) */\n"
+    seen: set[str] = set()
+    for lang in [book.language] + [chapter.lang for chapter in book.chapters]:
+        code = labels_primary(lang)
+        if code in seen:
+            continue
+        seen.add(code)
+        words = _css_string(labels.text("page_reference", lang))
+        css += f':where(:lang({code})) a.xref::after {{ content: "\\a0(" {words} "\\a0" target-counter(attr(href), page) ")"; }}\n'
+    return css
+
+
+def stylesheets(project_dir: Path, target: str, fonts_css: str = "", rtl: bool = False, labels_css: str = "") -> tuple[Stylesheet, ...]:
     """The package's stylesheets for a target, each followed by the project's file of the same name.
 
     A right-to-left book's print sheet ends with ``print-rtl.css`` (its running heads swap sides:
@@ -204,6 +284,8 @@ def stylesheets(project_dir: Path, target: str, fonts_css: str = "", rtl: bool =
         css = (PACKAGE_STYLES / f"{name}.css").read_text(encoding="utf-8")
         if rtl and name in RTL_ADDITIONS:
             css += "\n" + (PACKAGE_STYLES / f"{RTL_ADDITIONS[name]}.css").read_text(encoding="utf-8")
+        if name == "print" and labels_css:
+            css += "\n" + labels_css
         own = project_dir / "styles" / f"{name}.css"
         if own.is_file() and inside(own, project_dir):
             css += f"\n/* {own.name} of the book */\n" + clean_stylesheet(own.read_text(encoding="utf-8-sig"), own.parent, project_dir)[0]
@@ -223,7 +305,11 @@ def lay_out(
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     env = environment(book.config.project_dir)
-    sheets = stylesheets(book.config.project_dir, target, fonts_css, rtl=book.direction == "rtl")
+    labels = book.config.labels
+    env.globals["label"] = lambda key, lang=None, **values: label_markup(labels, key, lang, **values)
+    env.globals["isbn_label"] = lambda name: labels.text(f"isbn_{name}") if f"isbn_{name}" in label_keys() else ISBN_FORMATS.get(name, name)
+    sheets = stylesheets(book.config.project_dir, target, fonts_css, rtl=book.direction == "rtl",
+                         labels_css=label_css(book) if target == "pdf" else "")
     ext = EXTENSIONS[target]
     settings = book.config.book
     opening = ["halftitle", "titlepage", "imprint"]
@@ -243,7 +329,7 @@ def lay_out(
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(
             book=book, target=target, href=href, markups=markups, entries=entries,
-            first_body=first_body, part_label=part_label, **context,
+            first_body=first_body, part_label=lambda number: part_label(book, number), **context,
         )
 
     references = CrossReferences(book.config.project_dir, markups)
@@ -260,8 +346,8 @@ def lay_out(
         body = render("matter.html", matter=item, markup=markup, **content(markup))
         return Document(item.id, item.kind, item.title, item.lang, body, markup)
 
-    titles = {"halftitle": book.title, "titlepage": book.title, "imprint": "Copyright", "dedication": "Dedication",
-              "epigraph": "Epigraph", "contents": "Contents"}
+    titles = {"halftitle": book.title, "titlepage": book.title, "imprint": labels.text("copyright"),
+              "dedication": labels.text("dedication"), "epigraph": labels.text("epigraph"), "contents": labels.text("contents")}
     documents = [Document(kind, kind, titles[kind], book.language, render(f"{kind}.html")) for kind in opening]
     documents += [matter(item) for item in book.front]
     by_number = {m.chapter.number: m for m in markups if isinstance(m.chapter, Chapter)}
@@ -276,10 +362,10 @@ def lay_out(
             intro = render_matter(part.intro) if part.intro else None
             resolved = content(intro) if intro else {"content": None, "notes": []}
             body = render("part.html", part=part, intro=resolved["content"], notes=resolved["notes"])
-            documents.append(Document(part.id, "part", f"{part_label(part.number)}: {part.title}", book.language, body, intro))
+            documents.append(Document(part.id, "part", f"{part_label(book, part.number)}: {part.title}", book.language, body, intro))
             documents += [chapter(by_number[c.number]) for c in part.chapters]
     else:
         documents += [chapter(m) for m in markups]
-    documents.append(Document("contributors", "contributors", CONTRIBUTORS_TITLE, book.language, render("contributors.html")))
+    documents.append(Document("contributors", "contributors", labels.text("contributors"), book.language, render("contributors.html")))
     documents += [matter(item) for item in book.back]
     return Edition(target, book, tuple(documents), sheets, env, tuple(markups))

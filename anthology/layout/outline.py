@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from ..project.model import Book
 
-CONTRIBUTORS_TITLE = "About the contributors"
 # Documents shown together on the HTML edition's index page, in this order.
 OPENING_KINDS = ("halftitle", "titlepage", "imprint", "dedication", "epigraph", "contents")
 
@@ -41,8 +40,9 @@ def roman(number: int) -> str:
     return out
 
 
-def part_label(number: int) -> str:
-    return f"Part {roman(number)}"
+def part_label(book: Book, number: int) -> str:
+    """'Part IV', in the book's language."""
+    return book.config.labels.text("part", number=roman(number))
 
 
 def contents_entries(book: Book) -> tuple[Entry, ...]:
@@ -52,9 +52,9 @@ def contents_entries(book: Book) -> tuple[Entry, ...]:
     if book.parts:
         for part in book.parts:
             children = tuple(chapters[c.number] for c in part.chapters)
-            entries.append(Entry(part.id, "part", part.title, label=part_label(part.number), children=children))
+            entries.append(Entry(part.id, "part", part.title, label=part_label(book, part.number), children=children))
     else:
         entries.extend(chapters.values())
-    entries.append(Entry("contributors", "contributors", CONTRIBUTORS_TITLE))
+    entries.append(Entry("contributors", "contributors", book.config.labels.text("contributors")))
     entries.extend(Entry(m.id, m.kind, m.title, authors=m.author_names) for m in book.back)
     return tuple(entries)

@@ -28,7 +28,7 @@ from lxml import html as lxml_html
 from ..errors import Diagnostic, SourceError
 from ..project.config import CONFIG_NAME
 from ..project.model import Book, Chapter, Matter
-from ..project.safety import Refusal, is_remote, local_file
+from ..project.safety import Refusal, case_variant, is_remote, local_file
 from .images import ImageProblem, inspect_image
 from .repair import repair, unwrap
 
@@ -437,7 +437,12 @@ def _collect_images(root: etree._Element, state: _State) -> None:
             continue
         found = local_file(src, chapter_dir, book_dir)
         if isinstance(found, Refusal):
-            state.error(f"image '{_short(src)}' {found.reason}", src, hint=_refusal_hint(found))
+            variant = case_variant(src, chapter_dir, book_dir) if found.kind == "missing" else None
+            if variant is not None:
+                state.error(f"image '{_short(src)}' not found: the file's name differs in capitals", src,
+                            hint=f"did you mean {variant}? write ![{alt}]({variant}), or rename the file")
+            else:
+                state.error(f"image '{_short(src)}' {found.reason}", src, hint=_refusal_hint(found))
             continue
         try:
             info = inspect_image(found)

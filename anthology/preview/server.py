@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import secrets
 import shutil
 import signal
@@ -55,9 +56,14 @@ RELOAD_SCRIPT = """\
 """
 
 TOOLBAR_STYLE = """\
-#anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 2147483647;
+#anthology-preview-bar { position: static; margin: 2rem auto 0.75rem; max-width: 36em; z-index: 2147483647;
   font: 13px/1.4 system-ui, sans-serif; background: #1d2330; color: #fff; border-radius: 6px;
   padding: 0.35rem 0.7rem; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
+/* Fixed in a corner only where the margin beside the reading column has room for it: on a phone it
+   sits at the foot of the page and covers nothing. */
+@media (min-width: 1200px) {
+  #anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; margin: 0; max-width: 17rem; }
+}
 #anthology-preview-bar a { color: #9cc9ff; margin-left: 0.6rem; }
 #anthology-preview-bar .warn { color: #ffd479; margin-left: 0.6rem; }
 #anthology-preview-error { position: fixed; inset: 0; z-index: 2147483646; overflow: auto;
@@ -102,6 +108,9 @@ class Preview:
         self._build_lock = threading.Lock()
         self._print_version = -1
         self._print_error: str | None = None
+        self._page_count = 0
+        self._page_width = 0  # pixels, of the page images
+        self._draw_lock = threading.Lock()
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
@@ -125,7 +134,7 @@ class Preview:
                 warnings = [d.format(self.project_dir) for d in checked.warnings]
                 self.warn(checked.warnings)
                 # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
-                build(self.project_dir, "html", self.output_dir, use_cache=False)
+                build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False)
             except AnthologyError as exc:
                 error = exc.format(self.project_dir)
             except Exception as exc:  # a preview keeps serving whatever went wrong; the page says what
@@ -153,7 +162,8 @@ class Preview:
             return self.state
 
     def print_pages(self) -> tuple[Path | None, list[Path], str | None]:
-        """The print edition's PDF and page images for the current sources, built when they are stale."""
+        """The print edition's PDF and its pages' images (drawn when first asked for, see ``page_image``)
+        for the current sources; the PDF is built again when they have changed."""
         version = self.state.version
         pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
         pages_dir = self.output_dir / "pages"
@@ -164,21 +174,35 @@ class Preview:
                     pdf = report.outputs[0][1]
                     self._print_error = None
                     shutil.rmtree(pages_dir, ignore_errors=True)
-                    if shutil.which("pdftoppm"):
+                    self._page_count, self._page_width = 0, 0
+                    if shutil.which("pdftoppm") and shutil.which("pdfinfo"):
                         pages_dir.mkdir()
-                        subprocess.run(
-                            ["pdftoppm", "-r", str(PAGE_RESOLUTION), "-png", str(pdf), str(pages_dir / "page")],
-                            check=True,
-                            capture_output=True,
-                            timeout=120,
-                        )
+                        self._page_count, self._page_width = _page_count_and_width(pdf)
                 except AnthologyError as exc:
                     self._print_error = exc.format(self.project_dir)
-                except (OSError, subprocess.SubprocessError) as exc:
+                except (OSError, subprocess.SubprocessError, ValueError) as exc:
                     self._print_error = f"the pages could not be drawn: {exc}"
                 self._print_version = version
-        pages = sorted(pages_dir.glob("page-*.png")) if pages_dir.is_dir() else []
+        pages = [pages_dir / f"page-{n}.png" for n in range(1, self._page_count + 1)]
         return pdf, pages, self._print_error
+
+    def page_image(self, name: str) -> Path | None:
+        """The image of one page of the print edition (``page-12.png``), drawn from the PDF the first
+        time it is asked for: the print view shows at once, and a browser asks only for the pages it shows."""
+        found = re.fullmatch(r"page-([1-9][0-9]*)\.png", name)
+        pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
+        if found is None or pdf is None or int(found.group(1)) > self._page_count:
+            return None
+        path = self.output_dir / "pages" / name
+        with self._draw_lock:
+            if not path.is_file():
+                number = found.group(1)
+                subprocess.run(
+                    ["pdftoppm", "-r", str(PAGE_RESOLUTION), "-png", "-f", number, "-l", number, "-singlefile",
+                     str(pdf), str(path.with_suffix(""))],
+                    check=True, capture_output=True, timeout=120,
+                )
+        return path
 
     # serving -----------------------------------------------------------------------------------
 
@@ -308,7 +332,7 @@ class Preview:
                     f'{" class=first" if number == 0 else ""} loading="lazy"/>'
                     for p in spread
                 )
-                parts.append(f'<div class="spread" style="--w:{_png_width(spread[0])}px">{images}</div>')
+                parts.append(f'<div class="spread" style="--w:{self._page_width}px">{images}</div>')
             parts.append("</main>")
         elif pdf is not None and pdf.is_file() and not error:
             parts.append(f'</header><iframe src="{PREFIX}book.pdf" title="the print edition"></iframe>')
@@ -334,9 +358,14 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _png_width(path: Path) -> int:
-    data = path.read_bytes()[16:20]
-    return int.from_bytes(data, "big") if len(data) == 4 else 0
+def _page_count_and_width(pdf: Path) -> tuple[int, int]:
+    """The number of pages of a PDF and the width in pixels of their images (poppler-utils' pdfinfo)."""
+    done = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60)
+    count = re.search(r"^Pages:\s+(\d+)", done.stdout, re.MULTILINE)
+    size = re.search(r"^Page size:\s+([0-9.]+) x", done.stdout, re.MULTILINE)
+    if count is None or size is None:
+        raise ValueError("pdfinfo does not say how many pages the PDF has")
+    return int(count.group(1)), round(float(size.group(1)) / 72 * PAGE_RESOLUTION)
 
 
 def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
@@ -385,7 +414,10 @@ def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
                 pdf, _, _ = preview.print_pages()
                 self._send_file(pdf, "application/pdf")
             elif route.startswith("pages/") and "/" not in route[6:]:
-                self._send_file(preview.output_dir / "pages" / route[6:], "image/png")
+                try:
+                    self._send_file(preview.page_image(route[6:]), "image/png")
+                except (OSError, subprocess.SubprocessError):
+                    self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)
 

@@ -91,10 +91,23 @@ class PrintTable:
     """The [print] table of anthology.toml, each key declared once, here; the command line's
     ``--profile``, ``--bleed``, ``--marks`` and ``--pdf-variant`` are read with the same converters."""
 
-    profile: str = schema.key(profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")", default=DEFAULT_PROFILE)
-    bleed: bool = schema.key(schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)", default=False)
-    marks: bool = schema.key(schema.boolean, doc="marks = true adds crop marks", default=False)
-    pdf_variant: str = schema.key(pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)', default=DEFAULT_VARIANT)
+    profile: str = schema.key(
+        profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")",
+        help="The trim size of the PDF: " + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()) + ".",
+        example='"royal"', shown=f'"{DEFAULT_PROFILE}"', default=DEFAULT_PROFILE,
+    )
+    bleed: bool = schema.key(
+        schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)",
+        help="Add the profile's bleed (3 mm, or 0.125 in) for a printer who trims.", example="true", shown="false", default=False,
+    )
+    marks: bool = schema.key(schema.boolean, doc="marks = true adds crop marks", help="Add crop marks.", example="true", shown="false", default=False)
+    pdf_variant: str = schema.key(
+        pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)', help="The PDF standard the file follows (WeasyPrint's variants).",
+        example='"pdf/a-3u"', shown=f'"{DEFAULT_VARIANT}"', default=DEFAULT_VARIANT,
+    )
+
+
+PRINT_FIELDS = schema.fields_of(PrintTable)
 
 
 @dataclass(frozen=True)

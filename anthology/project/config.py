@@ -16,6 +16,8 @@ from ..text import slugify
 from . import schema
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
+from .labels import Labels, braced_names, primary
+from .labels import english as english_labels
 from .licenses import License, UnknownLicense, license_for
 from .schema import Field, FieldError
 
@@ -104,7 +106,17 @@ def web_url(value: Any) -> str:
 def isbn_table(value: Any) -> tuple[tuple[str, str], ...]:
     """{ epub = "978-…", pdf = "978-…" }: one ISBN-13 per format, check digits validated."""
     if not isinstance(value, dict):
-        raise FieldError("expected a table of formats and ISBNs, e.g. isbn = { epub = \"978-…\", pdf = \"978-…\" }")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            number = str(value).strip()
+            try:
+                number = normalise_isbn(number)
+            except InvalidIsbn as exc:
+                raise FieldError(f"{exc}; and isbn names the edition each number is for",
+                                 f'write isbn = {{ epub = "{number}" }} with the right number') from None
+            raise FieldError(f"'{value}' is one number, but isbn names the edition each ISBN is for",
+                             f'write isbn = {{ epub = "{number}" }} (or pdf, print, paperback, hardback)')
+        raise FieldError(f"expected a table of editions and ISBNs, got a {type(value).__name__}",
+                         'write isbn = { epub = "978-…", pdf = "978-…" }')
     result: dict[str, str] = {}
     problems: list[str] = []
     for name, number in value.items():
@@ -129,44 +141,92 @@ def names(value: Any) -> tuple[str, ...]:
 class BookSettings:
     """The [book] table: each key declared once, here (its attribute, how it is read, its example)."""
 
-    title: str = schema.key(schema.text, required=True, doc='title = "The book\'s title"')
-    language: str = schema.key(schema.language, required=True, doc='language = "en-GB" (a BCP 47 tag)')
-    subtitle: str | None = schema.key(schema.text, default=None)
-    identifier: str = schema.key(schema.text, doc="a stable identifier such as urn:uuid:… or an ISBN")  # derived when not given
-    publisher: str | None = schema.key(schema.text, default=None)
-    editors: tuple[str, ...] = schema.key(names, doc='editors = ["Name", "Name"]', default=())
-    date: dt.date | None = schema.key(schema.date, doc="date = 2019-11-01", default=None)
-    rights: str | None = schema.key(schema.text, doc='rights = "© 2019 the authors"', default=None)
-    chapters: tuple[str, ...] | None = schema.key(names, doc='chapters = ["chapters/01-first.md", …]', default=None)
-    place: str | None = schema.key(schema.text, doc='place = "London" (where the publisher is)', default=None)
-    edition: str | None = schema.key(schema.text, doc='edition = "First edition"', default=None)
-    copyright: str | None = schema.key(schema.text, doc='copyright = "© 2019 the authors"', default=None)
-    license: License | None = schema.key(license_id, doc='license = "CC-BY-4.0" (an SPDX licence id)', default=None)
-    isbn: tuple[tuple[str, str], ...] = schema.key(isbn_table, doc='isbn = { epub = "978-…", pdf = "978-…" }', default=())
-    dedication: str | None = schema.key(schema.text, doc='dedication = "For …"', default=None)
-    epigraph: Epigraph | None = schema.key(epigraph, doc='epigraph = { text = "…", source = "…" }', default=None)
-    cover: str | None = schema.key(schema.text, doc='cover = "cover.jpg" (a JPEG or PNG image, relative to anthology.toml)', default=None)
-    description: str | None = schema.key(schema.text, doc='description = "What the book is, in a paragraph (for catalogues)"', default=None)
-    subjects: tuple[tuple[str, str], ...] = schema.key(subject_list, doc='subjects = ["thema:JBSF1", "bisac:SOC025000"]', default=())  # ('thema', 'JBSF1')
-    url: str | None = schema.key(web_url, doc='url = "https://example.org/the-book" (where the book can be found)', default=None)
+    title: str = schema.key(
+        schema.text, required=True, doc='title = "The book\'s title"', help="The book's title; the output files are named after it.", example='"Our Anthology"',
+    )
+    language: str = schema.key(
+        schema.language, required=True, doc='language = "en-GB" (a BCP 47 tag)', help='The book\'s language, a BCP 47 tag: "en", "en-GB", "cy", "fr-CA". It chooses the fixed words '
+          '("Contents", "Edited by"), the hyphenation and how dates are written.', example='"en-GB"',
+    )
+    subtitle: str | None = schema.key(
+        schema.text, help="Shown under the title on the title page.", example='"Posts from our blog"', shown="none", default=None,
+    )
+    identifier: str = schema.key(
+        schema.text, doc="a stable identifier such as urn:uuid:… or an ISBN", help="A stable identifier for the EPUB: a URN, or an ISBN.", example='"urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"', shown="urn:isbn:… from the EPUB's ISBN, else a URN made from the title",
+    )
+    publisher: str | None = schema.key(
+        schema.text, help="Shown on the title page and recorded in the metadata.", example='"Our Press"', shown="none", default=None,
+    )
+    editors: tuple[str, ...] = schema.key(
+        names, doc='editors = ["Name", "Name"]', help='The editors, shown as "Edited by" and recorded as the book\'s creators.', example='["Ann Bee", "Cy Dee"]', shown="none: the title page lists the authors, and check warns", default=(),
+    )
+    date: dt.date | None = schema.key(
+        schema.date, doc="date = 2019-11-01", help="The publication date, year-month-day, without quotes.", example="2019-11-01", shown="the newest chapter's date", default=None,
+    )
+    rights: str | None = schema.key(
+        schema.text, doc='rights = "© 2019 the authors"', help="The rights statement of the metadata.", example='"© 2019 the authors"', shown="the copyright line and the licence", default=None,
+    )
+    chapters: tuple[str, ...] | None = schema.key(
+        names, doc='chapters = ["chapters/01-first.md", …]', help="The chapter files in reading order (not with [[parts]]).", example='["chapters/01-welcome.md", "chapters/02-second.md"]', shown="every .md file in chapters/, in file-name order (2-b.md before 10-a.md)", default=None,
+    )
+    place: str | None = schema.key(
+        schema.text, doc='place = "London" (where the publisher is)', help="Where the publisher is, printed after its name.", example='"Cardiff"', shown="none", default=None,
+    )
+    edition: str | None = schema.key(
+        schema.text, doc='edition = "First edition"', help="The edition, printed on the copyright page.", example='"First edition"', shown="none", default=None,
+    )
+    copyright: str | None = schema.key(
+        schema.text, doc='copyright = "© 2019 the authors"', help="The copyright line of the copyright page.", example='"© 2019 the authors"', shown='"© YEAR the contributors", in the book\'s language', default=None,
+    )
+    license: License | None = schema.key(
+        license_id, doc='license = "CC-BY-4.0" (an SPDX licence id)', help="The book's licence, an SPDX id; a chapter may give its own.", example='"CC-BY-4.0"', shown="none", default=None,
+    )
+    isbn: tuple[tuple[str, str], ...] = schema.key(
+        isbn_table, doc='isbn = { epub = "978-…", pdf = "978-…" }', help="An ISBN-13 for each edition that has one: epub, pdf, print, paperback, hardback.", example='{ epub = "978-0-306-40615-7" }', shown="none", default=(),
+    )
+    dedication: str | None = schema.key(
+        schema.text, doc='dedication = "For …"', help="A dedication page after the copyright page.", example='"For our volunteers"', shown="none", default=None,
+    )
+    epigraph: Epigraph | None = schema.key(
+        epigraph, doc='epigraph = { text = "…", source = "…" }', help="A quotation before the contents, and whom it quotes.", example='{ text = "Nothing about us without us.", source = "a campaign slogan" }', shown="none", default=None,
+    )
+    cover: str | None = schema.key(
+        schema.text, doc='cover = "cover.jpg" (a JPEG or PNG image, relative to anthology.toml)', help="The cover image, a JPEG or PNG (1600 × 2560 pixels suits every retailer).", example='"cover.jpg"', shown="a cover set in type: the title, the subtitle and the editors", default=None,
+    )
+    description: str | None = schema.key(
+        schema.text, doc='description = "What the book is, in a paragraph (for catalogues)"', help="What the book is, in a paragraph, for catalogues and the library kit.", example='"Twenty voices on co-production, from our blog."', shown="none", default=None,
+    )
+    subjects: tuple[tuple[str, str], ...] = schema.key(
+        subject_list, doc='subjects = ["thema:JBSF1", "bisac:SOC025000"]', help="Subject codes for catalogues: thema:CODE or bisac:CODE.", example='["thema:JBSF1", "bisac:SOC025000"]', shown="none", default=(),
+    )  # ('thema', 'JBSF1')
+    url: str | None = schema.key(
+        web_url, doc='url = "https://example.org/the-book" (where the book can be found)', help="Where the book can be found on the web.", example='"https://example.org/the-book"', shown="none", default=None,
+    )
 
 
 BOOK_FIELDS = schema.fields_of(BookSettings)
 
 CONTRIBUTOR_FIELDS = [
-    Field("bio", schema.text, doc='bio = "A sentence or two about them"'),
-    Field("sort_as", schema.text, doc='sort_as = "Surname, Given"'),
+    Field("bio", schema.text, doc='bio = "A sentence or two about them"',
+          help="A sentence or two about them, in About the contributors.",
+          example='"Ann Bee runs the garden project."', default="none"),
+    Field("sort_as", schema.text, doc='sort_as = "Surname, Given"',
+          help="How the name is sorted in About the contributors and in catalogues.", example='"Bee, Ann"',
+          default="the last word of the name first"),
 ]
 
 PART_FIELDS = [
-    Field("title", schema.text, required=True, doc='title = "Part title"'),
-    Field("chapters", schema.text_list, required=True, doc='chapters = ["chapters/01-first.md", …]'),
-    Field("intro", schema.text, doc='intro = "A short introduction, in Markdown"'),
+    Field("title", schema.text, required=True, doc='title = "Part title"', help="The part's title.",
+          example='"Beginnings"'),
+    Field("chapters", schema.text_list, required=True, doc='chapters = ["chapters/01-first.md", …]',
+          help="The part's chapter files, in reading order.", example='["chapters/01-welcome.md"]'),
+    Field("intro", schema.text, doc='intro = "A short introduction, in Markdown"',
+          help="A short introduction on the part's page, in Markdown.", example='"Where it started."', default="none"),
 ]
 
 TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": schema.fields_of(PrintTable)}
-# Tables read by their own functions below: [contributors."Name"] and [[parts]].
-OTHER_TABLES = ("contributors", "parts")
+# Tables read by their own functions below: [contributors."Name"], [[parts]] and [labels].
+OTHER_TABLES = ("contributors", "parts", "labels")
 
 
 @dataclass(frozen=True)
@@ -178,8 +238,10 @@ class Config:
     book: BookSettings
     slug: str
     print: PrintTable = field(default_factory=PrintTable)  # [print], read once; the build puts the command line's options over it
+    print_keys: tuple[str, ...] = ()  # the keys [print] writes: a book that says how it prints has a print edition
     contributors: dict[str, Person] = field(default_factory=dict)
     parts: tuple[PartSettings, ...] = ()
+    labels: Labels = field(default_factory=Labels)
 
 
 def derive_identifier(title: str) -> str:
@@ -228,6 +290,12 @@ def load_config(project_dir: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         reason = re.sub(r" \(at line.*", "", str(exc))
+        line = int(match.group(1)) if match else None
+        if line is not None:
+            wrong_date = _date_problem_on(source, line)
+            if wrong_date is not None:
+                raise ConfigError(Diagnostic(
+                    path, wrong_date[0], line=line, key=wrong_date[1], hint=wrong_date[2])) from None
         raise ConfigError(
             Diagnostic(
                 path,
@@ -237,6 +305,17 @@ def load_config(project_dir: Path) -> Config:
             )
         ) from None
     return parse_config(data, source, path, project_dir)
+
+
+def _date_problem_on(source: str, line: int) -> tuple[str, str, str | None] | None:
+    """What is wrong with a date TOML could not read on ``line`` (month 13, day 31 of April), or None."""
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = re.match(r"^\s*([A-Za-z_][\w-]*)\s*=\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})\s*(#.*)?$", text)
+    if found is None:
+        return None
+    problem = schema.date_problem(found.group(2))
+    return f"'{found.group(1)}': {problem}", found.group(1), problem.hint
 
 
 def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Path) -> Config:
@@ -278,6 +357,9 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
             )
     contributors = _contributors(data.get("contributors"), source, path, diagnostics)
     parts = _parts(data.get("parts"), source, path, diagnostics)
+    raw_book = data.get("book") if isinstance(data.get("book"), dict) else {}
+    language = raw_book.get("language") if isinstance(raw_book.get("language"), str) else "en"
+    labels = _labels(data.get("labels"), language, source, path, diagnostics)
     if parts and "chapters" in tables.get("book", {}):
         diagnostics.append(
             Diagnostic(
@@ -302,8 +384,10 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
         book=settings,
         slug=slugify(settings.title),
         print=PrintTable(**tables.get("print", {})),
+        print_keys=tuple(tables.get("print", {})),
         contributors=contributors,
         parts=parts,
+        labels=labels,
     )
 
 
@@ -372,3 +456,45 @@ def _parts(raw: Any, source: str, path: Path, diagnostics: list[Diagnostic]) -> 
             owner.setdefault(chapter, index + 1)
         parts.append(PartSettings(index + 1, values.get("title", ""), chapters, values.get("intro"), line))
     return tuple(parts)
+
+
+def _labels(raw: Any, language: str, source: str, path: Path, diagnostics: list[Diagnostic]) -> Labels:
+    """[labels]: the book's own fixed words, for its language; [labels.fr]: for chapters in French."""
+    if raw is None:
+        return Labels(language)
+    hint = 'write [labels] then contents = "Table of contents", or [labels.fr] for another language'
+    if not isinstance(raw, dict):
+        diagnostics.append(Diagnostic(path, "'labels' must be a table [labels]", key="labels", hint=hint))
+        return Labels(language)
+    known = english_labels()
+    overrides: dict[str, dict[str, str]] = {}
+
+    def take(table: dict[str, Any], code: str, header: str) -> None:
+        for key, value in table.items():
+            where = key_line(source, header, key) or key_line(source, header, header)
+            if isinstance(value, dict) and header == "labels":
+                if not schema.LANGUAGE_TAG.match(key):
+                    diagnostics.append(Diagnostic(path, f"[labels.{key}]: '{key}' is not a language tag such as 'fr' or 'cy'",
+                                                  line=where, key=f"labels.{key}", hint=hint))
+                    continue
+                take(value, primary(key), f"labels.{key}")
+                continue
+            if key not in known:
+                guess = schema.nearest(key, list(known))
+                diagnostics.append(Diagnostic(path, f"unknown label '{key}' in [{header}]", line=where, key=f"{header}.{key}",
+                                              hint=f"did you mean '{guess}'?" if guess else "the labels are: " + ", ".join(known)))
+                continue
+            if not isinstance(value, str) or not value.strip():
+                diagnostics.append(Diagnostic(path, f"label '{key}' in [{header}] must be text", line=where,
+                                              key=f"{header}.{key}", hint=f'{key} = "{known[key]}"'))
+                continue
+            wanted, given = braced_names(known[key]), braced_names(value)
+            if wanted != given:
+                need = ", ".join("{" + name + "}" for name in sorted(wanted)) or "no words in braces"
+                diagnostics.append(Diagnostic(path, f"label '{key}' in [{header}] must hold {need}", line=where,
+                                              key=f"{header}.{key}", hint=f'the English is {key} = "{known[key]}"'))
+                continue
+            overrides.setdefault(code, {})[key] = value
+
+    take(raw, primary(language), "labels")
+    return Labels(language, overrides)

@@ -12,17 +12,12 @@ from ..errors import Diagnostic, SourceError
 from ..text import file_as, slugify, smarten
 from .config import Config, Epigraph, Person
 from .direction import Direction, direction
+from .labels import join
 from .licenses import License
 from .sources import ChapterSource, MatterSource
 
-# Default titles of the editors' texts in front/ and back/, by file name.
-MATTER_TITLES = {
-    "foreword": "Foreword",
-    "preface": "Preface",
-    "introduction": "Introduction",
-    "afterword": "Afterword",
-    "acknowledgements": "Acknowledgements",
-}
+# The editors' texts in front/ and back/ are titled, unless they say otherwise, by the label named
+# after their file (foreword, preface, introduction, afterword, acknowledgements) in the book's language.
 FRONT_KINDS = ("foreword", "preface", "introduction")
 
 
@@ -48,10 +43,9 @@ class Contributor:
         return (plain.casefold(), self.sort_as.casefold())
 
 
-def join_names(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def join_names(names: list[str], lang: str = "en") -> str:
+    """'Ann, Bee and Cy', in the language ``lang``."""
+    return join(names, lang)
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ class Chapter:
 
     @property
     def author_names(self) -> str:
-        return join_names([a.name for a in self.authors])
+        return join_names([a.name for a in self.authors], self.lang)
 
     @property
     def direction(self) -> Direction:
@@ -106,7 +100,7 @@ class Matter:
 
     @property
     def author_names(self) -> str:
-        return join_names([a.name for a in self.authors])
+        return join_names([a.name for a in self.authors], self.lang)
 
 
 @dataclass(frozen=True)
@@ -258,7 +252,7 @@ def merge_people(config: Config, sources: list[ChapterSource]) -> dict[str, Cont
 
 
 def build_matter(config: Config, src: MatterSource) -> Matter:
-    title = src.meta.get("title") or MATTER_TITLES[src.kind]
+    title = src.meta.get("title") or config.labels.text(src.kind)
     return Matter(
         kind=src.kind,
         id=src.kind,
@@ -317,3 +311,9 @@ def build_book(config: Config, sources: list[ChapterSource], matter: list[Matter
         front=tuple(m for m in items if m.kind in FRONT_KINDS),
         back=tuple(m for m in items if m.kind not in FRONT_KINDS),
     )
+
+
+def has_print_edition(book: Book) -> bool:
+    """Whether the book says it is also printed ([print] settings, or an ISBN for a paper or PDF edition):
+    only then does an EPUB without the print edition's page numbers lack something."""
+    return bool(book.config.print_keys) or any(edition != "epub" for edition, _ in book.config.book.isbn)

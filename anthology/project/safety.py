@@ -65,6 +65,33 @@ def local_file(reference: str, base: Path, root: Path) -> Path | Refusal:
     return resolved
 
 
+def case_variant(reference: str, base: Path, root: Path) -> str | None:
+    """The reference as it should be written when a file inside ``root`` differs from it only in
+    the case of its letters (images/photo.jpg for images/photo.JPG), else None."""
+    name = unquote(reference.strip().split("#", 1)[0].split("?", 1)[0])
+    parts = PurePosixPath(name).parts
+    if not parts or PurePosixPath(name).is_absolute():
+        return None
+    folder = base
+    written: list[str] = []
+    for part in parts:
+        if part in (".", ".."):
+            folder = folder / part
+            written.append(part)
+            continue
+        try:
+            match = next((child for child in sorted(folder.iterdir()) if child.name.casefold() == part.casefold()), None)
+        except OSError:
+            return None
+        if match is None:
+            return None
+        folder = match
+        written.append(match.name)
+    if not folder.is_file() or not inside(folder, root):
+        return None
+    return "/".join(written)
+
+
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["']?)([^"');\s]*)\1\s*\)?[^;]*;?""", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""", re.IGNORECASE)
 

@@ -5,52 +5,70 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import yaml
 
 from ..errors import ConfigError, Diagnostic
+from ..print.profiles import PRINT_FIELDS
 from ..text import slugify
-from .config import CONFIG_NAME, load_config
+from .config import BOOK_FIELDS, CONFIG_NAME, CONTRIBUTOR_FIELDS, PART_FIELDS, load_config
+from .labels import english, shipped
+from .schema import Field
 from .sources import CHAPTER_DIR
 
-CONFIG_TEMPLATE = """\
-# The book's settings. Every key is described in anthology's README ("anthology.toml").
-# Lines starting with '#' are comments: remove the '#' to use a setting.
 
-[book]
-# The book's title; the output files are named after it.
-title = {title}
+def _comment(text: str, width: int = 96) -> list[str]:
+    return ["# " + line for line in textwrap.wrap(text, width - 2)]
 
-# The book's language, as a BCP 47 tag: "en", "en-GB", "cy", "fr-CA".
-language = {language}
 
-# Shown under the title on the title page.
-# subtitle = "Posts from our blog"
+def _setting(field: Field, value: str | None = None) -> list[str]:
+    """A key with its help and default; commented out unless a value is given."""
+    lines = _comment(field.help + (f" Default: {field.default}." if field.default else ""))
+    lines.append(f"{field.name} = {value}" if value is not None else f"# {field.name} = {field.example}")
+    return lines + [""]
 
-# A stable identifier: an ISBN ("978-…") or a URN. Derived from the title when absent.
-# identifier = "urn:uuid:…"
 
-# Shown on the title page and recorded in the metadata.
-# publisher = "Our Press"
+def config_text(title: str, language: str) -> str:
+    """The anthology.toml of a new book: every setting, commented, with its default. It is made from
+    the settings' schema (config.BOOK_FIELDS, PRINT_FIELDS, …) and the English labels, so it always
+    names every setting there is."""
+    lines = [
+        "# The book's settings. Lines starting with '#' are comments: remove the '#' to use a setting.",
+        "# Each setting says what it does and what holds without it.",
+        "",
+        "[book]",
+    ]
+    given = {"title": toml_string(title), "language": toml_string(language)}
+    for field in BOOK_FIELDS:
+        lines += _setting(field, given.get(field.name))
+    lines += ["[print]"] + _comment("The PDF and the booklet.") + [""]
+    for field in PRINT_FIELDS:
+        lines += _setting(field)
+    lines += _comment("About the contributors: a table for each person named as an author, with a bio and how to "
+                      "sort the name. The bio may instead be in the chapter's front matter.")
+    lines += ['# [contributors."Ann Bee"]', ""]
+    for field in CONTRIBUTOR_FIELDS:
+        lines += _setting(field)
+    lines += _comment("Parts: group the chapters under titled parts, one [[parts]] table for each, in order. With "
+                      "parts, every chapter is listed in one part, and [book] chapters is left out.")
+    lines += ["# [[parts]]", ""]
+    for field in PART_FIELDS:
+        lines += _setting(field)
+    lines += _comment("The book's fixed words, in its language; anthology has them in en, " + ", ".join(
+        code for code in shipped() if code != "en") + ". Change any of them here; [labels.fr] holds those of "
+        "chapters in French (lang: fr). Words in braces are filled in; keep them. Defaults, in English:")
+    lines += ["# [labels]"]
+    for key, text in english().items():
+        lines.append(f"# {key} = {toml_string(text)}")
+    return "\n".join(lines) + "\n"
 
-# The editors, shown as "Edited by".
-# editors = ["Ann Bee", "Cy Dee"]
 
-# The publication date, YYYY-MM-DD (without quotes). Otherwise the newest chapter's date.
-# date = 2019-11-01
-
-# A copyright or licence statement for the metadata.
-# rights = "© 2019 the authors"
-
-# The cover image, a JPEG or PNG (1600x2560 pixels suits every retailer). Without it the EPUB gets
-# a cover set in type: the title, the subtitle and the editors.
-# cover = "cover.jpg"
-
-# The chapter files in reading order. Without this list, every .md file in chapters/ is used,
-# in file-name order (2-b.md before 10-a.md).
-# chapters = ["chapters/01-welcome.md", "chapters/02-second.md"]
-"""
+# What `new` and `add` write for the editor to replace; `check` warns while any of it is left in.
+EXAMPLE_AUTHOR = "Your Name"
+EXAMPLE_TEXT = "Write the chapter here."
+EXAMPLE_OPENING = "This is the first chapter. Write in Markdown"
 
 EXAMPLE_BODY = """\
 This is the first chapter. Write in Markdown: a blank line starts a new paragraph, *one star* makes
@@ -109,11 +127,11 @@ def chapter_text(title: str, authors: list[str], date: dt.date | None = None, bo
     lines.append("# byline: role and organisation")
     if date is not None:
         lines.append(f"date: {date.isoformat()}")
-    lines += ["---", "", body.rstrip("\n") if body else "Write the chapter here.", ""]
+    lines += ["---", "", body.rstrip("\n") if body else EXAMPLE_TEXT, ""]
     return "\n".join(lines)
 
 
-def new_book(folder: Path, title: str | None = None, language: str = "en", author: str = "Your Name") -> list[Path]:
+def new_book(folder: Path, title: str | None = None, language: str = "en", author: str = EXAMPLE_AUTHOR) -> list[Path]:
     """Create a book in ``folder`` (new or empty); returns the files written. Raises ConfigError if it would overwrite."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -124,7 +142,7 @@ def new_book(folder: Path, title: str | None = None, language: str = "en", autho
         raise ConfigError(Diagnostic(folder, "is not empty; anthology new will not overwrite anything", hint=hint))
     book_title = title or _title_from_folder(folder)
     files = {
-        CONFIG_NAME: CONFIG_TEMPLATE.format(title=toml_string(book_title), language=toml_string(language)),
+        CONFIG_NAME: config_text(book_title, language),
         f"{CHAPTER_DIR}/01-welcome.md": chapter_text("Welcome", [author], dt.date.today(), EXAMPLE_BODY),
         "styles/base.css": STYLE_STUB,
         ".gitignore": GITIGNORE,

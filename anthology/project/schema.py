@@ -20,7 +20,11 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}
 
 
 class FieldError(ValueError):
-    """A value has the wrong type or form; the message says what was expected."""
+    """A value has the wrong type or form; the message says what was expected, ``hint`` (when given) the fix."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def text(value: Any) -> str:
@@ -41,6 +45,65 @@ def text_list(value: Any) -> list[str]:
     raise FieldError(f"expected text or a list of text, got {_describe(value)}")
 
 
+_DATE_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_OTHER_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _spoken(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_problem(written: str) -> FieldError:
+    """Why ``written`` is not a date written year-month-day, with the fix in the user's own numbers."""
+    value = written.strip()
+    parts = _DATE_PARTS.match(value)
+    if parts:
+        year, month, day = (int(n) for n in parts.groups())
+        if not 1 <= month <= 12:
+            message = f"'{value}' has month {month}: there are 12 months"
+            if 1 <= day <= 12:
+                try:
+                    swapped = dt.date(year, day, month)
+                except ValueError:
+                    swapped = None
+                if swapped is not None:
+                    return FieldError(message, f"the date is written year-month-day; for {_spoken(swapped)} write {swapped.isoformat()}")
+            return FieldError(message, "the date is written year-month-day, e.g. 2019-11-01 for 1 November 2019")
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        if not 1 <= day <= last:
+            return FieldError(f"'{value}' has day {day}, but {MONTHS[month - 1]} {year} has {last} days",
+                              "check the day; the date is written year-month-day")
+        return FieldError(f"'{value}' is not a date", "write it year-month-day, e.g. 2019-11-01")
+    other = _OTHER_DATE.match(value)
+    if other:
+        first, second, year = (int(n) for n in other.groups())
+        readings = []
+        for day, month in ((first, second), (second, first)):
+            try:
+                readings.append(dt.date(year, month, day))
+            except ValueError:
+                pass
+        readings = list(dict.fromkeys(readings))
+        if readings:
+            fixes = " or ".join(f"{d.isoformat()} for {_spoken(d)}" for d in readings)
+            return FieldError(f"'{value}' is not written YYYY-MM-DD (year-month-day)", f"write {fixes}")
+    words = re.match(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$", value) or re.match(
+        r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", value)
+    if words:
+        first, second, year = words.groups()
+        day, name = (first, second) if first.isdigit() else (second, first)
+        month = next((n for n, m in enumerate(MONTHS, start=1) if len(name) >= 3 and m.lower().startswith(name.lower())), None)
+        try:
+            meant = dt.date(int(year), month, int(day)) if month else None
+        except ValueError:
+            meant = None
+        if meant is not None:
+            return FieldError(f"'{value}' is not written YYYY-MM-DD (year-month-day)", f"write {meant.isoformat()}")
+    return FieldError(f"'{value}' is not a date written YYYY-MM-DD (year-month-day)", "write it like 2019-11-01 for 1 November 2019")
+
+
 def date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -50,8 +113,8 @@ def date(value: Any) -> dt.date:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise FieldError(f"expected a date written YYYY-MM-DD, got {value!r}")
+            raise date_problem(value) from None
+    raise FieldError(f"expected a date written YYYY-MM-DD (year-month-day), got {_describe(value)}", "write it like 2019-11-01")
 
 
 def language(value: Any) -> str:
@@ -83,16 +146,27 @@ def _describe(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Field:
+    """One key: its converter, whether it is required, the hint shown when it is wrong (``doc``), and
+    what the scaffolded anthology.toml says of it: ``help`` (a sentence), ``example`` (a TOML value
+    that converts) and ``default`` (what holds without it)."""
+
     name: str
     convert: Callable[[Any], Any]
     required: bool = False
     doc: str = ""
+    help: str = ""
+    example: str = ""
+    default: str = ""
 
 
-def key(convert: Callable[[Any], Any], *, required: bool = False, doc: str = "", default: Any = dataclasses.MISSING) -> Any:
+def key(
+    convert: Callable[[Any], Any], *, required: bool = False, doc: str = "", help: str = "", example: str = "", shown: str = "",
+    default: Any = dataclasses.MISSING,
+) -> Any:
     """An attribute of a settings dataclass that is also a key of its table: how its value is read
-    (``convert`` gives the attribute's type), whether the table must have it, how it is written."""
-    return dataclasses.field(default=default, metadata={"schema": (convert, required, doc)})
+    (``convert`` gives the attribute's type), whether the table must have it, how it is written
+    (``doc``, ``help``, ``example``, and ``shown``: what holds without it, as ``Field.default`` says)."""
+    return dataclasses.field(default=default, metadata={"schema": (convert, required, doc, help, example, shown)})
 
 
 def fields_of(settings: type) -> list[Field]:
@@ -117,18 +191,22 @@ def validate(data: Mapping[str, Any], fields: list[Field]) -> tuple[dict[str, An
     known = {f.name: f for f in fields}
     values: dict[str, Any] = {}
     problems: list[Problem] = []
+    guessed: set[str] = set()
     for key in data:
         if key not in known:
             guess = nearest(str(key), list(known))
+            if guess:
+                guessed.add(guess)
             hint = f"did you mean '{guess}'?" if guess else "known keys: " + ", ".join(known)
             problems.append(Problem(str(key), f"unknown key '{key}'", hint))
     for f in fields:
         if f.name not in data or data[f.name] is None:
-            if f.required:
+            # a misspelt required key is reported once, as the unknown key that names it
+            if f.required and f.name not in guessed:
                 problems.append(Problem(f.name, f"missing required key '{f.name}'", f"add {f.doc}" if f.doc else None))
             continue
         try:
             values[f.name] = f.convert(data[f.name])
         except FieldError as exc:
-            problems.append(Problem(f.name, f"'{f.name}': {exc}", f.doc or None))
+            problems.append(Problem(f.name, f"'{f.name}': {exc}", exc.hint or f.doc or None))
     return values, problems
