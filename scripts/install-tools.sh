@@ -2,8 +2,9 @@
 # Installs what the test suite needs beyond Python, when it is missing:
 # from Debian's packages a Java runtime (EPUBCheck runs on it), poppler-utils (pdftotext, pdftoppm),
 # Chromium (the preview's browser test drives it headless through the DevTools protocol; Ace drives
-# it too) and npm; from npm, DAISY Ace (the accessibility checker) into .tools/ace of the project,
-# without a bundled browser: it drives Debian's Chromium (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium).
+# it too), npm and calibre (the tests run its book checker headless, through calibre-debug); from
+# npm, DAISY Ace (the accessibility checker) into .tools/ace of the project, without a bundled
+# browser: it drives Debian's Chromium (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 need=()
@@ -11,6 +12,7 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v calibre-debug >/dev/null 2>&1 || need+=(calibre)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install these Debian packages first: ${need[*]}" >&2

@@ -1,15 +1,17 @@
 """The EPUB (``--format epub``, with ebooklib): packages the XHTML documents that layout produced.
 
-Steps, in order: ``metadata`` (contributors, accessibility facts, page source), ``documents``
-(cover page, the edition's documents with print page markers, images, stylesheets),
-``navigation`` (contents, landmarks, page list), ``package`` (ebooklib writes the container) and
-``normalise`` (the package's language, fixed entry times and order, ``mimetype`` first and
-stored), so two builds of the same sources give the same bytes.
+Steps, in order: ``metadata`` (title and subtitle, creators, description, sources, accessibility
+facts, page source), ``documents`` (cover page, the edition's documents with print page markers,
+images, stylesheets), ``navigation`` (contents, landmarks, page list), ``package`` (ebooklib
+writes the container) and ``normalise`` (the package's language, the NCX's depth and page list,
+fixed entry times and order, ``mimetype`` first and stored), so two builds of the same sources
+give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 from collections.abc import Callable
@@ -27,7 +29,9 @@ from ..layout.cover import Cover, load_cover
 from ..layout.documents import EXTENSIONS
 from ..layout.outline import Entry
 from ..markup.render import ChapterMarkup
-from ..project.model import Book
+from ..print.figures import figures
+from ..project.model import Book, Contributor
+from .ncx import finish_ncx
 from .registry import Format, Made
 
 if TYPE_CHECKING:  # pagemap imports WeasyPrint, which an EPUB without print page numbers never needs
@@ -72,19 +76,15 @@ def build_date(book: Book) -> dt.datetime:
 def metadata(book: Book, package: epub.EpubBook, facts: AccessibilityFacts, pagination: Pagination | None) -> None:
     settings = book.config.book
     package.set_identifier(settings.identifier)
-    package.set_title(book.title)
+    titles(book, package)
     package.set_language(book.language)
     if book.direction == "rtl":
         package.set_direction("rtl")  # the spine's page-progression-direction: pages turn right to left
-    for n, editor in enumerate(book.editors, start=1):
-        package.add_author(editor.name, file_as=editor.sort_as, role="edt", uid=f"editor-{n}")
-    for n, author in enumerate(book.contributors, start=1):
-        uid = f"contributor-{n}"
-        package.add_metadata("DC", "contributor", author.name, {"id": uid})
-        package.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role", "scheme": MARC_RELATORS})
-        package.add_metadata(None, "meta", author.sort_as, {"refines": f"#{uid}", "property": "file-as"})
-    if settings.subtitle:
-        package.add_metadata("DC", "description", settings.subtitle)
+    creators(book, package)
+    if settings.description:
+        package.add_metadata("DC", "description", settings.description)
+    for address in dict.fromkeys(c.first_published for c in book.chapters if c.first_published):
+        package.add_metadata("DC", "source", address)  # where a chapter first appeared (one per address)
     if settings.publisher:
         package.add_metadata("DC", "publisher", settings.publisher)
     if book.rights:
@@ -100,9 +100,38 @@ def metadata(book: Book, package: epub.EpubBook, facts: AccessibilityFacts, pagi
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
+def titles(book: Book, package: epub.EpubBook) -> None:
+    """The title, and the subtitle as a second title refined as one (not a description)."""
+    package.title = book.title  # the NCX's docTitle
+    package.add_metadata("DC", "title", book.title, {"id": "title"})
+    subtitle = book.config.book.subtitle
+    if subtitle:
+        package.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+        package.add_metadata("DC", "title", subtitle, {"id": "subtitle"})
+        package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        package.add_metadata(None, "meta", "2", {"refines": "#subtitle", "property": "display-seq"})
+
+
+def creators(book: Book, package: epub.EpubBook) -> None:
+    """Every reading system shows a creator: the editors first (role edt), then the chapter authors
+    (role aut). Authors are creators too, not only contributors, since calibre and other readers
+    list dc:creator alone: that is how a reader finds every author of the book there. An editor
+    who also wrote a chapter is one creator with both roles."""
+    people: dict[str, tuple[Contributor, list[str], str]] = {}
+    for n, editor in enumerate(book.editors, start=1):
+        people.setdefault(editor.name, (editor, [], f"editor-{n}"))[1].append("edt")
+    for n, author in enumerate(book.contributors, start=1):
+        people.setdefault(author.name, (author, [], f"author-{n}"))[1].append("aut")
+    for person, roles, uid in people.values():
+        package.add_metadata("DC", "creator", person.name, {"id": uid})
+        for role in roles:
+            package.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": MARC_RELATORS})
+        package.add_metadata(None, "meta", person.sort_as, {"refines": f"#{uid}", "property": "file-as"})
+
+
 def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, cover: Cover) -> EpubParts:
     """The cover page and the edition's documents as XHTML, with the print edition's page markers."""
-    edition = lay_out(book, markups, "epub")
+    edition = lay_out(book, [figures(m) for m in markups], "epub")  # a lone image is a figure, as in print
     parts = EpubParts(edition, cover)
     body = edition.environment.get_template("cover.html").render(cover=cover, book=book)
     cover_page = Document("cover", "cover", book.config.labels.text("cover"), book.language, Markup(body))
@@ -187,7 +216,7 @@ def _package_document(data: bytes, language: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def normalise(data: bytes, when: dt.datetime, language: str) -> bytes:
+def normalise(data: bytes, when: dt.datetime, language: str, ncx: Callable[[bytes], bytes] | None = None) -> bytes:
     """Same sources, same bytes: fixed entry times, stable order, ``mimetype`` first and stored."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -202,6 +231,8 @@ def normalise(data: bytes, when: dt.datetime, language: str) -> bytes:
             content = source.read(name)
             if name.endswith(".opf"):
                 content = _package_document(content, language)
+            if name.endswith(".ncx") and ncx is not None:
+                content = ncx(content)
             if name == "mimetype":
                 info.compress_type = zipfile.ZIP_STORED
             else:
@@ -221,7 +252,8 @@ def epub_bytes(context: BuildContext, pagination: Pagination | None, transform: 
     items = documents(parts, package, transform)
     navigation(parts, package, items)
     when = build_date(book)
-    return normalise(package_bytes(package, when), when, book.language), parts
+    ncx = functools.partial(finish_ncx, pages=parts.pages, files=parts.files)
+    return normalise(package_bytes(package, when), when, book.language, ncx), parts
 
 
 def chapter_count(n: int) -> str:

@@ -1,9 +1,12 @@
 """Kobo edition (``.kepub.epub``): the EPUB with Kobo's span markup.
 
 Kobo's reader keeps its place, highlights and reading statistics by sentence-level spans
-(``<span class="koboSpan" id="kobo.P.S">``, P counting text blocks and S the pieces inside one)
-and lays pages out inside ``<div id="book-columns"><div id="book-inner">``. Everything else is the
-EPUB as ``epub.py`` makes it, so it passes the same checks.
+(``<span class="koboSpan" id="kobo.P.S">``, P counting text blocks and S the pieces inside one;
+an image gets a span and a number of its own) and lays pages out inside
+``<div id="book-columns"><div id="book-inner">``, in every content document, the cover page too.
+Last in each document's head comes the style Kobo's own kepubs carry (``kobostylehacks``), with
+only its rule that the page wrapper adds no top or bottom margin, as kepubify writes it. Everything
+else is the EPUB as ``epub.py`` makes it, so it passes the same checks.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre caption".split())
 SKIP = frozenset("script style".split())
 SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
-NOT_SPANNED = ("cover.xhtml",)
+STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
 
 
 def _local(element: etree._Element) -> str:
@@ -73,7 +76,9 @@ def _wrap_block(element: etree._Element, counter: _Counter) -> None:
     for child in list(element):
         if not isinstance(child.tag, str) or _local(child) in SKIP:
             continue
-        if _local(child) not in BLOCKS and child.get("class") != "koboSpan":
+        if _local(child) == "img":
+            child = _wrap_image(child, counter)
+        elif _local(child) not in BLOCKS and child.get("class") != "koboSpan":
             _wrap_block(child, counter)
         if child.tail and child.tail.strip():
             lead, spans = _spans(child.tail, counter)
@@ -82,6 +87,27 @@ def _wrap_block(element: etree._Element, counter: _Counter) -> None:
             for span in spans:
                 anchor.addnext(span)
                 anchor = span
+
+
+def _wrap_image(image: etree._Element, counter: _Counter) -> etree._Element:
+    """An image in a span of its own, numbered as a new block; returns the span (it takes the image's tail)."""
+    counter.block += 1
+    counter.piece = 0
+    span = counter.span("")
+    span.text = None
+    span.tail, image.tail = image.tail, None
+    image.addprevious(span)
+    span.append(image)
+    return span
+
+
+def _style_hacks(root: etree._Element) -> None:
+    head = root.find(f"{{{XHTML_NS}}}head")
+    if head is None:
+        return
+    style = etree.SubElement(head, f"{{{XHTML_NS}}}style", type="text/css", id="kobostylehacks")
+    style.text = STYLE_HACKS
+    style.tail = "\n"
 
 
 def kobo_markup(xhtml: str) -> str:
@@ -96,6 +122,8 @@ def kobo_markup(xhtml: str) -> str:
             counter.block += 1
             counter.piece = 0
             _wrap_block(element, counter)
+        elif _local(element) == "img" and element.getparent().get("class") != "koboSpan":
+            _wrap_image(element, counter)  # an image outside any text block (a figure's, the cover's)
     columns = etree.Element(f"{{{XHTML_NS}}}div", id="book-columns")
     inner = etree.SubElement(columns, f"{{{XHTML_NS}}}div", id="book-inner")
     inner.text = body.text
@@ -104,15 +132,12 @@ def kobo_markup(xhtml: str) -> str:
         inner.append(child)
     body.append(columns)
     columns.tail = "\n"
+    _style_hacks(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + etree.tostring(root, encoding="unicode") + "\n"
 
 
-def _transform(name: str, xhtml: str) -> str:
-    return xhtml if name in NOT_SPANNED else kobo_markup(xhtml)
-
-
 def make_kepub(context: BuildContext, pagination: Pagination | None = None) -> Artifact:
-    data, parts = epub_bytes(context, pagination, transform=_transform)
+    data, parts = epub_bytes(context, pagination, transform=lambda name, xhtml: kobo_markup(xhtml))
     return Artifact(f"{context.book.slug}.kepub.epub", data=data, summary=f"Kobo edition, {chapter_count(len(context.book.chapters))}")
 
 

@@ -475,6 +475,18 @@ def _collect_images(root: etree._Element, state: _State) -> None:
         state.images.append(Image(asset.name, "" if decorative else alt, decorative))
 
 
+def _mark_image_paragraphs(root: etree._Element) -> None:
+    """A paragraph that holds images and nothing else gets the class ``image``: the stylesheets
+    centre it and never indent it, whatever a reading system does to paragraphs."""
+    for para in root.iter(f"{{{XHTML_NS}}}p"):
+        children = list(para)
+        if not children or any(not isinstance(c.tag, str) or etree.QName(c).localname != "img" for c in children):
+            continue
+        if (para.text or "").strip() or any((c.tail or "").strip() for c in children):
+            continue
+        para.set("class", " ".join(filter(None, [para.get("class"), "image"])))
+
+
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
@@ -732,6 +744,7 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
     _check_undefined_notes(root, state)
     headings = _shift_headings(root)
     _collect_images(root, state)
+    _mark_image_paragraphs(root)
     if state.problems and not collect:
         raise SourceError(state.problems)
     words = len("".join(root.itertext()).split())

@@ -312,7 +312,7 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
         source_text = pagination.texts.get(page.unit)
         if page.unit not in texts:
             texts[page.unit] = _TextMap(unit, nested)
-        offset = _map_offset(source_text, texts[page.unit].text, page.offset)
+        offset = texts[page.unit].word_boundary(_map_offset(source_text, texts[page.unit].text, page.offset))
         markers = [_marker(each.label) for each in waiting + [page]]
         targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers))
         planned.setdefault(page.unit, (unit, []))[1].append((offset, markers))
@@ -371,8 +371,9 @@ def _marker(label: str) -> etree._Element:
 
 
 class _TextMap:
-    """A unit's significant characters (as ``unit_text`` gives them), and where each of its text
-    nodes with any starts among them; read in one pass, before any marker goes in."""
+    """A unit's significant characters (as ``unit_text`` gives them), where each of its text nodes
+    with any starts among them, and the word boundaries among them (where a space or the edge of
+    a block or line break falls); read in one pass, before any marker goes in."""
 
     def __init__(self, unit: Any, nested: Callable[[Any], bool]) -> None:
         self.nodes: list[tuple[Any, str]] = []
@@ -387,6 +388,53 @@ class _TextMap:
                 parts.append(part)
                 count += len(part)
         self.text = "".join(parts)
+        self.breaks = _word_starts(unit, nested)
+
+    def word_boundary(self, offset: int) -> int:
+        """The word boundary nearest ``offset`` (the earlier of two as near): a print page may begin
+        inside a word it hyphenated, and a screen reader should not say a page number mid-word."""
+        at = bisect.bisect_left(self.breaks, offset)
+        if at < len(self.breaks) and self.breaks[at] == offset:
+            return offset
+        before = self.breaks[at - 1] if at > 0 else 0
+        after = self.breaks[at] if at < len(self.breaks) else before
+        return before if offset - before <= after - offset else after
+
+
+PHRASING = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var del ins".split())
+
+
+def _word_starts(unit: Any, nested: Callable[[Any], bool]) -> list[int]:
+    """The significant-character offsets of a unit where a word may start or end: at a space, at
+    the edge of a block, a line break or an image (not at the edge of phrasing such as <em>)."""
+    found = {0}
+    count, gap = 0, True
+
+    def read(text: str | None) -> None:
+        nonlocal count, gap
+        for char in text or "":
+            if char.isspace():
+                gap = True
+            elif char not in INVISIBLE:
+                if gap:
+                    found.add(count)
+                gap = False
+                count += 1
+
+    def walk(element: Any) -> None:
+        nonlocal gap
+        read(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and not nested(child) and not _is_marker(child):
+                breaks = _local(child.tag) not in PHRASING
+                gap = gap or breaks
+                walk(child)
+                gap = gap or breaks
+            read(child.tail)
+
+    walk(unit)
+    found.add(count)
+    return sorted(found)
 
 
 def _insert_all(unit: Any, marks: list[tuple[int, list[etree._Element]]], found: _TextMap, nested: Callable[[Any], bool],
