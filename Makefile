@@ -1,25 +1,41 @@
 # make book: create .venv, install anthology, build the sample book into build/.
-# make test: install the test extras and the checkers' tools, run the whole suite.
+# make test: install the test extras and the checkers' tools; ruff, mypy, then the whole suite (which
+#            also builds the sdist and wheel, installs the wheel in a fresh venv and builds from it).
+# make check: the fast tier: ruff, mypy and the tests not marked slow, in under a minute.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book test install install-test tools clean
+.PHONY: book test check lint install install-test tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# Installed again only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 book: install
 	$(BIN)/anthology build .
 
-test: install-test tools
+lint: install-test
+	$(BIN)/ruff check anthology
+	$(BIN)/mypy
+
+check: lint
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test: install-test tools lint
 	$(BIN)/python -m pytest
 
 # What the tests need beyond Python: Java for EPUBCheck; poppler-utils to look at PDF pages.

@@ -150,6 +150,3 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write one file atomically: a temporary file beside it, synced, then renamed over it."""
-    os.replace(_stage_file(target, data), target)

@@ -16,7 +16,7 @@ from .artifacts import Artifact, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .context import BuildContext
-from .errors import ConfigError, Diagnostic
+from .errors import BuildError, ConfigError, Diagnostic
 from .formats import registry
 from .markup.cache import MarkupCache
 from .markup.render import render_book_matter, render_matter
@@ -156,20 +156,24 @@ def build(
     chunked: bool = True,
     print_pages: bool | None = None,
     durable: bool = True,
+    force: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the book in ``project_dir``; raise an AnthologyError (nothing written) if anything fails.
 
     ``durable`` False writes the HTML edition's files without syncing each to the disk (the preview's
     temporary folder).
 
-    ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
+    ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant', 'printer') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
     chapters' markup and the print layout in ``build/.cache`` of the project; ``chunked`` lays out the
     print edition a few chapters at a time, in ``jobs`` processes, and joins their PDFs (False: as one
     document, slower for long books); ``print_pages``
     is what an EPUB made without the PDF does for its print page numbers when the cache lacks them
     (see ``make_outputs``): True lays the print edition out, None (the default) leaves them out with a
-    warning, False leaves them out, cache or not.
+    warning, False leaves them out, cache or not. ``force`` makes a booklet above the saddle-stitch limit
+    (with a warning) rather than refusing it; ``strict`` fails the build on its warnings (an image
+    printed below 300 ppi, …) before anything is written.
     """
     started = time.perf_counter()
     say = progress or (lambda step: None)
@@ -192,11 +196,13 @@ def build(
     # The warnings of the chapters and the editors' texts come from the checker, which runs first;
     # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    context = BuildContext(book, markups, settings, cache, jobs, chunked, print_pages)
+    context = BuildContext(book, markups, settings, cache, jobs, chunked, print_pages, force=force, strict=strict)
     artifacts = make_outputs(context, chosen, report, say)
+    if strict and report.warnings:
+        raise BuildError(report.warnings + [Diagnostic(None, "--strict: the build's warnings fail it; nothing was written", key="--strict")])
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
     target.mkdir(parents=True, exist_ok=True)
-    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable)))
+    report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable), strict=True))
     report.seconds = time.perf_counter() - started
     return report

@@ -9,6 +9,7 @@ cut short by a YAML ``#`` comment.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -17,8 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from stdnum import ean
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
 from .cache import Cache
+from .context import BuildContext
 from .errors import ConfigError, Diagnostic, SourceError
 from .layout.xrefs import CrossReferences
 from .markup.cache import MarkupCache
@@ -26,7 +31,7 @@ from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapt
 from .markup.workers import default_jobs, render_chapters_in
 from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .project.labels import primary as labels_primary
-from .project.model import Chapter, build_book
+from .project.model import Book, Chapter, build_book
 from .project.scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
 from .project.sources import (
     CHAPTER_DIR,
@@ -65,12 +70,14 @@ class CheckReport:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None = None) -> CheckReport:
+def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None = None, preflight: bool = False) -> CheckReport:
     """Read the whole book and collect every problem; raise ConfigError only when there is no book to read.
 
     The chapters are rendered in ``jobs`` processes (default: the CPUs), or taken from the markup
     cache (this process's, or ``cache`` when given, which is only read: a build that follows stores
-    them there), so that a build that follows does not render them again.
+    them there), so that a build that follows does not render them again. ``preflight``: the print
+    edition is laid out too (or taken from ``cache``, never written there) and every image printed
+    below 300 ppi is warned about.
     """
     project_dir = Path(project_dir)
     report = CheckReport(project_dir)
@@ -93,10 +100,27 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
         _check_editors(config, report)
         _check_labels(config, book.chapters, report)
     _check_unused_images(project_dir, markups + matter, report)
+    if preflight and config is not None and not report.errors:
+        report.diagnostics.extend(_print_preflight(book, markups, cache))
     report.chapters = len(book.chapters)
     order = {p.resolve(): n for n, p in enumerate(paths, start=1)}
     report.diagnostics.sort(key=lambda d: _reading_order(d, order))
     return report
+
+
+def _print_preflight(book: Book, markups: list[ChapterMarkup], cache: Cache | None) -> list[Diagnostic]:
+    """Warnings for images printed below 300 ppi in the print edition of the book's [print] settings."""
+    from .print.output import print_output
+    from .print.preflight import image_warnings
+    from .print.profiles import print_settings
+
+    context = BuildContext(book, markups, print_settings(book.config.print), cache or Cache(None))
+    printed = print_output(context, cached_only=True) if cache is not None else None
+    if printed is None:
+        printed = print_output(dataclasses.replace(context, cache=Cache(None), chunked=False))
+    if printed is None or printed.artifact is None:
+        return []
+    return image_warnings(printed.artifact.data or b"", markups, book.config.project_dir)
 
 
 def _load_config(project_dir: Path, report: CheckReport) -> Config | None:
@@ -268,23 +292,16 @@ def isbn_problem(value: str) -> str | None:
         if explicit or len(digits) >= 9:
             return f"it has {len(digits)} digits; an ISBN has 13 (or 10)"
         return None
-    if len(digits) == 13:
-        if "X" in digits:
-            return "an ISBN-13 is digits only"
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
-        check = (10 - total % 10) % 10
-        if int(digits[12]) != check:
-            return f"the check digit should be {check}, not {digits[12]}"
-        if not digits.startswith(("978", "979")):
-            return "an ISBN-13 starts with 978 or 979"
-        return None
-    if "X" in digits[:9]:
-        return "only the last character of an ISBN-10 may be X"
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = (11 - total % 11) % 11
-    expected = "X" if check == 10 else str(check)
-    if digits[9] != expected:
-        return f"the check digit should be {expected}, not {digits[9]}"
+    try:
+        stdnum_isbn.validate(digits)
+    except InvalidChecksum:
+        # the right check digit: EAN's for an ISBN-13; for an ISBN-10, the one its ISBN-13 converts back with
+        expected = ean.calc_check_digit(digits[:12]) if len(digits) == 13 else stdnum_isbn.to_isbn10(stdnum_isbn.to_isbn13(digits))[-1]
+        return f"the check digit should be {expected}, not {digits[-1]}"
+    except InvalidComponent:
+        return "an ISBN-13 starts with 978 or 979"
+    except ValidationError:
+        return "an ISBN-13 is digits only" if len(digits) == 13 else "only the last character of an ISBN-10 may be X"
     return None
 
 
@@ -322,10 +339,10 @@ def _check_example_text(sources: list[ChapterSource], report: CheckReport) -> No
         text = source.path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
         names = [getattr(person, "name", "") for person in source.meta.get("author", [])]
         if EXAMPLE_AUTHOR in names:
-            line = next((n for n, row in enumerate(text, start=1) if EXAMPLE_AUTHOR in row), 1)
+            author_line = next((n for n, row in enumerate(text, start=1) if EXAMPLE_AUTHOR in row), 1)
             report.diagnostics.append(
                 Diagnostic(source.path, f"the author is still the example's '{EXAMPLE_AUTHOR}': it would be printed "
-                           "on the title page, the cover and in the metadata", line=line, key="author",
+                           "on the title page, the cover and in the metadata", line=author_line, key="author",
                            hint="write the author's name: author: Ann Bee", level="warning")
             )
         for needle in (EXAMPLE_TEXT, EXAMPLE_OPENING):
@@ -372,10 +389,15 @@ def _check_editors(config: Config, report: CheckReport) -> None:
     if config.book.editors:
         return
     source = config.path.read_text(encoding="utf-8-sig", errors="replace") if config.path.is_file() else ""
+    try:
+        if "editors" in tomllib.loads(source).get("book", {}):
+            return  # editors = []: a book that has none, said on purpose
+    except tomllib.TOMLDecodeError:
+        pass
     report.diagnostics.append(
         Diagnostic(config.path, "no editors are named: the title page lists every author instead, and catalogues "
                    "have no editor to file the book under", line=key_line(source, "book", "book"), key="book.editors",
-                   hint='add editors = ["Ann Bee"] under [book]', level="warning")
+                   hint='add editors = ["Ann Bee"] under [book], or editors = [] for a book that has none', level="warning")
     )
 
 
@@ -437,7 +459,7 @@ def _meant_images(markups: list[ChapterMarkup]) -> set[Path]:
     for markup in markups:
         for diagnostic in markup.diagnostics:
             found = _MEANT.match(diagnostic.hint or "") if diagnostic.path is not None else None
-            if found and "differs in capitals" in diagnostic.message:
+            if found and diagnostic.path is not None and "differs in capitals" in diagnostic.message:
                 meant.add((diagnostic.path.parent / found.group(1)).resolve())
     return meant
 

@@ -26,7 +26,8 @@ class BuildContext:
     ``settings`` are the print settings of the PDF (``[print]`` with the command line's options over
     it); ``chunked`` lays the print edition out a few chapters at a time in ``jobs`` processes and
     joins the PDFs (False: as one document); ``print_pages`` is what an EPUB made without the PDF
-    does for its print page numbers when the cache lacks them (see ``anthology.build``).
+    does for its print page numbers when the cache lacks them (see ``anthology.build``); ``force``
+    makes what a limit would refuse, with a warning; ``strict`` fails the build on any warning.
     """
 
     book: Book
@@ -36,6 +37,8 @@ class BuildContext:
     jobs: int = 1
     chunked: bool = True
     print_pages: bool | None = None
+    force: bool = False  # make what a limit refuses (a booklet above [booklet] max_sheets), with a warning
+    strict: bool = False  # warnings fail the build before anything is written
 
     def with_settings(self, settings: PrintSettings) -> BuildContext:
         """The same build, for an edition printed with other settings (the booklet, the archival PDF)."""

@@ -6,8 +6,13 @@ Only the CLI turns these into messages and exit codes: ``ConfigError`` and its k
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,18 @@ class BuildError(AnthologyError):
     """A stage failed while making an output, or an output failed validation (exit 1)."""
 
     exit_code = 1
+
+
+def collect(items: Iterable[T], make: Callable[[T], R]) -> list[R]:
+    """``make(item)`` for every item, in order. The SourceErrors they raise are gathered and raised as
+    one once every item has been tried, so that a user sees all the problems at once."""
+    results: list[R] = []
+    problems: list[Diagnostic] = []
+    for item in items:
+        try:
+            results.append(make(item))
+        except SourceError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    return results

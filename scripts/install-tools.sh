@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Python, when it is missing:
 # from Debian's packages a Java runtime (EPUBCheck runs on it), poppler-utils (pdftotext, pdftoppm),
+# Ghostscript (the CMYK output profile a PDF/X embeds; ink coverage) and zbar-tools (barcodes read back),
 # Chromium (the preview's browser test drives it headless through the DevTools protocol; Ace drives
 # it too), npm and calibre (the tests run its book checker headless, through calibre-debug); from
 # npm, DAISY Ace (the accessibility checker) into .tools/ace of the project, without a bundled
@@ -10,6 +11,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v gs >/dev/null 2>&1 || need+=(ghostscript)  # its libgs-common has the CMYK output profile of PDF/X; inkcov measures ink
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)  # reads the cover's barcode back in the tests
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v calibre-debug >/dev/null 2>&1 || need+=(calibre)

@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from helpers import PATIENCE
+
 ROOT = Path(__file__).resolve().parent.parent
 ACE = ROOT / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +33,7 @@ def ace_report(epub: Path) -> dict:
         env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM), PUPPETEER_SKIP_DOWNLOAD="1")
         run = subprocess.run(
             [str(command), "--silent", "--force", "--outdir", folder, str(epub)],
-            env=env, capture_output=True, text=True, timeout=300,
+            env=env, capture_output=True, text=True, timeout=PATIENCE,
         )
         report = Path(folder) / "report.json"
         assert report.is_file(), f"Ace wrote no report (exit {run.returncode}): {run.stderr[-2000:]}"

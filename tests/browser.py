@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import websocket
+from helpers import PATIENCE
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -25,8 +26,8 @@ def find_chromium() -> str | None:
     return None
 
 
-def wait_until(condition: Callable[[], Any], timeout: float, interval: float = 0.1, what: str = "condition") -> Any:
-    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds."""
+def wait_until(condition: Callable[[], Any], timeout: float = PATIENCE, interval: float = 0.1, what: str = "condition") -> Any:
+    """Poll ``condition`` until it returns something true; fail only after ``timeout`` seconds (a hang)."""
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:
@@ -64,11 +65,11 @@ class Browser:
         self._next_id = 0
         try:
             port_file = self.profile / "DevToolsActivePort"
-            wait_until(lambda: port_file.is_file() and port_file.read_text().count("\n") >= 1, 20, what="Chromium to start")
+            wait_until(lambda: port_file.is_file() and port_file.read_text().count("\n") >= 1, what="Chromium to start")
             port = int(port_file.read_text().split("\n")[0])
-            targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5).read())
+            targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=PATIENCE).read())
             page = next(t for t in targets if t.get("type") == "page")
-            self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=10, suppress_origin=True)
+            self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=PATIENCE, suppress_origin=True)
         except BaseException:
             self.close()
             raise

@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from helpers import PATIENCE
+
 CALIBRE_DEBUG = shutil.which("calibre-debug")
 SCRIPT = """
 import json, sys
@@ -29,7 +31,7 @@ def calibre_findings(epub: Path) -> list[str]:
     assert CALIBRE_DEBUG is not None, "calibre is not installed (scripts/install-tools.sh installs it)"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QTWEBENGINE_DISABLE_SANDBOX="1")
     run = subprocess.run(
-        [CALIBRE_DEBUG, "-c", SCRIPT.format(path=str(epub))], env=env, capture_output=True, text=True, timeout=600
+        [CALIBRE_DEBUG, "-c", SCRIPT.format(path=str(epub))], env=env, capture_output=True, text=True, timeout=PATIENCE
     )
     line = next((x for x in run.stdout.splitlines() if x.startswith("CHECK-RESULT ")), None)
     assert line is not None, f"calibre's checker gave no result (exit {run.returncode}): {run.stderr[-2000:]}"

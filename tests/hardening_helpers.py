@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from helpers import PATIENCE
 from pypdf import PdfReader
 
 from anthology.cli import main
@@ -36,9 +37,9 @@ def time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def run_cli(*args: str, seconds: int = 120) -> Result:
+def run_cli(*args: str) -> Result:
     """Run ``anthology ARGS`` in this process; a Python traceback or a hang fails the calling test."""
-    with time_limit(seconds):
+    with time_limit(PATIENCE):
         result = CliRunner().invoke(main, list(args))
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"anthology {' '.join(args)} raised {result.exception!r}\n{result.output}") from result.exception
@@ -106,5 +107,5 @@ def pdf_external_links(path: Path) -> list[str]:
 
 def poppler_page_texts(path: Path) -> list[str]:
     """The text of each page as pdftotext reads it (it maps every embedded font's glyphs back to text)."""
-    output = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=120).stdout
+    output = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=PATIENCE).stdout
     return output.decode("utf-8").split("\f")[:-1]

@@ -10,6 +10,12 @@ from pypdf import PdfReader
 DEFAULT_TOML = '[book]\ntitle = "Test Book"\nlanguage = "en"\n'
 
 
+# How long a test waits for something before calling it a hang: never a measure of speed. On a
+# machine busy with other work a step may take many times longer than on an idle one, so tests wait
+# for the event they need (a line of output, a changed version, an exit) and fail only after this.
+PATIENCE = 900
+
+
 def write_book(root: Path, chapters: dict[str, str], toml: str = DEFAULT_TOML) -> Path:
     """Write anthology.toml and chapters/NAME for each entry; returns the book's folder."""
     root.mkdir(parents=True, exist_ok=True)

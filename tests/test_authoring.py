@@ -24,6 +24,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 # new and add ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_new_then_build_works_first_time(tmp_path: Path) -> None:
     book = tmp_path / "my-first-book"
     result = run("new", str(book))
@@ -270,6 +271,7 @@ def test_every_command_has_help_with_examples() -> None:
         assert name in top.output
 
 
+@pytest.mark.slow
 def test_plain_progress_and_summary(tmp_path: Path) -> None:
     book = write_book(tmp_path / "book", {"a.md": chapter(), "b.md": chapter(title="B", body="One two three.")})
     result = run("build", str(book), "--format", "epub,html", env={"NO_COLOR": "1"})

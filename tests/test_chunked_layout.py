@@ -22,6 +22,8 @@ from anthology.build import build
 from anthology.print import chunk_runner, output
 from anthology.print import chunks as chunking
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 
 def _reading(pdf: Path) -> dict[str, object]:
     reader = PdfReader(str(pdf))

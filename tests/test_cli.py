@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from helpers import chapter, write_book
 
@@ -56,6 +57,7 @@ def test_unknown_format_exit_2(tmp_path: Path) -> None:
     assert "unknown format 'mobi'" in result.output
 
 
+@pytest.mark.slow
 def test_build_error_exit_1_leaves_earlier_outputs(tmp_path: Path) -> None:
     root = write_book(tmp_path / "book", {"a.md": chapter()})
     assert run("build", str(root), "--format", "epub,html").exit_code == 0

@@ -19,6 +19,8 @@ from anthology.build import build, load_book
 from anthology.cli import main
 from anthology.errors import ConfigError
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 BIG = "voices-from-the-valleys"
 SAMPLE = "co-production-week-2019"
 

@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from epub_read import EPUB_TYPE, NS, Epub
 from helpers import chapter, write_book
@@ -16,6 +17,8 @@ from lxml import etree
 from anthology.build import build
 from anthology.cli import main
 from anthology.print.pagemap import _locate, _map_offset, fill_labels, significant
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 BIG = "voices-from-the-valleys"
 SAMPLE = "co-production-week-2019"

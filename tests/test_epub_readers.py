@@ -23,6 +23,8 @@ from reader_book import write_reader_book
 from anthology.build import build
 from anthology.print.pagemap import PageStart, Pagination, mark_pages
 
+pytestmark = pytest.mark.slow  # builds whole books, runs calibre and a browser
+
 CHROMIUM = find_chromium()
 NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 BIG = "voices-from-the-valleys"
@@ -245,7 +247,7 @@ def unpacked(reader_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def _open(browser: Browser, page: Path) -> None:
     url = page.as_uri() + "?load=" + str(id(page)) + str(os.urandom(4).hex())
     browser.navigate(url)
-    wait_until(lambda: browser.evaluate(f"location.href === {url!r} && document.readyState === 'complete'"), 20, what=f"{page.name} to load")
+    wait_until(lambda: browser.evaluate(f"location.href === {url!r} && document.readyState === 'complete'"), what=f"{page.name} to load")
 
 
 def _add_style(browser: Browser, css: str) -> None:

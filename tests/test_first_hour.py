@@ -121,6 +121,13 @@ def test_check_warns_about_the_scaffold_left_in_until_it_is_replaced(tmp_path: P
     assert "no editors are named" in result.output
 
 
+def test_editors_said_to_be_none_are_not_warned_about(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book", {"a.md": chapter()}, '[book]\ntitle = "T"\nlanguage = "en"\neditors = []\n')
+    result = run("check", str(book))
+    assert result.exit_code == 0, result.output
+    assert "editors" not in result.output
+
+
 def test_check_warns_about_files_in_chapters_that_are_not_chapters(tmp_path: Path) -> None:
     book = write_book(tmp_path / "book", {"a.md": chapter()}, EDITED)
     for name in ("notes.txt", "essay.docx", "old.doc", "_draft.txt", ".hidden"):

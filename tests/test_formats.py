@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_format_module_registers_itself() -> None:
     helpers = ("__init__", "registry", "ncx")  # ncx.py: the EPUB's NCX, used by epub.py
     modules = sorted(p.stem for p in (ROOT / "anthology" / "formats").glob("*.py") if p.stem not in helpers)
-    assert sorted(f.name for f in registry.formats()) == modules == ["booklet", "epub", "html", "kepub", "library", "pdf"]
+    assert sorted(f.name for f in registry.formats()) == modules == ["booklet", "cover", "epub", "html", "kepub", "library", "pdf"]
     assert registry.default_names() == ("epub", "pdf", "html")
     assert {f.layout for f in registry.formats()} <= {*TARGETS, None}  # each names a layout the layout stage makes
 

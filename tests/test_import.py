@@ -76,6 +76,7 @@ def _set_docx_created(path: Path, when: str) -> None:
     document.save(str(path))
 
 
+@pytest.mark.slow
 def test_imported_chapters_have_titles_authors_dates_and_sources(imported_book: Path) -> None:
     found = metas(imported_book)
     assert list(found) == [
@@ -102,6 +103,7 @@ def test_imported_chapters_have_titles_authors_dates_and_sources(imported_book: 
     )
 
 
+@pytest.mark.slow
 def test_imported_book_passes_epubcheck_with_titles_authors_and_dates(imported_book: Path) -> None:
     epub = imported_book / "build" / "test-book.epub"
     assert epubcheck_messages(epub) == []
@@ -121,6 +123,7 @@ def test_imported_book_passes_epubcheck_with_titles_authors_and_dates(imported_b
     assert 'alt="A blue chart of answers"' in everything
 
 
+@pytest.mark.slow
 def test_wxr_body_keeps_structure(imported_book: Path) -> None:
     text = (imported_book / "chapters" / "01-co-production-and-rugby.md").read_text(encoding="utf-8")
     assert "## Why it matters" in text
@@ -136,6 +139,7 @@ def test_wxr_body_keeps_structure(imported_book: Path) -> None:
     assert "Unfinished" not in "".join(p.read_text() for p in (imported_book / "chapters").glob("*.md"))
 
 
+@pytest.mark.slow
 def test_docx_body_and_picture(imported_book: Path) -> None:
     text = (imported_book / "chapters" / "05-listening-first.md").read_text(encoding="utf-8")
     assert "Listening is *the first step*, and **the hardest**." in text
@@ -305,6 +309,7 @@ def test_html_conversion_edge_cases(tmp_path: Path) -> None:
     assert len(rendered.notes) == 2 and "First <em>note</em>." in rendered.notes[0].xhtml
 
 
+@pytest.mark.slow
 def test_blog_page_with_articles_and_saved_images(tmp_path: Path) -> None:
     """Another theme: posts in <article>, a <time> element, an author link, pictures in the saved page's folder."""
     from import_sources import png
@@ -367,6 +372,7 @@ SHAPES = [
 PIECE = st.text(alphabet=MARKDOWN_SIGNS, min_size=1, max_size=15).filter(lambda s: s.strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=st.sampled_from(SHAPES), a=PIECE, b=PIECE, c=PIECE)
 def test_text_survives_conversion_and_rendering(tmp_path: Path, shape: str, a: str, b: str, c: str) -> None:
@@ -382,6 +388,7 @@ def test_text_survives_conversion_and_rendering(tmp_path: Path, shape: str, a: s
     assert "".join(shown.split()) == "".join(expected.split()), markdown_text
 
 
+@pytest.mark.slow
 def test_deeply_nested_html_is_a_clear_error(tmp_path: Path) -> None:
     entry = blogger_entry("Deep", "Ann Bee", "2019-01-02T00:00:00Z", "<div>" * 3000 + "x" + "</div>" * 3000)
     result = run("import", str(write_atom(tmp_path / "atom", [entry])), str(new_book(tmp_path / "book")))

@@ -38,6 +38,8 @@ from anthology.importers.post import Post
 from anthology.importers.shortcodes import expand_shortcodes
 from anthology.project.sources import read_chapter
 
+pytestmark = pytest.mark.slow  # builds whole books, runs EPUBCheck and property tests
+
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))

@@ -21,6 +21,8 @@ from anthology.print import chunks as chunking
 from anthology.print.chunk_layout import lay_out_chunk
 from anthology.print.chunks import ChunkJob
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 SLUG = "test-book"
 
 

@@ -51,6 +51,7 @@ def _in_order(names: list[str], order: list[str]) -> bool:
     return positions == sorted(positions)
 
 
+@pytest.mark.slow
 def test_every_file_and_checksums(sample_kit: Path) -> None:
     folder = kit(sample_kit)
     assert {p.name for p in folder.iterdir()} == KIT_FILES
@@ -63,11 +64,13 @@ def test_every_file_and_checksums(sample_kit: Path) -> None:
     assert all(name in readme for name in KIT_FILES - {"README.txt"})
 
 
+@pytest.mark.slow
 def test_kit_epub_is_the_epub(sample_kit: Path) -> None:
     built = sample_kit / "build" / "co-production-week-2019.epub"
     assert (kit(sample_kit) / built.name).read_bytes() == built.read_bytes()
 
 
+@pytest.mark.slow
 def test_archival_pdf_declares_pdfa_3u(sample_kit: Path) -> None:
     reader = PdfReader(str(kit(sample_kit) / "co-production-week-2019.pdf"))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
@@ -75,12 +78,14 @@ def test_archival_pdf_declares_pdfa_3u(sample_kit: Path) -> None:
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
+@pytest.mark.slow
 def test_cover_is_a_large_rgb_jpeg(sample_kit: Path) -> None:
     with Image.open(io.BytesIO((kit(sample_kit) / "cover.jpg").read_bytes())) as image:
         assert image.format == "JPEG" and image.mode == "RGB"
         assert image.width >= 1600 and image.height >= 2560
 
 
+@pytest.mark.slow
 def test_marc_record_reads_back(sample_kit: Path) -> None:
     folder = kit(sample_kit)
     with open(folder / "record.mrc", "rb") as handle:
@@ -103,6 +108,7 @@ def test_marc_record_reads_back(sample_kit: Path) -> None:
     assert xml_record["505"]["a"] == contents
 
 
+@pytest.mark.slow
 def test_onix_products_and_accessibility(sample_kit: Path) -> None:
     root = etree.parse(str(kit(sample_kit) / "onix.xml")).getroot()
     assert root.tag == f"{ONIX}ONIXMessage" and root.get("release") == "3.0"
@@ -123,6 +129,7 @@ def test_onix_products_and_accessibility(sample_kit: Path) -> None:
     assert not list(products[1].iter(f"{ONIX}ProductFormFeature"))
 
 
+@pytest.mark.slow
 def test_accessibility_statement_uses_the_epub_facts(sample_kit: Path) -> None:
     text = (kit(sample_kit) / "accessibility.html").read_text()
     assert "EPUB Accessibility 1.1 - WCAG 2.2 Level AA" in text
@@ -146,6 +153,7 @@ url = "https://example.org/hedges"
 '''
 
 
+@pytest.mark.slow
 def test_full_metadata_book(tmp_path: Path) -> None:
     chapters = {
         "01.md": "---\ntitle: Laying\nauthor: [Ann Bee, Cy Dee]\ndate: 2020-01-02\n---\n\nText.\n",
@@ -181,6 +189,7 @@ def test_full_metadata_book(tmp_path: Path) -> None:
     assert ("rights", "https://creativecommons.org/licenses/by/4.0/") in values
 
 
+@pytest.mark.slow
 def test_two_builds_give_identical_kits(tmp_path: Path) -> None:
     book = write_book(tmp_path / "book", {"01.md": "---\ntitle: One\nauthor: Ann Bee\ndate: 2020-01-02\n---\n\nText.\n"})
     build(book, "library")

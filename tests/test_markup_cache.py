@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import chapter, write_book
+from helpers import PATIENCE, chapter, write_book
 from PIL import Image
 
 from anthology.build import build
@@ -79,6 +79,7 @@ def _warm(root: Path) -> None:
     build(root, FORMATS, jobs=1)
 
 
+@pytest.mark.slow
 def test_only_the_edited_chapter_is_rendered_again_and_the_outputs_match_a_cold_build(tmp_path: Path, rendered: list[str]) -> None:
     root = _book(tmp_path / "book")
     _warm(root)
@@ -96,6 +97,7 @@ def test_only_the_edited_chapter_is_rendered_again_and_the_outputs_match_a_cold_
     assert warm == _cold(root)
 
 
+@pytest.mark.slow
 def test_a_changed_image_invalidates_the_chapters_that_use_it(tmp_path: Path, rendered: list[str]) -> None:
     root = _book(tmp_path / "book")
     _warm(root)
@@ -106,6 +108,7 @@ def test_a_changed_image_invalidates_the_chapters_that_use_it(tmp_path: Path, re
     assert _outputs(root / "build") == _cold(root)
 
 
+@pytest.mark.slow
 def test_an_image_reference_that_resolves_elsewhere_invalidates(tmp_path: Path, rendered: list[str]) -> None:
     """The same bytes under another file: the chapter names another asset, so it is rendered again."""
     root = _book(tmp_path / "book")
@@ -120,6 +123,7 @@ def test_an_image_reference_that_resolves_elsewhere_invalidates(tmp_path: Path, 
     assert _outputs(root / "build") == _cold(root)
 
 
+@pytest.mark.slow
 def test_damaged_cache_files_are_ignored(tmp_path: Path, rendered: list[str]) -> None:
     root = _book(tmp_path / "book")
     cold = _cold(root)
@@ -137,6 +141,7 @@ def test_damaged_cache_files_are_ignored(tmp_path: Path, rendered: list[str]) ->
     assert _outputs(root / "build") == cold
 
 
+@pytest.mark.slow
 def test_no_cache_neither_reads_nor_writes_it(tmp_path: Path, rendered: list[str]) -> None:
     root = _book(tmp_path / "book")
     _warm(root)
@@ -150,6 +155,7 @@ def test_no_cache_neither_reads_nor_writes_it(tmp_path: Path, rendered: list[str
     assert not (root / "build" / ".cache").exists()
 
 
+@pytest.mark.slow
 def test_the_build_command_renders_each_chapter_once(tmp_path: Path, rendered: list[str]) -> None:
     """The check before the build renders the chapters; the build takes them from memory."""
     from click.testing import CliRunner
@@ -168,6 +174,7 @@ def test_the_build_command_renders_each_chapter_once(tmp_path: Path, rendered: l
     assert len(rendered) == 8 and len(list((root / "build" / ".cache" / "markup").iterdir())) == 8
 
 
+@pytest.mark.slow
 def test_the_check_command_reads_the_build_s_cache_and_finds_the_same(tmp_path: Path, rendered: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """After a build, 'anthology check' renders only what changed since, and reports the same."""
     from click.testing import CliRunner
@@ -224,6 +231,7 @@ def test_a_cache_without_a_folder_keeps_only_this_process_renderings(tmp_path: P
     assert markup_cache.KIND not in {p.name for p in tmp_path.rglob("*")}
 
 
+@pytest.mark.slow
 def test_an_epub_alone_does_not_import_weasyprint(tmp_path: Path) -> None:
     root = _book(tmp_path / "book")
     with (root / "anthology.toml").open("a") as toml:  # a print edition: the EPUB notes its missing page numbers
@@ -234,11 +242,12 @@ def test_an_epub_alone_does_not_import_weasyprint(tmp_path: Path) -> None:
         "assert 'weasyprint' not in sys.modules, 'WeasyPrint was imported'\n"
         "print(' '.join(d.message for d in report.warnings))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=PATIENCE)
     assert done.returncode == 0, done.stderr
     assert "no print page numbers" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_typographic_cover_comes_from_the_cache_until_its_words_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from anthology.layout import cover
 
@@ -260,6 +269,7 @@ def test_the_typographic_cover_comes_from_the_cache_until_its_words_change(tmp_p
     assert len(list((root / "build" / ".cache" / cover.KIND).iterdir())) == 2
 
 
+@pytest.mark.slow
 def test_pruning_keeps_every_entry_of_the_last_build(tmp_path: Path, rendered: list[str]) -> None:
     root = _book(tmp_path / "book")
     _warm(root)

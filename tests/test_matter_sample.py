@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import normalise_space, pdf_page_texts
 from lxml import html as lxml_html
 from matter_read import epub_nav, epub_spine, html_contents, html_index_sections, labels, pdf_bookmarks
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 SLUG = "co-production-week-2019"
 # Each author's byline, as the sample's chapters give it, is their bio; sorted by surname.

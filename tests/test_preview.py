@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import chapter, write_book
+from helpers import PATIENCE, chapter, write_book
 
 from anthology.preview.server import Preview
 
 
-def get(url: str, timeout: float = 30) -> tuple[int, str, bytes]:
+def get(url: str, timeout: float = PATIENCE) -> tuple[int, str, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
@@ -44,6 +44,17 @@ def version(server: Preview, since: int | None = None) -> dict:
     return json.loads(get(server.url + "_preview/version" + query)[2])
 
 
+def next_build(server: Preview, since: int) -> dict:
+    """The state once a build after version ``since`` is done: long polls, each answered when the
+    version changes (or after the server's wait, then asked again), however long the build takes."""
+    started = time.monotonic()
+    state = version(server, since=since)
+    while state["version"] <= since:
+        assert time.monotonic() - started < PATIENCE, "no new build: a hang"
+        state = version(server, since=since)
+    return state
+
+
 def test_serves_the_html_edition_with_reload_script_only_in_responses(server: Preview, book: Path) -> None:
     status, kind, body = get(server.url)
     assert status == 200 and kind.startswith("text/html")
@@ -62,12 +73,13 @@ def test_serves_the_html_edition_with_reload_script_only_in_responses(server: Pr
 def test_version_waits_for_a_rebuild_after_a_save(server: Preview, book: Path) -> None:
     assert version(server)["version"] == 1
     answer: dict = {}
-    waiter = threading.Thread(target=lambda: answer.update(version(server, since=1)))
+    asked = threading.Event()
+    waiter = threading.Thread(target=lambda: (asked.set(), answer.update(next_build(server, since=1))))
     waiter.start()
-    time.sleep(0.3)
-    assert waiter.is_alive()  # a long poll: nothing changed yet
+    asked.wait()
+    assert not answer  # a long poll: nothing changed yet, so no answer
     (book / "chapters" / "01-a.md").write_text(chapter(title="Alpha", body="Second words."))
-    waiter.join(timeout=20)
+    waiter.join()
     assert answer["version"] >= 2 and answer["error"] is None
     assert "Second words." in get(server.url + "ch01-alpha.html")[2].decode()
 
@@ -75,18 +87,16 @@ def test_version_waits_for_a_rebuild_after_a_save(server: Preview, book: Path) -
 def test_a_failed_build_keeps_serving_and_shows_the_error(server: Preview, book: Path) -> None:
     source = book / "chapters" / "01-a.md"
     source.write_text("---\ntitle: Alpha\nauthor: Ann\nsubtitle: x\n---\n\nBroken words.\n")
-    deadline = time.monotonic() + 20
-    while version(server)["error"] is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    state = version(server)
+    state = next_build(server, since=1)
     assert "chapters/01-a.md:4: error: unknown key 'subtitle'" in state["error"]
     page = get(server.url + "ch01-alpha.html")[2].decode()
     assert 'id="anthology-preview-error"' in page and "unknown key &#x27;subtitle&#x27;" in page
     assert "First words." in page  # the last good build stays underneath
 
 
+@pytest.mark.slow
 def test_print_view_draws_the_pages(server: Preview) -> None:
-    status, _, body = get(server.url + "_preview/print", timeout=120)
+    status, _, body = get(server.url + "_preview/print")
     page = body.decode()
     assert status == 200
     assert "/_preview/pages/page-1.png" in page and "/_preview/book.pdf" in page
@@ -140,6 +150,7 @@ def test_preview_outside_a_book(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "anthology.toml not found" in result.output
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_command_cleanly(book: Path) -> None:
     import os
     import signal
@@ -155,14 +166,14 @@ def test_ctrl_c_stops_the_command_cleanly(book: Path) -> None:
         env=env,
     )
     try:
-        line = ""
-        deadline = time.monotonic() + 30
-        while "http://127.0.0.1:" not in line and time.monotonic() < deadline:
-            line = process.stdout.readline() if process.stdout else ""
+        assert process.stdout is not None
+        # each line as it comes; the loop ends at the address, or at the end of the output if the command died
+        line = next((line for line in process.stdout if "http://127.0.0.1:" in line), "")
+        assert line, process.stderr.read() if process.stderr else "no output"
         url = "http://" + line.split("http://")[1].split()[0]
         assert "First words." in get(url + "ch01-alpha.html")[2].decode()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=15) == 0
+        assert process.wait(timeout=PATIENCE) == 0  # however long a busy machine takes to stop it
     finally:
         if process.poll() is None:
             process.kill()

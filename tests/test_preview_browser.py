@@ -13,9 +13,10 @@ from anthology.preview.server import Preview
 from anthology.project.scaffold import new_book
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/install-tools.sh installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/install-tools.sh installs it)"),
+]
 
 
 @pytest.fixture()
@@ -43,25 +44,23 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
 def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview, tmp_path: Path) -> None:
     chapter = preview.project_dir / "chapters" / "01-welcome.md"
     browser.navigate(preview.url + "ch01-welcome.html")
-    wait_until(lambda: "This is the first chapter" in browser.text(), 15, what="the chapter to load")
+    wait_until(lambda: "This is the first chapter" in browser.text(), what="the chapter to load")
     assert browser.evaluate("document.getElementById('anthology-preview-print') !== null")
 
     chapter.write_text(chapter.read_text().replace("This is the first chapter", "Freshly edited words"), encoding="utf-8")
-    wait_until(lambda: "Freshly edited words" in browser.text(), 20, what="the edit to appear without a manual reload")
+    wait_until(lambda: "Freshly edited words" in browser.text(), what="the edit to appear without a manual reload")
 
     # a broken chapter: the page stays up and shows the error with its file and line
     good = chapter.read_text()
     chapter.write_text(good.replace("title: Welcome", "title: [Welcome"), encoding="utf-8")
     error = wait_until(
         lambda: browser.evaluate("(document.getElementById('anthology-preview-error') || {}).innerText"),
-        20,
         what="the build error in the page",
     )
     assert "chapters/01-welcome.md:" in error and "not valid YAML" in error
     chapter.write_text(good, encoding="utf-8")
     wait_until(
         lambda: browser.evaluate("document.getElementById('anthology-preview-error') === null") and "Freshly edited words" in browser.text(),
-        20,
         what="the error to go away once fixed",
     )
 
@@ -73,7 +72,6 @@ def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview,
             ".filter(i => i.complete && i.naturalWidth > 0).length >= 2 && Array.from(document.images)"
             ".filter(i => i.complete && i.naturalWidth > 0).length"
         ),
-        60,
         what="the print edition's pages (each drawn when the page shows it)",
     )
     assert pages >= 2
@@ -113,7 +111,7 @@ def test_chapter_pages_have_navigation_at_both_ends_and_the_toolbar_covers_nothi
 
     def second_chapter_shown() -> bool:
         browser.navigate(preview.url + "ch02-second.html")
-        return bool(wait_until(lambda: browser.evaluate("document.readyState === 'complete'"), 10, what="a page load")) \
+        return bool(wait_until(lambda: browser.evaluate("document.readyState === 'complete'"), what="a page load")) \
             and "Paragraph 39" in browser.text()
 
     wait_until(second_chapter_shown, 60, interval=0.5, what="the second chapter to be built and shown")
@@ -127,7 +125,7 @@ def test_chapter_pages_have_navigation_at_both_ends_and_the_toolbar_covers_nothi
     assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the screen"
     for where, script in (("top", "window.scrollTo(0, 0)"), ("end", "window.scrollTo(0, document.documentElement.scrollHeight)")):
         browser.evaluate(script)
-        wait_until(lambda: browser.evaluate("document.readyState === 'complete'"), 10, what="the page to settle")
+        wait_until(lambda: browser.evaluate("document.readyState === 'complete'"), what="the page to settle")
         assert browser.evaluate(COVERED_TEXT) == [], f"the toolbar covers text at the {where} of the page at {width} px"
         browser.screenshot(tmp_path / f"chapter-{width}-{where}.png")
     if os.environ.get("ANTHOLOGY_SCREENSHOTS"):

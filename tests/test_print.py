@@ -46,6 +46,7 @@ def _start_pages(printed: Printed) -> dict[str, int]:
     return starts
 
 
+@pytest.mark.slow
 def test_each_note_stands_on_the_page_of_its_call(printed: Printed) -> None:
     calls = {n: i for i, t in enumerate(printed.texts) for n in re.findall(r"CALL(\d+)x", t)}
     notes = {n: i for i, t in enumerate(printed.texts) for n in re.findall(r"NOTE(\d+)x", t)}
@@ -56,6 +57,7 @@ def test_each_note_stands_on_the_page_of_its_call(printed: Printed) -> None:
     assert sum(t.count("NOTE3x") for t in printed.texts) == 1
 
 
+@pytest.mark.slow
 def test_note_numbers_restart_in_each_chapter(printed: Printed) -> None:
     first = " ".join(next(t for t in printed.texts if "NOTE3x" in t).split())
     second = " ".join(next(t for t in printed.texts if "NOTEAx" in t).split())
@@ -63,6 +65,7 @@ def test_note_numbers_restart_in_each_chapter(printed: Printed) -> None:
     assert "1. NOTEAx" in second
 
 
+@pytest.mark.slow
 def test_chapters_open_on_right_hand_pages_without_running_heads(printed: Printed) -> None:
     for title, index in _start_pages(printed).items():
         assert index % 2 == 0, f"{title} opens on a left-hand page"
@@ -70,6 +73,7 @@ def test_chapters_open_on_right_hand_pages_without_running_heads(printed: Printe
         assert title.split(".")[0] in first_line  # nothing above the title: no running head
 
 
+@pytest.mark.slow
 def test_running_heads_book_title_left_chapter_and_author_right(printed: Printed) -> None:
     starts = sorted(_start_pages(printed).values())
     long_pages = range(starts[0] + 1, starts[1])
@@ -83,6 +87,7 @@ def test_running_heads_book_title_left_chapter_and_author_right(printed: Printed
         assert head == "A long chapter with notes · Ann Author"
 
 
+@pytest.mark.slow
 def test_blank_pages_carry_nothing(printed: Printed) -> None:
     blank = [i for i, t in enumerate(printed.texts) if not t.strip()]
     assert blank, "the sample should need a blank page before a right-hand opening"
@@ -91,6 +96,7 @@ def test_blank_pages_carry_nothing(printed: Printed) -> None:
         assert not (page.extract_text() or "").strip()
 
 
+@pytest.mark.slow
 def test_page_labels_roman_front_matter_then_arabic(printed: Printed) -> None:
     labels = printed.reader.page_labels
     first = _start_pages(printed)[TITLES[0]]
@@ -106,6 +112,7 @@ def test_page_labels_roman_front_matter_then_arabic(printed: Printed) -> None:
     assert contents.strip().splitlines()[-1].strip() == "v"
 
 
+@pytest.mark.slow
 def test_contents_numbers_are_the_start_pages(printed: Printed) -> None:
     labels = printed.reader.page_labels
     contents = " ".join(next(t for t in printed.texts if t.strip().startswith("Contents")).split())
@@ -117,6 +124,7 @@ def test_contents_numbers_are_the_start_pages(printed: Printed) -> None:
         assert match.group(2) == labels[index], title
 
 
+@pytest.mark.slow
 def test_contents_entries_have_the_author_beneath(printed: Printed) -> None:
     contents = [t for t in printed.texts if t.strip().startswith("Contents")][0]
     lines = [line.strip() for line in contents.splitlines() if line.strip()]
@@ -124,6 +132,7 @@ def test_contents_entries_have_the_author_beneath(printed: Printed) -> None:
     assert after == "Bea Bee and Cy Sea"
 
 
+@pytest.mark.slow
 def test_bookmarks_nested_chapters_and_sections(printed: Printed) -> None:
     outline = printed.reader.outline
     top = [item.title for item in outline if not isinstance(item, list)]
@@ -133,6 +142,7 @@ def test_bookmarks_nested_chapters_and_sections(printed: Printed) -> None:
     assert isinstance(children, list) and [c.title for c in children] == ["A section heading"]
 
 
+@pytest.mark.slow
 def test_hyphenation_follows_the_chapter_language(printed: Printed) -> None:
     german = pyphen.Pyphen(lang="de")
     start = _start_pages(printed)["Ein deutsches Kapitel"]
@@ -155,6 +165,7 @@ def _descendants(box: wp_boxes.Box) -> list[wp_boxes.Box]:
     return found
 
 
+@pytest.mark.slow
 def test_images_and_tables_fit_the_text_block(printed: Printed) -> None:
     images = tables = 0
     for index, page in enumerate(printed.result.document.pages):
@@ -171,6 +182,7 @@ def test_images_and_tables_fit_the_text_block(printed: Printed) -> None:
     assert images == 2 and tables >= 1
 
 
+@pytest.mark.slow
 def test_images_carry_their_captions(printed: Printed) -> None:
     text = " ".join(" ".join(printed.texts).split())
     assert "A wide field of blue" in text and "Under the tall one" in text
@@ -178,6 +190,7 @@ def test_images_carry_their_captions(printed: Printed) -> None:
     assert "More text." in page
 
 
+@pytest.mark.slow
 def test_fonts_embedded_and_subset(printed: Printed) -> None:
     names = set()
     for page in printed.reader.pages:
@@ -191,6 +204,7 @@ def test_fonts_embedded_and_subset(printed: Printed) -> None:
     assert names
 
 
+@pytest.mark.slow
 def test_tagged_pdf_ua_with_title_and_language(printed: Printed) -> None:
     root = printed.reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
@@ -202,6 +216,7 @@ def test_tagged_pdf_ua_with_title_and_language(printed: Printed) -> None:
     assert printed.reader.metadata.title == "Print Test"
 
 
+@pytest.mark.slow
 def test_no_crop_marks_or_bleed_by_default(printed: Printed) -> None:
     for page in printed.reader.pages:
         media = [float(v) for v in page.mediabox]
@@ -209,6 +224,7 @@ def test_no_crop_marks_or_bleed_by_default(printed: Printed) -> None:
         assert [float(v) for v in page.bleedbox] == pytest.approx(media, abs=0.01)
 
 
+@pytest.mark.slow
 def test_streams_are_compressed_at_zlib_s_default_level_and_pydyf_is_left_as_it_was(printed: Printed) -> None:
     """pydyf asks zlib for level 9 (slow, for little); anthology writes at 6, only while it writes."""
     import zlib

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import chapter, write_book
 from PIL import Image
 
@@ -13,6 +14,8 @@ from anthology.print.figures import figures
 from anthology.print.notes import notes_at_calls
 from anthology.print.profiles import PROFILES, PrintSettings, page_css
 from anthology.print.running_heads import running_head
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 
 def test_running_head_keeps_short_titles() -> None:

@@ -45,6 +45,7 @@ def _box(page: object, name: str) -> list[float]:
     return [float(box.left) - x, float(box.bottom) - y, float(box.right) - x, float(box.top) - y]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SIZES_MM))
 def test_profile_page_size_trim_and_bleed_boxes(small: Path, name: str) -> None:
     width, height = (v * MM for v in SIZES_MM[name])
@@ -55,10 +56,13 @@ def test_profile_page_size_trim_and_bleed_boxes(small: Path, name: str) -> None:
         assert _box(page, "bleedbox") == pytest.approx([0, 0, width, height], abs=0.05)
     bled = _pdf(small, profile=name, bleed=True)
     b = BLEED_PT[name]
-    page = bled.pages[0]
-    assert _box(page, "mediabox") == pytest.approx([0, 0, width + 2 * b, height + 2 * b], abs=0.05)
-    assert _box(page, "trimbox") == pytest.approx([b, b, width + b, height + b], abs=0.05)
-    assert _box(page, "bleedbox") == pytest.approx([0, 0, width + 2 * b, height + 2 * b], abs=0.05)
+    # Bound pages bleed on the outer, top and bottom edges, never at the spine: the first page is a
+    # recto, bound on its left; the second a verso, bound on its right.
+    recto, verso = bled.pages[0], bled.pages[1]
+    for page, trim_left in ((recto, 0), (verso, b)):
+        assert _box(page, "mediabox") == pytest.approx([0, 0, width + b, height + 2 * b], abs=0.05)
+        assert _box(page, "trimbox") == pytest.approx([trim_left, b, trim_left + width, height + b], abs=0.05)
+        assert _box(page, "bleedbox") == pytest.approx([0, 0, width + b, height + 2 * b], abs=0.05)
 
 
 def _corner_ink(pdf: bytes, tmp: Path) -> float:
@@ -71,6 +75,7 @@ def _corner_ink(pdf: bytes, tmp: Path) -> float:
     return float(image.convert("L").crop((0, 0, size, size)).getextrema()[0])
 
 
+@pytest.mark.slow
 def test_crop_marks_only_when_asked(small: Path, tmp_path: Path) -> None:
     book = load_book(small)
     markups = render_chapters(book.chapters)
@@ -79,7 +84,8 @@ def test_crop_marks_only_when_asked(small: Path, tmp_path: Path) -> None:
     page = reader.pages[0]
     media, trim, bleed = _box(page, "mediabox"), _box(page, "trimbox"), _box(page, "bleedbox")
     assert trim[2] - trim[0] == pytest.approx(148 * MM, abs=0.05)
-    assert bleed[0] == pytest.approx(trim[0] - 3 * MM, abs=0.05)  # the bleed stays 3 mm ...
+    assert bleed[2] == pytest.approx(trim[2] + 3 * MM, abs=0.05)  # the bleed stays 3 mm on the outer edge ...
+    assert bleed[0] == pytest.approx(trim[0], abs=0.05)  # ... none at the spine (a recto's left edge) ...
     assert media[0] < bleed[0] - 10  # ... and the marks stand outside it
     (tmp_path / "m").mkdir()
     (tmp_path / "u").mkdir()
@@ -92,12 +98,13 @@ def test_crop_marks_only_when_asked(small: Path, tmp_path: Path) -> None:
     assert _box(page, "mediabox")[2] > _box(page, "trimbox")[2] + 20  # room for the marks
 
 
+@pytest.mark.slow
 def test_print_table_in_anthology_toml(tmp_path: Path) -> None:
     root = write_small_book(tmp_path / "book", '\n[print]\nprofile = "royal"\nbleed = true\n')
     report = build(root, "pdf")
     reader = PdfReader(str(report.outputs[0][1]))
     assert float(reader.pages[0].trimbox.width) == pytest.approx(156 * MM, abs=0.05)
-    assert float(reader.pages[0].mediabox.width) == pytest.approx(162 * MM, abs=0.05)
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(159 * MM, abs=0.05)  # bleed outside only
     # the command line wins over the file
     report = build(root, "pdf", print_options={"profile": "a4", "bleed": False})
     reader = PdfReader(str(report.outputs[0][1]))
@@ -112,6 +119,7 @@ def test_unknown_profile_in_toml_names_key_and_nearest(tmp_path: Path) -> None:
     assert "anthology.toml:7" in text and "royl" in text and "royal" in text
 
 
+@pytest.mark.slow
 def test_cli_print_options(tmp_path: Path) -> None:
     root = write_small_book(tmp_path / "book")
     runner = CliRunner()
@@ -121,11 +129,12 @@ def test_cli_print_options(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--pdf-variant" in bad.output
     good = runner.invoke(main, ["build", str(root), "--format", "pdf", "--profile", "trade-6x9", "--bleed", "--marks"])
     assert good.exit_code == 0, good.output
-    assert "trade-6x9, bleed, crop marks" in good.output
+    assert "trade-6x9, bleed outside, crop marks" in good.output
     reader = PdfReader(str(root / "build" / "small.pdf"))
     assert float(reader.pages[0].trimbox.width) == pytest.approx(6 * 72, abs=0.05)
 
 
+@pytest.mark.slow
 def test_pdf_a_3u_builds(small: Path) -> None:
     reader = _pdf(small, pdf_variant="pdf/a-3u")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
@@ -140,6 +149,7 @@ def _build_at(small: Path, clock: float, monkeypatch: pytest.MonkeyPatch) -> byt
     return make_pdf(book, render_chapters(book.chapters)).artifact.data or b""
 
 
+@pytest.mark.slow
 def test_same_sources_same_bytes(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = _build_at(small, 1_750_000_000.0, monkeypatch)

@@ -4,7 +4,8 @@
 - When WeasyPrint does not lay out margins where the chunks expect, the book is laid out as one
   document and reads the same.
 - A static font instance is made once, kept in the cache folder, and a damaged copy there is made again;
-  a font file handed over again is known by its bytes.
+  a font file handed over again is known by its bytes; an instance that cannot be made leaves the
+  font to WeasyPrint.
 - The joined PDF is a PDF that poppler reads page by page, with the outline of the whole book.
 - The front matter laid out beside the back matter or after it gives the same PDF, and the join
   puts chunks added in any order back in the book's order.
@@ -27,6 +28,8 @@ from anthology.errors import BuildError, Diagnostic
 from anthology.layout.fonts import book_fonts
 from anthology.print import chunk_layout, chunk_runner, join, static_fonts
 from anthology.print import chunks as chunking
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 
 def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,6 +83,27 @@ def test_static_instances_are_made_once_and_damaged_copies_made_again(tmp_path: 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(static_fonts, "_instances", {})
     assert static_fonts.instance(data, 0, {"wght": 600.0, "opsz": 14.0}) == made
+
+
+def test_an_instance_that_cannot_be_made_leaves_the_font_to_weasyprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tested fallback: when HarfBuzz cannot make an instance, WeasyPrint embeds the variable font
+    its own way and the PDF still holds the book's text in Literata."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(static_fonts, "_instances", {})
+    tried: list[dict[str, float]] = []
+
+    def refuse(data: bytes, index: int, location: dict[str, float]) -> bytes:
+        tried.append(location)
+        raise ValueError("no instance here")
+
+    monkeypatch.setattr(static_fonts, "_make", refuse)
+    root = _book(tmp_path / "book")
+    build(root, "pdf", jobs=1, use_cache=False, chunked=False)
+    pdf = root / "build" / "test-book.pdf"
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert tried and "Literata" in fonts and "Chapter 1" in text
+    assert not list((tmp_path / "cache").rglob("*.ttf"))
 
 
 def test_a_font_file_seen_again_is_known_by_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:

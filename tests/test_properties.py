@@ -13,6 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hardening_helpers import png_bytes
 from helpers import epubcheck_messages, write_book
 from hypothesis import HealthCheck, example, given, settings
@@ -121,6 +122,7 @@ def _check_fragment(xhtml: str, notes: list[tuple[str, str]], xrefs: int = 0) ->
 # Cases found by earlier runs: notes cited only from notes, a character reference to a control
 # character, an element left open before the notes, a closing tag inside a note, empty headings,
 # a note after one that holds a list, text inside <wbr>.
+@pytest.mark.slow
 @example("[^0]\n[^0]:[^1]\n[^1]:")
 @example("[^0]:\n[^]:[^0]")
 @example("&#1")
@@ -141,6 +143,7 @@ def test_any_markdown_becomes_well_formed_xhtml(body: str) -> None:
         assert f'id="{note.ref_id}"' in everything  # the call, in the text or in another note
 
 
+@pytest.mark.slow
 @settings(max_examples=int(os.environ.get("ANTHOLOGY_PROPERTY_BOOKS", "3")), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(MARKDOWN, min_size=4, max_size=4))
@@ -179,6 +182,7 @@ def _unit_xml(draw: st.DrawFn) -> str:
     return f'<section xmlns="{XHTML}" id="u">{draw(TEXTS)}' + "".join(blocks) + "</section>"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(_unit_xml(), st.lists(st.integers(0, 120), min_size=1, max_size=8))
 def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: list[int]) -> None:

@@ -17,6 +17,8 @@ from lxml import etree
 from anthology.build import build, load_book
 from anthology.project.direction import direction
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
 

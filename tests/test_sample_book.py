@@ -5,8 +5,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from helpers import epubcheck_messages, normalise_space, pdf_page_texts
 from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow  # builds whole books
 
 SLUG = "co-production-week-2019"
 TITLES = [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from hardening_helpers import png_bytes, poppler_page_texts, run_cli
-from helpers import chapter, epubcheck_messages, write_book
+from helpers import PATIENCE, chapter, epubcheck_messages, write_book
 
 SECRET = "TOP-SECRET-7f3a9c"
 
@@ -31,6 +31,7 @@ class Listener:
         self.socket.settimeout(0.2)
         self.port = self.socket.getsockname()[1]
         self.connections = 0
+        self.connected = threading.Event()
         self.running = True
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -42,6 +43,7 @@ class Listener:
             except (TimeoutError, OSError):
                 continue
             self.connections += 1
+            self.connected.set()
             connection.close()
 
     def close(self) -> None:
@@ -61,10 +63,7 @@ def test_the_listener_does_see_a_connection(listener: Listener) -> None:
     """The guard itself works: a real connection is counted."""
     with socket.create_connection(("127.0.0.1", listener.port), timeout=5):
         pass
-    for _ in range(50):
-        if listener.connections:
-            break
-        threading.Event().wait(0.05)
+    assert listener.connected.wait(PATIENCE)  # the listener thread counts it when it gets to run
     assert listener.connections == 1
 
 
@@ -92,6 +91,7 @@ def _remote_book(root: Path, port: int) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_building_opens_no_network_connection(tmp_path: Path, listener: Listener) -> None:
     root = _remote_book(tmp_path / "book", listener.port)
     result = run_cli("build", str(root))
@@ -140,6 +140,7 @@ def _all_output_text(build: Path) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("reference", "says"),
     [
@@ -166,6 +167,7 @@ def test_an_image_outside_the_book_is_refused(tmp_path: Path, secret: Path, refe
         assert not (root / "build").exists() or not any((root / "build").iterdir())
 
 
+@pytest.mark.slow
 def test_stylesheets_and_links_reach_nothing_outside(tmp_path: Path, secret: Path) -> None:
     root = tmp_path / "book"
     body = (
@@ -191,6 +193,7 @@ def test_stylesheets_and_links_reach_nothing_outside(tmp_path: Path, secret: Pat
     assert epubcheck_messages(root / "build" / "test-book.epub") == []
 
 
+@pytest.mark.slow
 def test_a_stylesheet_linked_from_outside_is_not_read(tmp_path: Path, secret: Path) -> None:
     root = write_book(tmp_path / "book", {"01-fine.md": chapter()})
     (root / "styles").mkdir()
@@ -218,6 +221,7 @@ def test_a_chapter_listed_outside_the_book_is_refused(tmp_path: Path, secret: Pa
     assert SECRET not in result.output
 
 
+@pytest.mark.slow
 def test_build_never_writes_to_the_sources(tmp_path: Path) -> None:
     root = write_book(tmp_path / "book", {"01-a.md": chapter(body="Text[^1].\n\n[^1]: A note.\n"), "02-b.md": chapter("B")})
     (root / "images").mkdir()

@@ -16,6 +16,8 @@ import pytest
 from hardening_helpers import run_cli
 from helpers import chapter, write_book
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 import anthology.artifacts as artifacts
 import anthology.formats.html as html_format
 import anthology.print.output as output

@@ -24,6 +24,8 @@ from anthology.markup.render import XREF_SCHEME, render_chapter
 from anthology.print import chunk_runner, output
 from anthology.print import chunks as chunking
 
+pytestmark = pytest.mark.slow  # builds whole books
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 FILLER = "\n\n".join(["The hills were quiet and the river ran low all that year. " * 6] * 3)
 

@@ -22,8 +22,9 @@ def check(project_dir: Path, strict: bool, quiet: bool, verbose: bool) -> None:
     """Check the book in PROJECT_DIR and report every problem at once.
 
     Each problem is one line, 'path:line: level: message (how to fix it)'. Errors stop a build;
-    warnings (broken links and footnotes, unused images, empty chapters,
-    duplicate titles, text cut by a YAML '#' comment) do not, unless --strict is given.
+    warnings (broken links and footnotes, unused images, images printed below 300 ppi, empty
+    chapters, duplicate titles, text cut by a YAML '#' comment) do not, unless --strict is given.
+    The print edition is laid out for the image check (taken from build/.cache when a build made it).
     Exit code: 0 when the book is fine, 1 when there are errors (or warnings with --strict),
     2 when there is no book to check. Chapters unchanged since the last build are read from
     build/.cache, which the check never writes.
@@ -36,7 +37,7 @@ def check(project_dir: Path, strict: bool, quiet: bool, verbose: bool) -> None:
     """
     shown = reporter(quiet, verbose)
     try:
-        report = check_book(project_dir, cache=Cache(project_dir / "build" / CACHE_FOLDER))
+        report = check_book(project_dir, cache=Cache(project_dir / "build" / CACHE_FOLDER), preflight=True)
     except AnthologyError as error:
         fail(error, shown)
     shown.diagnostics(report.diagnostics)

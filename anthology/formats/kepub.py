@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..artifacts import Artifact
-from ..markup.render import XHTML_NS
+from ..markup.namespaces import XHTML_NS, local_name
 from .epub import chapter_count, epub_bytes
 from .registry import Format, Made
 
@@ -29,10 +29,6 @@ BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li td th dt dd figcaption blockquote pre
 SKIP = frozenset("script style".split())
 SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
 STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
 def sentences(text: str) -> list[str]:
@@ -74,11 +70,11 @@ def _wrap_block(element: etree._Element, counter: _Counter) -> None:
         for index, span in enumerate(spans):
             element.insert(index, span)
     for child in list(element):
-        if not isinstance(child.tag, str) or _local(child) in SKIP:
+        if not isinstance(child.tag, str) or local_name(child) in SKIP:
             continue
-        if _local(child) == "img":
+        if local_name(child) == "img":
             child = _wrap_image(child, counter)
-        elif _local(child) not in BLOCKS and child.get("class") != "koboSpan":
+        elif local_name(child) not in BLOCKS and child.get("class") != "koboSpan":
             _wrap_block(child, counter)
         if child.tail and child.tail.strip():
             lead, spans = _spans(child.tail, counter)
@@ -118,11 +114,11 @@ def kobo_markup(xhtml: str) -> str:
         return xhtml
     counter = _Counter()
     for element in list(body.iter()):
-        if _local(element) in BLOCKS:
+        if local_name(element) in BLOCKS:
             counter.block += 1
             counter.piece = 0
             _wrap_block(element, counter)
-        elif _local(element) == "img" and element.getparent().get("class") != "koboSpan":
+        elif local_name(element) == "img" and element.getparent().get("class") != "koboSpan":
             _wrap_image(element, counter)  # an image outside any text block (a figure's, the cover's)
     columns = etree.Element(f"{{{XHTML_NS}}}div", id="book-columns")
     inner = etree.SubElement(columns, f"{{{XHTML_NS}}}div", id="book-inner")

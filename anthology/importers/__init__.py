@@ -104,23 +104,7 @@ def import_source(
                 continue
             writer.stage(planned.path, front_matter(post) + "\n" + body, sink.images)
             remote.extend(sink.remote or [])
-            for url in (post.source, *post.aliases):
-                if url and url.startswith(("http://", "https://")):
-                    addresses[address_key(url)] = planned.path
-            if post.summary_only:
-                post.warnings.append("the source holds only a summary of this post: import the blog's full export, or paste in the rest")
-            report.warnings.extend(Diagnostic(source, f"{post.where} '{post.title}': {w}", level="warning") for w in post.warnings)
-            report.warnings.extend(Diagnostic(planned.path, w, level="warning") for w in sink.warnings)
-            report.written.append(
-                Written(
-                    planned.path,
-                    post.title,
-                    tuple(post.authors),
-                    post.date.isoformat() if post.date else None,
-                    len(sink.images),
-                    planned.replaces,
-                )
-            )
+            _record(source, post, planned.path, planned.replaces, sink, report, addresses)
         report.skipped = reader.skipped
         if problems:
             raise ImportSourceError(problems)
@@ -183,6 +167,23 @@ def _as_named(picture: Downloaded, name: str) -> bytes | None:
         converted = image.convert("RGB") if wanted == ".jpg" else image
         converted.save(out, format=_FORMATS[wanted])
         return out.getvalue()
+
+
+def _record(
+    source: Path, post: Post, path: Path, replaces: bool, sink: ImageSink, report: ImportReport, addresses: dict[str, Path]
+) -> None:
+    """A post staged as the chapter at ``path``: its web addresses (for links between posts), its
+    warnings and its line in the report."""
+    for url in (post.source, *post.aliases):
+        if url and url.startswith(("http://", "https://")):
+            addresses[address_key(url)] = path
+    if post.summary_only:
+        post.warnings.append("the source holds only a summary of this post: import the blog's full export, or paste in the rest")
+    report.warnings.extend(Diagnostic(source, f"{post.where} '{post.title}': {w}", level="warning") for w in post.warnings)
+    report.warnings.extend(Diagnostic(path, w, level="warning") for w in sink.warnings)
+    report.written.append(
+        Written(path, post.title, tuple(post.authors), post.date.isoformat() if post.date else None, len(sink.images), replaces)
+    )
 
 
 def _too_deep(source: Path, post: Post) -> Diagnostic:

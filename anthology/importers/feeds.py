@@ -16,7 +16,6 @@ from .post import Post
 from .xmlread import child_text, children, local, namespace, stream_items
 
 ATOM = "http://www.w3.org/2005/Atom"
-XHTML = "http://www.w3.org/1999/xhtml"
 BLOGGER_KIND = "http://schemas.google.com/g/2005#kind"
 BLOGGER_POST = "http://schemas.google.com/blogger/2008/kind#post"
 BLOGGER_KINDS = {"comment": v.COMMENT, "page": v.PAGE, "template": "template", "settings": "setting"}

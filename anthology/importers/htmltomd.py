@@ -112,7 +112,7 @@ def take_front_matter(soup: Tag, post: Post) -> None:
             post.byline = byline.role or post.byline
             block.decompose()
             continue
-        names = names_line(text) if post.names_line and index <= 2 and block.name == "p" and "subtitle" not in block.get("class", []) else None
+        names = names_line(text) if post.names_line and index <= 2 and block.name == "p" and "subtitle" not in (block.get("class") or []) else None
         if names:
             post.authors = names
             post.names_line = False
@@ -253,38 +253,46 @@ def _split_merged_cells(soup: Tag) -> int:
         rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
         pending: dict[int, int] = {}  # column -> rows still covered by a cell above
         for row in rows:
-            column = 0
-            cells = row.find_all(["td", "th"], recursive=False)
-            position = 0
-            while position < len(cells) or any(col >= column and left > 0 for col, left in pending.items()):
-                if pending.get(column, 0) > 0:
-                    pending[column] -= 1
-                    filler = soup.new_tag("td")
-                    if position < len(cells):
-                        cells[position].insert_before(filler)
-                    else:
-                        row.append(filler)
-                    column += 1
-                    continue
-                if position >= len(cells):
-                    break
-                cell = cells[position]
-                across, down = _span(cell, "colspan"), _span(cell, "rowspan")
-                for name in ("colspan", "rowspan"):
-                    if cell.has_attr(name):
-                        del cell[name]
-                if across > 1 or down > 1:
-                    merged += 1
-                last = cell
-                for offset in range(across):
-                    if offset:
-                        filler = soup.new_tag(cell.name)
-                        last.insert_after(filler)
-                        last = filler
-                    if down > 1:
-                        pending[column + offset] = down - 1
-                column += across
-                position += 1
+            merged += _split_row(soup, row, pending)
+    return merged
+
+
+def _split_row(soup: Tag, row: Tag, pending: dict[int, int]) -> int:
+    """One row of ``_split_merged_cells``: empty cells where cells above still reach, the row's own
+    merged cells split; returns how many of those there were."""
+    merged = 0
+    column = 0
+    cells = row.find_all(["td", "th"], recursive=False)
+    position = 0
+    while position < len(cells) or any(col >= column and left > 0 for col, left in pending.items()):
+        if pending.get(column, 0) > 0:
+            pending[column] -= 1
+            filler = soup.new_tag("td")
+            if position < len(cells):
+                cells[position].insert_before(filler)
+            else:
+                row.append(filler)
+            column += 1
+            continue
+        if position >= len(cells):
+            break
+        cell = cells[position]
+        across, down = _span(cell, "colspan"), _span(cell, "rowspan")
+        for name in ("colspan", "rowspan"):
+            if cell.has_attr(name):
+                del cell[name]
+        if across > 1 or down > 1:
+            merged += 1
+        last = cell
+        for offset in range(across):
+            if offset:
+                filler = soup.new_tag(cell.name)
+                last.insert_after(filler)
+                last = filler
+            if down > 1:
+                pending[column + offset] = down - 1
+        column += across
+        position += 1
     return merged
 
 

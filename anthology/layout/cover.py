@@ -11,6 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError, features
@@ -100,7 +101,7 @@ def named_cover(book: Book) -> Cover | None:
     if name is None:
         return None
     path = (book.config.project_dir / name).resolve()
-    where = dict(path=book.config.path, key="book.cover")
+    where: dict[str, Any] = dict(path=book.config.path, key="book.cover")
     if not path.is_file():
         raise ConfigError(Diagnostic(message=f"cover image '{name}' not found", hint="give a path relative to anthology.toml, or remove 'cover' to get a typographic cover", **where))
     try:

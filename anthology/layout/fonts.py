@@ -15,9 +15,6 @@ import fontpkg_amiri
 import fontpkg_frank_ruhl_libre
 import fontpkg_literata
 
-# The font stack of the text: Literata first; the others supply the scripts Literata lacks.
-FALLBACK_FAMILIES = ("Frank Ruhl Libre", "Amiri")
-
 
 @dataclass(frozen=True)
 class FontFace:

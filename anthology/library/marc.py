@@ -50,13 +50,7 @@ def marc_record(record: CatalogueRecord, created: dt.date) -> Record:
     main = record.authors[0] if len(record.authors) == 1 and not record.editors else None
     if main is not None:
         marc.add_field(_name_field("100", main.name, main.inverted, main.role))
-    title_subfields = [Subfield("a", record.title + (" :" if record.subtitle else " /" if people else "."))]
-    if record.subtitle:
-        title_subfields.append(Subfield("b", record.subtitle + (" /" if people else ".")))
-    if people:
-        statement = _responsibility(record)
-        title_subfields.append(Subfield("c", statement + "."))
-    marc.add_field(Field(tag="245", indicators=Indicators("1" if main else "0", "0"), subfields=title_subfields))
+    marc.add_field(Field(tag="245", indicators=Indicators("1" if main else "0", "0"), subfields=_title_subfields(record)))
     if record.edition:
         marc.add_field(Field(tag="250", indicators=Indicators(" ", " "), subfields=[Subfield("a", record.edition)]))
     publication = [Subfield("a", (record.place or "[Place of publication not identified]") + " :")]
@@ -90,6 +84,17 @@ def marc_record(record: CatalogueRecord, created: dt.date) -> Record:
         marc.add_field(Field(tag="856", indicators=Indicators("4", "0"), subfields=[Subfield("u", record.url)]))
     marc.fields.sort(key=lambda f: f.tag)  # tag order; fields with the same tag keep theirs
     return marc
+
+
+def _title_subfields(record: CatalogueRecord) -> list[Subfield]:
+    """Field 245: the title, the subtitle and the statement of responsibility, with ISBD punctuation."""
+    people = bool(record.contributors)
+    subfields = [Subfield("a", record.title + (" :" if record.subtitle else " /" if people else "."))]
+    if record.subtitle:
+        subfields.append(Subfield("b", record.subtitle + (" /" if people else ".")))
+    if people:
+        subfields.append(Subfield("c", _responsibility(record) + "."))
+    return subfields
 
 
 def _responsibility(record: CatalogueRecord) -> str:

@@ -67,50 +67,7 @@ def product(record: CatalogueRecord, form: str, parent: etree._Element, sent: dt
     _add(ident, "IDTypeName", "Publisher identifier")
     _add(ident, "IDValue", f"{record.identifier}#{form}")
 
-    desc = _add(node, "DescriptiveDetail")
-    _add(desc, "ProductComposition", "00")
-    _add(desc, "ProductForm", "ED")
-    _add(desc, "ProductFormDetail", detail_code)
-    if form == "epub":
-        for code, text in accessibility_codes(record):
-            feature = _add(desc, "ProductFormFeature")
-            _add(feature, "ProductFormFeatureType", "09")
-            _add(feature, "ProductFormFeatureValue", code)
-            if text:
-                _add(feature, "ProductFormFeatureDescription", text)
-    _add(desc, "PrimaryContentType", "10")  # text, eye-readable
-    _add(desc, "EpubTechnicalProtection", "00")
-    title = _add(desc, "TitleDetail")
-    _add(title, "TitleType", "01")
-    element = _add(title, "TitleElement")
-    _add(element, "TitleElementLevel", "01")
-    _add(element, "TitleText", record.title)
-    if record.subtitle:
-        _add(element, "Subtitle", record.subtitle)
-    for number, person in enumerate(record.contributors, start=1):
-        contributor = _add(desc, "Contributor")
-        _add(contributor, "SequenceNumber", str(number))
-        _add(contributor, "ContributorRole", "B01" if person.role == "edt" else "A01")
-        _add(contributor, "PersonName", person.name)
-        _add(contributor, "PersonNameInverted", person.inverted)
-        if person.bio:
-            _add(contributor, "BiographicalNote", person.bio)
-    if record.edition:
-        _add(desc, "EditionStatement", record.edition)
-    language = _add(desc, "Language")
-    _add(language, "LanguageRole", "01")
-    _add(language, "LanguageCode", record.language_code)
-    if record.pages:
-        extent = _add(desc, "Extent")
-        _add(extent, "ExtentType", "08" if form == "epub" else "00")  # print counterpart / main content
-        _add(extent, "ExtentValue", str(record.pages))
-        _add(extent, "ExtentUnit", "03")  # pages
-    for subject in record.subjects:
-        node_subject = _add(desc, "Subject")
-        _add(node_subject, "SubjectSchemeIdentifier", "93" if subject.scheme == "thema" else "10")
-        _add(node_subject, "SubjectCode", subject.code)
-        if subject.heading:
-            _add(node_subject, "SubjectHeadingText", subject.heading)
+    _descriptive_detail(node, record, form, detail_code)
     if record.description:
         collateral = _add(node, "CollateralDetail")
         text = _add(collateral, "TextContent")
@@ -138,6 +95,58 @@ def product(record: CatalogueRecord, form: str, parent: etree._Element, sent: dt
         _add(ident, "ProductIDType", "15")
         _add(ident, "IDValue", record.isbns[other])
     return node
+
+
+def _descriptive_detail(node: etree._Element, record: CatalogueRecord, form: str, detail_code: str) -> None:
+    """The product's form, title, contributors, edition, language, extent and subjects."""
+    desc = _add(node, "DescriptiveDetail")
+    _add(desc, "ProductComposition", "00")
+    _add(desc, "ProductForm", "ED")
+    _add(desc, "ProductFormDetail", detail_code)
+    if form == "epub":
+        for code, text in accessibility_codes(record):
+            feature = _add(desc, "ProductFormFeature")
+            _add(feature, "ProductFormFeatureType", "09")
+            _add(feature, "ProductFormFeatureValue", code)
+            if text:
+                _add(feature, "ProductFormFeatureDescription", text)
+    _add(desc, "PrimaryContentType", "10")  # text, eye-readable
+    _add(desc, "EpubTechnicalProtection", "00")
+    _title_detail(desc, record)
+    for number, person in enumerate(record.contributors, start=1):
+        contributor = _add(desc, "Contributor")
+        _add(contributor, "SequenceNumber", str(number))
+        _add(contributor, "ContributorRole", "B01" if person.role == "edt" else "A01")
+        _add(contributor, "PersonName", person.name)
+        _add(contributor, "PersonNameInverted", person.inverted)
+        if person.bio:
+            _add(contributor, "BiographicalNote", person.bio)
+    if record.edition:
+        _add(desc, "EditionStatement", record.edition)
+    language = _add(desc, "Language")
+    _add(language, "LanguageRole", "01")
+    _add(language, "LanguageCode", record.language_code)
+    if record.pages:
+        extent = _add(desc, "Extent")
+        _add(extent, "ExtentType", "08" if form == "epub" else "00")  # print counterpart / main content
+        _add(extent, "ExtentValue", str(record.pages))
+        _add(extent, "ExtentUnit", "03")  # pages
+    for subject in record.subjects:
+        node_subject = _add(desc, "Subject")
+        _add(node_subject, "SubjectSchemeIdentifier", "93" if subject.scheme == "thema" else "10")
+        _add(node_subject, "SubjectCode", subject.code)
+        if subject.heading:
+            _add(node_subject, "SubjectHeadingText", subject.heading)
+
+
+def _title_detail(desc: etree._Element, record: CatalogueRecord) -> None:
+    title = _add(desc, "TitleDetail")
+    _add(title, "TitleType", "01")
+    element = _add(title, "TitleElement")
+    _add(element, "TitleElementLevel", "01")
+    _add(element, "TitleText", record.title)
+    if record.subtitle:
+        _add(element, "Subtitle", record.subtitle)
 
 
 def onix_message(record: CatalogueRecord, sent: dt.date) -> bytes:

@@ -25,15 +25,14 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..errors import Diagnostic, SourceError
+from ..errors import Diagnostic, SourceError, collect
 from ..project.config import CONFIG_NAME
 from ..project.model import Book, Chapter, Matter
 from ..project.safety import Refusal, case_variant, is_remote, local_file
 from .images import ImageProblem, inspect_image
+from .namespaces import EPUB_NS, XHTML_NS, local_name
 from .repair import repair, unwrap
 
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-EPUB_NS = "http://www.idpf.org/2007/ops"
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 
@@ -101,7 +100,7 @@ _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 XREF_SCHEME = "anthology-xref:"  # href of a link to another chapter until layout resolves it: XREF_SCHEME + its number
 XREF_CLASS = "xref"
 CHAPTER_SUFFIXES = (".md", ".markdown")
-_WRAPPER = re.compile(r"^<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">|</div>$")
+_WRAPPER = re.compile("^" + re.escape(f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">') + "|</div>$")
 
 
 @dataclass(frozen=True)
@@ -257,9 +256,9 @@ def _to_xhtml(element: lxml_html.HtmlElement) -> etree._Element:
     for child in element:
         if not isinstance(child.tag, str):  # comments, processing instructions
             if len(new):
-                new[-1].tail = (new[-1].tail or "") + _xml_text(child.tail or "")
+                new[-1].tail = (new[-1].tail or "") + (_xml_text(child.tail) or "")
             else:
-                new.text = (new.text or "") + _xml_text(child.tail or "")
+                new.text = (new.text or "") + (_xml_text(child.tail) or "")
             continue
         copy = _to_xhtml(child)
         copy.tail = _xml_text(child.tail)
@@ -270,10 +269,6 @@ def _to_xhtml(element: lxml_html.HtmlElement) -> etree._Element:
 def _xml_text(text: str | None) -> str | None:
     """Text without the characters XML cannot hold (a character reference such as &#1; can bring them in)."""
     return None if text is None else _XML_INVALID.sub("", text)
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
 
 
 def _fresh_id(state: _State, wanted: str) -> str:
@@ -311,12 +306,12 @@ def _shift_headings(root: etree._Element) -> list[Heading]:
             unwrap(element)
     if not found:
         return []
-    top = min(int(_local(e)[1]) for e in found)
+    top = min(int(local_name(e)[1]) for e in found)
     shift = 2 - top
     headings = []
     previous = 1
     for element in found:
-        level = min(6, int(_local(element)[1]) + shift, previous + 1)
+        level = min(6, int(local_name(element)[1]) + shift, previous + 1)
         element.tag = f"{{{XHTML_NS}}}h{level}"
         previous = level
         headings.append(Heading(level, element.get("id", ""), "".join(element.itertext()).strip()))
@@ -325,7 +320,7 @@ def _shift_headings(root: etree._Element) -> list[Heading]:
 
 def _extract_notes(root: etree._Element, state: _State) -> list[Note]:
     # Python-Markdown puts the notes in a <div class="footnote"> after everything else.
-    found = [c for c in root if _local(c) == "div" and "footnote" in (c.get("class") or "").split()]
+    found = [c for c in root if local_name(c) == "div" and "footnote" in (c.get("class") or "").split()]
     if not found:
         return []
     container = found[-1]
@@ -809,18 +804,13 @@ def render_chapters(
     chapters: tuple[Chapter, ...], each: Callable[[Chapter], None] | None = None, book_dir: Path | None = None
 ) -> list[ChapterMarkup]:
     """Render every chapter (calling ``each`` before each one); report the problems of all chapters at once."""
-    results: list[ChapterMarkup] = []
-    problems: list[Diagnostic] = []
-    for chapter in chapters:
+
+    def one(chapter: Chapter) -> ChapterMarkup:
         if each is not None:
             each(chapter)
-        try:
-            results.append(render_chapter(chapter, book_dir))
-        except SourceError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise SourceError(problems)
-    return results
+        return render_chapter(chapter, book_dir)
+
+    return collect(chapters, one)
 
 
 @functools.lru_cache(maxsize=64)

@@ -14,8 +14,7 @@ import re
 from lxml import etree
 
 from ..project.schema import LANGUAGE_TAG
-
-XHTML_NS = "http://www.w3.org/1999/xhtml"
+from .namespaces import XHTML_NS
 
 PHRASING = {
     "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd",

@@ -53,7 +53,7 @@ def render_chapters_in(
     """
     cache = cache or MarkupCache(None, book_dir)
     kept = [cache.get(chapter) for chapter in chapters]
-    missing = [chapter for chapter, found in zip(chapters, kept) if found is None]
+    missing = [chapter for chapter, found in zip(chapters, kept, strict=True) if found is None]
     workers = min(jobs, len(missing) // MIN_CHAPTERS_PER_JOB)
     if workers <= 1:
         fresh: Iterator[ChapterMarkup | list[Diagnostic]] = map(partial(_render, book_dir, collect), missing)
@@ -73,7 +73,7 @@ def _gather(
     """Every chapter's markup in reading order: the kept ones, and the fresh ones as they come."""
     results: list[ChapterMarkup] = []
     problems: list[Diagnostic] = []
-    for chapter, found in zip(chapters, kept):
+    for chapter, found in zip(chapters, kept, strict=True):
         if each is not None:
             each(chapter)
         result = found if found is not None else next(fresh)

@@ -368,76 +368,81 @@ def _page_count_and_width(pdf: Path) -> tuple[int, int]:
     return int(count.group(1)), round(float(size.group(1)) / 72 * PAGE_RESOLUTION)
 
 
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the HTML edition of ``preview`` with the preview's pages and routes under PREFIX."""
+
+    preview: Preview
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(self.preview.html_dir), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if path.startswith(PREFIX):
+            self._preview_route(path[len(PREFIX) :], parse_qs(parts.query))
+            return
+        if not self.preview.html_dir.is_dir():
+            self._send(self.preview.error_page(), "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        local = Path(self.translate_path(parts.path))
+        if local.is_dir():
+            local = local / "index.html"
+        if local.suffix == ".html" and local.is_file():
+            page = local.read_text(encoding="utf-8")
+            self._send(self.preview.decorate(page, "html"), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _preview_route(self, route: str, query: dict[str, list[str]]) -> None:
+        if route == "version":
+            since = query.get("since", [""])[0]
+            state = self.preview.state
+            if since.lstrip("-").isdigit():
+                state = self.preview.wait_for_change(int(since), LONG_POLL_SECONDS)
+            body = json.dumps(
+                {"version": state.version, "run": self.preview.run, "error": state.error, "warnings": state.warnings}
+            )
+            self._send(body, "application/json")
+        elif route == "print":
+            self._send(self.preview.print_page(), "text/html; charset=utf-8")
+        elif route == "book.pdf":
+            pdf, _, _ = self.preview.print_pages()
+            self._send_file(pdf, "application/pdf")
+        elif route.startswith("pages/") and "/" not in route[6:]:
+            try:
+                self._send_file(self.preview.page_image(route[6:]), "image/png")
+            except (OSError, subprocess.SubprocessError):
+                self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _send(self, text: str, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_file(self, path: Path | None, content_type: str) -> None:
+        if path is None or not path.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        data = path.read_bytes()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
 def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(preview.html_dir), **kwargs)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
-            pass
-
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
-
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
-            parts = urlsplit(self.path)
-            path = unquote(parts.path)
-            if path.startswith(PREFIX):
-                self._preview_route(path[len(PREFIX) :], parse_qs(parts.query))
-                return
-            if not preview.html_dir.is_dir():
-                self._send(preview.error_page(), "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
-                return
-            local = Path(self.translate_path(parts.path))
-            if local.is_dir():
-                local = local / "index.html"
-            if local.suffix == ".html" and local.is_file():
-                page = local.read_text(encoding="utf-8")
-                self._send(preview.decorate(page, "html"), "text/html; charset=utf-8")
-                return
-            super().do_GET()
-
-        def _preview_route(self, route: str, query: dict[str, list[str]]) -> None:
-            if route == "version":
-                since = query.get("since", [""])[0]
-                state = preview.state
-                if since.lstrip("-").isdigit():
-                    state = preview.wait_for_change(int(since), LONG_POLL_SECONDS)
-                body = json.dumps(
-                    {"version": state.version, "run": preview.run, "error": state.error, "warnings": state.warnings}
-                )
-                self._send(body, "application/json")
-            elif route == "print":
-                self._send(preview.print_page(), "text/html; charset=utf-8")
-            elif route == "book.pdf":
-                pdf, _, _ = preview.print_pages()
-                self._send_file(pdf, "application/pdf")
-            elif route.startswith("pages/") and "/" not in route[6:]:
-                try:
-                    self._send_file(preview.page_image(route[6:]), "image/png")
-                except (OSError, subprocess.SubprocessError):
-                    self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
-            else:
-                self.send_error(HTTPStatus.NOT_FOUND)
-
-        def _send(self, text: str, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
-            data = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _send_file(self, path: Path | None, content_type: str) -> None:
-            if path is None or not path.is_file():
-                self.send_error(HTTPStatus.NOT_FOUND)
-                return
-            data = path.read_bytes()
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+    return type("Handler", (PreviewHandler,), {"preview": preview})

@@ -40,7 +40,7 @@ def roomy(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        return _roomy_call(function, *args, **kwargs)  # type: ignore[no-any-return]
+        return _roomy_call(function, *args, **kwargs)
 
     return call
 

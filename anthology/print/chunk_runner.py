@@ -26,6 +26,7 @@ import pikepdf
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..context import BuildContext
 from ..layout import Edition
+from ..project.model import Book
 from . import chunks as chunking
 from .chunk_layout import (
     ChunkAborted,
@@ -333,6 +334,15 @@ def _with_xref_pages(
     return True
 
 
+def _body_starts(body: list[int], results: dict[int, ChunkResult], found: dict[int, ChunkResult | None]) -> tuple[dict[int, int], int]:
+    """The page each body chunk starts on, as laid out or cached, and the page after the last."""
+    starts, page = {}, 1
+    for i in body:
+        starts[i] = page
+        page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
+    return starts, page
+
+
 def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
     """The print edition (``edition``, of ``context.settings``) laid out in chunks by ``context.jobs``
     processes and joined; None when the chunks cannot stand in for one document (the caller then
@@ -360,18 +370,15 @@ def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
     found = {i: _from_cache(cache, keys[i]) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
-    todo = [made for made, i in zip(body_jobs, body) if found[i] is None]
+    todo = [made for made, i in zip(body_jobs, body, strict=True) if found[i] is None]
     runner = _Runner(setup, counts, jobs, len(todo) or 1, todo[0] if todo else None)
     sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
     results = sequence.results
     try:
         # The cached chunks ahead of the first to lay out are joined while it is laid out.
         runner.run(todo, sequence.laid_out, meanwhile=sequence.advance)
-        starts, page = {}, 1
-        for i in body:
-            starts[i] = page
-            page += (results.get(i) or found[i]).pages  # type: ignore[union-attr]
-        runner.run([made for made, i in zip(body_jobs, body) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
+        starts, page = _body_starts(body, results, found)
+        runner.run([made for made, i in zip(body_jobs, body, strict=True) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
         if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, runner, sequence):
             return None
         assert sequence.body_done
@@ -413,11 +420,16 @@ def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
         return None
     finally:
         runner.close()
-    in_order = [results[i] for i in range(len(parts))]
+    return _joined([results[i] for i in range(len(parts))], sequence, book)
+
+
+def _joined(in_order: list[ChunkResult], sequence: _Sequence, book: Book) -> Joined | None:
+    """The chunks, every one laid out, joined into the book; None when one had a problem or would not
+    open on a right-hand page, as in one document."""
     if any(result.problem for result in in_order):
         return None
     position = 0
-    for result in in_order:  # every chunk must open on a right-hand page, as in one document
+    for result in in_order:
         if position % 2:
             return None
         position += result.pages

@@ -105,6 +105,20 @@ def render_context(edition: Edition) -> RenderContext:
     return RenderContext(base_url, fetcher, font_config, css)
 
 
+def render_sheet(book: Book, html: str, css: str) -> tuple[weasyprint.Document, LocalFetcher]:
+    """A page made here rather than from the edition (a cover), laid out like the edition: with the
+    book's fonts, reading only the book's folder and the package's files."""
+    project = book.config.project_dir.resolve()
+    roots = [project, PACKAGE_DIR] + sorted({f.path.parent.resolve() for f in book_fonts()})
+    fetcher = LocalFetcher(roots, [])
+    font_config = FontConfiguration()
+    base_url = project.as_uri() + "/"
+    sheet = weasyprint.CSS(string=font_faces(font_url) + css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[sheet], font_config=font_config)
+    return document, fetcher
+
+
 def render(edition: Edition, whole: str | None = None) -> tuple[weasyprint.Document, LocalFetcher, FontConfiguration]:
     """Lay out the edition as one document (``whole``: its combined XHTML, when already made)."""
     context = render_context(edition)
@@ -189,9 +203,11 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     return data
 
 
-def pdf_summary(settings: PrintSettings, pages: int) -> str:
-    extras = [settings.profile.name] + (["bleed"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
-    return f"{pages} pages, {', '.join(extras)}, {settings.pdf_variant}"
+def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> str:
+    extras = ([f"for {settings.printer}"] if settings.printer else []) + [settings.profile.name] + (
+        ["bleed outside"] if settings.bleed else []) + (["crop marks"] if settings.marks else [])
+    blank = " (a blank page added: printers take an even count)" if blanks_added else ""
+    return f"{pages} pages{blank}, {', '.join(extras)}, {settings.pdf_variant}" + (", CMYK" if settings.colour == "cmyk" else ", black text in gray")
 
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
@@ -213,5 +229,10 @@ def lay_out_whole(book: Book, edition: Edition, settings: PrintSettings, whole: 
 
 def make_pdf(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> PrintResult:
     """The print edition with ``settings`` (default: the book's ``[print]`` table), as one document."""
+    from .prepress import prepare
+
     settings = settings or settings_for(book)
-    return lay_out_whole(book, print_edition(book, markups, settings), settings)
+    result = lay_out_whole(book, print_edition(book, markups, settings), settings)
+    prepared = prepare(result.artifact.data or b"", settings, rtl=book.direction == "rtl", project_dir=book.config.project_dir, config_path=book.config.path)
+    artifact = Artifact(result.artifact.name, data=prepared.data, summary=pdf_summary(settings, prepared.pages, prepared.blanks_added))
+    return dataclasses.replace(result, artifact=artifact)

@@ -10,17 +10,14 @@ import dataclasses
 
 from lxml import etree
 
+from ..markup.namespaces import local_name
 from ..markup.render import ChapterMarkup, serialise_fragment
 from .notes import parse_fragment, q
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
 def _lone_image(paragraph: etree._Element) -> etree._Element | None:
     children = list(paragraph)
-    if len(children) != 1 or _local(children[0]) != "img":
+    if len(children) != 1 or local_name(children[0]) != "img":
         return None
     if (paragraph.text or "").strip() or (children[0].tail or "").strip():
         return None

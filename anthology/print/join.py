@@ -249,40 +249,70 @@ class Joining:
         objects = list(pdf.objects)
         size = max((o.objgen[0] for o in objects), default=0) + 1
         base = self.writer.reserve(size)
-        special: dict[int, int] = {}
-        skipped: set[int] = set()
-        catalog_number = root.objgen[0]
-        special[catalog_number] = self.catalog
-        skipped.add(catalog_number)
-        for node in _page_tree_nodes(root.Pages):
-            special[node.objgen[0]] = self.pages_root
-            skipped.add(node.objgen[0])
         tree = root.get("/StructTreeRoot")
-        document = None
-        if tree is not None:
-            self.tagged = True
-            special[tree.objgen[0]] = self.structure
-            skipped.add(tree.objgen[0])
-            document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
-            special[document.objgen[0]] = self.document
-            skipped.add(document.objgen[0])
-            if "/ParentTree" in tree:
-                _walk(tree.get("/ParentTree"), skipped)
-        for key in ("/Outlines", "/PageLabels"):
-            if key in root:
-                _walk(root.get(key), skipped)
+        document = None if tree is None else tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
         names = root.get("/Names")
-        if names is not None:
-            if names.is_indirect:
-                skipped.add(names.objgen[0])
-            if "/Dests" in names:
-                _walk(names.get("/Dests"), skipped)
+        special, skipped = self._shared_objects(root, tree, document, names)
 
         def number(old: int) -> int:
             return special.get(old, base + old)
 
         renumber = _renumberer(number)
         mapping = {int(k): v for k, v in _entries(tree.ParentTree, "/Nums")} if tree is not None and "/ParentTree" in tree else {}
+        self._add_pages(pdf, index, mapping, number, renumber)
+        if document is not None:
+            kids = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
+            self.kids[index] = [renumber(kid.unparse()) for kid in kids]
+        destinations = self.destinations[index] = {}
+        if names is not None and "/Dests" in names:
+            for name, destination in ((str(k), v) for k, v in _entries(names.Dests, "/Names")):
+                destinations.setdefault(name, renumber(destination.unparse(resolved=not destination.is_indirect)))
+        if index == 0:
+            for key, value in root.items():
+                if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Names", "/Outlines", "/PageLabels"):
+                    self.base_catalog[key] = renumber(value.unparse())
+            info = pdf.trailer.get("/Info")
+            if info is not None and info.is_indirect:
+                self.info = number(info.objgen[0])
+        for each in objects:
+            old = each.objgen[0]
+            if old in skipped:
+                continue
+            if isinstance(each, pikepdf.Stream):
+                dictionary = pikepdf.Dictionary(each.stream_dict)  # type: ignore[arg-type]  # a Dictionary is copied as a mapping
+                raw = each.read_raw_bytes()
+                dictionary.Length = len(raw)
+                self.writer.add_stream(number(old), renumber(dictionary.unparse()), raw)
+            else:
+                self.writer.add(number(old), renumber(each.unparse(resolved=True)))
+
+    def _shared_objects(self, root: Any, tree: Any, document: Any, names: Any) -> tuple[dict[int, int], set[int]]:
+        """A chunk's objects that stand for the book's own (catalog, page tree nodes, structure tree root,
+        Document element), with the book's numbers for them; and the objects not copied: those, and the
+        trees the join makes anew (parent tree, outline, page labels, destinations)."""
+        special = {root.objgen[0]: self.catalog}
+        for node in _page_tree_nodes(root.Pages):
+            special[node.objgen[0]] = self.pages_root
+        if tree is not None:
+            self.tagged = True
+            special[tree.objgen[0]] = self.structure
+            special[document.objgen[0]] = self.document
+        skipped = set(special)
+        if tree is not None and "/ParentTree" in tree:
+            _walk(tree.get("/ParentTree"), skipped)
+        for key in ("/Outlines", "/PageLabels"):
+            if key in root:
+                _walk(root.get(key), skipped)
+        if names is not None:
+            if names.is_indirect:
+                skipped.add(names.objgen[0])
+            if "/Dests" in names:
+                _walk(names.get("/Dests"), skipped)
+        return special, skipped
+
+    def _add_pages(self, pdf: pikepdf.Pdf, index: int, mapping: dict[int, Any], number: Callable[[int], int], renumber: Callable[[bytes], bytes]) -> None:
+        """The chunk's pages, with their structure parents (``mapping``: the chunk's parent tree) given
+        keys in the book's parent tree."""
         retagged: set[int] = set()
         pages = self.pages[index] = []
         for page in pdf.pages:
@@ -299,31 +329,6 @@ class Joining:
                     annotation.StructParent = len(self.parents)
                     self.parents.append(renumber(value.unparse()) if value is not None else b"null")
                 _link(annotation)
-        if document is not None:
-            kids = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
-            self.kids[index] = [renumber(kid.unparse()) for kid in kids]
-        destinations = self.destinations[index] = {}
-        if names is not None and "/Dests" in names:
-            for name, destination in ((str(k), v) for k, v in _entries(names.Dests, "/Names")):
-                destinations.setdefault(name, renumber(destination.unparse(resolved=not destination.is_indirect)))
-        if index == 0:
-            for key, value in root.items():
-                if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Names", "/Outlines", "/PageLabels"):
-                    self.base_catalog[key] = renumber(value.unparse())
-            info = pdf.trailer.get("/Info")
-            if info is not None and info.is_indirect:
-                self.info = number(info.objgen[0])
-        for obj in objects:
-            old = obj.objgen[0]
-            if old in skipped:
-                continue
-            if isinstance(obj, pikepdf.Stream):
-                dictionary = pikepdf.Dictionary(obj.stream_dict)
-                raw = obj.read_raw_bytes()
-                dictionary.Length = len(raw)
-                self.writer.add_stream(number(old), renumber(dictionary.unparse()), raw)
-            else:
-                self.writer.add(number(old), renumber(obj.unparse(resolved=True)))
 
     @staticmethod
     def _retag(page: Any, salt: int, done: set[int]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
 from ..artifacts import Artifact
 from ..cache import Cache, digest, file_digests, files_unchanged
@@ -19,6 +20,7 @@ from ..context import BuildContext
 from .chunk_runner import make_joined
 from .engine import lay_out_whole, layout_inputs, pdf_summary, print_edition
 from .pagemap import PageStart, Pagination, paginate, print_source
+from .prepress import prepare
 
 KIND = "print"
 
@@ -42,8 +44,8 @@ def pagination_json(pagination: Pagination) -> dict[str, object]:
 
 
 def pagination_from_json(data: dict[str, object]) -> Pagination:
-    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in data["pages"])  # type: ignore[union-attr]
-    texts = {str(k): str(v) for k, v in data["texts"].items()}  # type: ignore[union-attr]
+    pages = tuple(PageStart(str(label), None if unit is None else str(unit), int(offset)) for label, unit, offset in cast(list[list[Any]], data["pages"]))
+    texts = {str(k): str(v) for k, v in cast(dict[str, Any], data["texts"]).items()}
     return Pagination(str(data["source"]), pages, texts)
 
 
@@ -84,7 +86,9 @@ def print_output(context: BuildContext, want_pdf: bool = True, cached_only: bool
         result = lay_out_whole(book, edition, settings, whole)
         data, pages, used, refused = result.artifact.data or b"", len(result.document.pages), result.used, result.refused
         pagination = paginate(result.document, print_source(book, pages))
-    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, pages))
+    prepared = prepare(data, settings, rtl=book.direction == "rtl", project_dir=book.config.project_dir, config_path=book.config.path)
+    data = prepared.data
+    artifact = Artifact(f"{book.slug}.pdf", data=data, summary=pdf_summary(settings, prepared.pages, prepared.blanks_added))
     meta = {
         "files": file_digests(used),
         "pagination": pagination_json(pagination),

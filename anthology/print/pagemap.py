@@ -20,6 +20,7 @@ import weasyprint
 from lxml import etree
 from weasyprint.formatting_structure import boxes
 
+from ..markup.namespaces import local_name
 from ..markup.render import EPUB_NS, EPUB_TYPE, XHTML_NS
 from ..project.model import Book
 
@@ -72,17 +73,13 @@ def _units(root: Any) -> set[Any]:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
-            unit = _is_note(child) or (not inside and _local(child.tag) in SECTIONING and child.get("id") is not None)
+            unit = _is_note(child) or (not inside and local_name(child) in SECTIONING and child.get("id") is not None)
             if unit:
                 found.add(child)
             walk(child, inside or unit)
 
     walk(root, False)
     return found
-
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def unit_text(unit: Any, is_unit: Callable[[Any], bool]) -> str:
@@ -193,8 +190,36 @@ def paginate(document: weasyprint.Document, source: str) -> Pagination:
 def pagination_of(source: str, printed: list[str | None], starts: list[tuple[str | None, int]], texts: dict[str, str]) -> Pagination:
     """A Pagination from what ``page_starts`` found (for a book laid out in chunks: their lists joined)."""
     labels = fill_labels(printed)
-    pages = tuple(PageStart(label, unit, offset) for label, (unit, offset) in zip(labels, starts))
+    pages = tuple(PageStart(label, unit, offset) for label, (unit, offset) in zip(labels, starts, strict=True))
     return Pagination(source, pages, texts)
+
+
+class _UnitFinder:
+    """The unit each element of the laid-out roots belongs to (the nearest one up), remembered on the way."""
+
+    def __init__(self, roots: list[Any]) -> None:
+        self.parents = {child: parent for root in roots for parent in root.iter() for child in parent}
+        self.units: set[Any] = set().union(*(_units(root) for root in roots))
+        self.found: dict[Any, Any] = {}
+
+    def nested(self, element: Any) -> bool:
+        return element in self.units
+
+    def unit_of(self, element: Any) -> Any:
+        path = []
+        current, found = element, None
+        while current is not None:
+            if current in self.found:
+                found = self.found[current]
+                break
+            path.append(current)
+            if self.nested(current):
+                found = current
+                break
+            current = self.parents.get(current)
+        for each in path:
+            self.found[each] = found
+        return found
 
 
 def page_starts(document: weasyprint.Document) -> tuple[list[str | None], list[tuple[str | None, int]], dict[str, str]]:
@@ -205,30 +230,8 @@ def page_starts(document: weasyprint.Document) -> tuple[list[str | None], list[t
     roots = [root for root in roots if root is not None]
     if not roots:
         return [None] * len(document.pages), [(None, 0)] * len(document.pages), {}
-    parents = {child: parent for root in roots for parent in root.iter() for child in parent}
-    units: dict[Any, Any] = {}
-
-    all_units = set().union(*(_units(root) for root in roots))
-
-    def nested(element: Any) -> bool:
-        return element in all_units
-
-    def unit_of(element: Any) -> Any:
-        path = []
-        current, found = element, None
-        while current is not None:
-            if current in units:
-                found = units[current]
-                break
-            path.append(current)
-            if nested(current):
-                found = current
-                break
-            current = parents.get(current)
-        for each in path:
-            units[each] = found
-        return found
-
+    finder = _UnitFinder(roots)
+    nested, unit_of = finder.nested, finder.unit_of
     texts: dict[Any, str] = {}
     folded: dict[Any, str] = {}
     positions: dict[Any, int] = {}
@@ -314,7 +317,7 @@ def mark_pages(pages: dict[str, str], pagination: Pagination) -> tuple[dict[str,
             texts[page.unit] = _TextMap(unit, nested)
         offset = texts[page.unit].word_boundary(_map_offset(source_text, texts[page.unit].text, page.offset))
         markers = [_marker(each.label) for each in waiting + [page]]
-        targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers))
+        targets.extend(PageTarget(each.label, name, marker.get("id")) for each, marker in zip(waiting + [page], markers, strict=True))
         planned.setdefault(page.unit, (unit, []))[1].append((offset, markers))
         waiting = []
         changed.add(name)
@@ -426,7 +429,7 @@ def _word_starts(unit: Any, nested: Callable[[Any], bool]) -> list[int]:
         read(element.text)
         for child in element:
             if isinstance(child.tag, str) and not nested(child) and not _is_marker(child):
-                breaks = _local(child.tag) not in PHRASING
+                breaks = local_name(child) not in PHRASING
                 gap = gap or breaks
                 walk(child)
                 gap = gap or breaks
@@ -531,7 +534,7 @@ def _hoist(marker: etree._Element, unit: Any) -> None:
         if parent is None or parent is unit:
             return
         grandparent = parent.getparent()
-        if grandparent is None or _local(grandparent.tag) in NO_PHRASING:
+        if grandparent is None or local_name(grandparent) in NO_PHRASING:
             return
         at_start = (parent.text or "").strip() == "" and all(
             _is_marker(sibling) and not (sibling.tail or "").strip() for sibling in parent[: parent.index(marker)]

@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import ConfigError, Diagnostic
 from ..project import schema
 from ..project.schema import FieldError
+from .printers import PRINTERS, printer_name
 
 MM_PER_INCH = 25.4
 DEFAULT_PROFILE = "a5"
@@ -38,10 +39,6 @@ class Profile:
     font_size: float  # points
     bleed: float  # millimetres added on each side when bleed is asked for
     inches: bool = False
-
-    @property
-    def text_width(self) -> float:
-        return self.width - self.inner - self.outer
 
     @property
     def text_height(self) -> float:
@@ -79,31 +76,80 @@ def pdf_variants() -> tuple[str, ...]:
     return tuple(sorted(VARIANTS))
 
 
+# PDF/X variants whose promises the prepress pass keeps (output intent, CMYK or gray, boxes, fonts).
+PDFX_VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4")
+
+
 def pdf_variant(value: Any) -> str:
     name = schema.text(value).lower()
     if name not in pdf_variants():
         raise FieldError(f"unknown PDF variant {value!r}")
+    if name.startswith("pdf/x") and name not in PDFX_VARIANTS:
+        raise FieldError(f"{name} needs its graphics in external files, which anthology does not make (choose pdf/x-1a or pdf/x-4)")
     return name
+
+
+def paper_name(value: Any) -> str:
+    name = schema.text(value).lower()
+    if name not in PAPERS:
+        raise FieldError(f"unknown paper {value!r} (choose white or cream)")
+    return name
+
+
+def caliper(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.001 <= value <= 0.01:
+        raise FieldError(f"expected the thickness of one page in inches, between 0.001 and 0.01, got {value!r}")
+    return float(value)
+
+
+def profile_path(value: Any) -> str:
+    return schema.text(value)
+
+
+# Inches of spine per page (one leaf is two pages), by paper: KDP's published factors for black and
+# white interiors (white 0.002252, cream 0.0025); IngramSpark's 50 lb white and creme papers are
+# within a thousandth of an inch of them per hundred pages, and ``caliper`` overrides both.
+PAPERS = {"white": 0.002252, "cream": 0.0025}
 
 
 @dataclass(frozen=True, kw_only=True)
 class PrintTable:
     """The [print] table of anthology.toml, each key declared once, here; the command line's
-    ``--profile``, ``--bleed``, ``--marks`` and ``--pdf-variant`` are read with the same converters."""
+    ``--profile``, ``--bleed``, ``--marks``, ``--pdf-variant`` and ``--printer`` are read with the same converters.
+    The trim, bleed, marks and variant are None when not written: a printer preset then gives them."""
 
-    profile: str = schema.key(
+    profile: str | None = schema.key(
         profile_name, doc='profile = "a5" (one of ' + ", ".join(PROFILES) + ")",
         help="The trim size of the PDF: " + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()) + ".",
-        example='"royal"', shown=f'"{DEFAULT_PROFILE}"', default=DEFAULT_PROFILE,
+        example='"royal"', shown=f'"{DEFAULT_PROFILE}"', default=None,
     )
-    bleed: bool = schema.key(
+    bleed: bool | None = schema.key(
         schema.boolean, doc="bleed = true adds the profile's bleed (3 mm, or 0.125 in)",
-        help="Add the profile's bleed (3 mm, or 0.125 in) for a printer who trims.", example="true", shown="false", default=False,
+        help="Add the profile's bleed (3 mm, or 0.125 in) on the outer, top and bottom edges, for a printer who trims.", example="true", shown="false", default=None,
     )
-    marks: bool = schema.key(schema.boolean, doc="marks = true adds crop marks", help="Add crop marks.", example="true", shown="false", default=False)
-    pdf_variant: str = schema.key(
-        pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", …)', help="The PDF standard the file follows (WeasyPrint's variants).",
-        example='"pdf/a-3u"', shown=f'"{DEFAULT_VARIANT}"', default=DEFAULT_VARIANT,
+    marks: bool | None = schema.key(schema.boolean, doc="marks = true adds crop marks", help="Add crop marks.", example="true", shown="false", default=None)
+    pdf_variant: str | None = schema.key(
+        pdf_variant, doc='pdf_variant = "pdf/ua-1" (or "pdf/a-3u", "pdf/x-1a", "pdf/x-4", …)',
+        help="The PDF standard the file follows (WeasyPrint's variants; a PDF/X is made CMYK with an output intent).", example='"pdf/a-3u"',
+        shown=f'"{DEFAULT_VARIANT}"', default=None,
+    )
+    printer: str | None = schema.key(
+        printer_name, doc='printer = "kdp" (one of ' + ", ".join(PRINTERS) + ")",
+        help="A printer preset: trim, bleed, marks, colour, PDF variant and page-count rules: " + "; ".join(f"{p.name}: {p.description}" for p in PRINTERS.values()) + ".",
+        example='"kdp"', shown="none", default=None,
+    )
+    paper: str = schema.key(
+        paper_name, doc='paper = "white" (or "cream": the cover\'s spine width)',
+        help="The paper of the print-on-demand cover's spine: white (0.002252 in a page) or cream (0.0025).", example='"cream"', shown='"white"', default="white",
+    )
+    caliper: float | None = schema.key(
+        caliper, doc="caliper = 0.0025 (inches of spine per page, over the paper's)",
+        help="Your printer's own thickness of the spine per page, in inches, over the paper's.", example="0.0025", shown="the paper's", default=None,
+    )
+    output_profile: str | None = schema.key(
+        profile_path, doc='output_profile = "FOGRA39.icc" (the CMYK ICC profile of a PDF/X, relative to anthology.toml)',
+        help="The CMYK output profile (.icc) a PDF/X embeds, relative to anthology.toml; default: Ghostscript's.", example='"print/FOGRA39.icc"',
+        shown="Ghostscript's", default=None,
     )
 
 
@@ -116,6 +162,22 @@ class PrintSettings:
     bleed: bool = False
     marks: bool = False
     pdf_variant: str = DEFAULT_VARIANT
+    printer: str | None = None
+    colour: str = "gray"  # 'gray': neutral text and rules in gray; 'cmyk': everything CMYK or gray
+    min_pages: int = 0
+    max_pages: int | None = None
+    even_pages: bool = False  # a blank page added to an odd count: the printers' rule
+    paper: str = "white"
+    caliper: float | None = None
+    output_profile: str | None = None
+
+    @property
+    def pdfx(self) -> bool:
+        return self.pdf_variant in PDFX_VARIANTS
+
+    @property
+    def inches_per_page(self) -> float:
+        return self.caliper if self.caliper is not None else PAPERS[self.paper]
 
     @property
     def bleed_mm(self) -> float:
@@ -129,7 +191,8 @@ class PrintSettings:
 
 
 def booklet_settings() -> PrintSettings:
-    """The edition a saddle-stitched booklet is imposed from: A5 pages, no bleed, no marks."""
+    """The edition a saddle-stitched booklet is imposed from: A5 pages, no bleed, no marks, gray text;
+    its page count is padded to four by the imposition, not here."""
     return PrintSettings(PROFILES[BOOKLET_PROFILE])
 
 
@@ -138,9 +201,10 @@ def print_settings(table: PrintTable | None = None, overrides: Mapping[str, Any]
 
     ``overrides`` maps 'profile', 'bleed', 'marks' and 'pdf_variant' to a value or None (not given).
     """
-    values = dataclasses.asdict(table or PrintTable())
+    values = {k: v for k, v in dataclasses.asdict(table or PrintTable()).items() if v is not None}
     problems: list[Diagnostic] = []
-    checks = {field.name: field.convert for field in schema.fields_of(PrintTable)}
+    checks = {f.name: f.convert for f in PRINT_FIELDS if f.name in ("profile", "bleed", "marks", "pdf_variant", "printer")}
+    given: dict[str, Any] = {}
     for key, value in (overrides or {}).items():
         if value is None:
             continue
@@ -148,14 +212,38 @@ def print_settings(table: PrintTable | None = None, overrides: Mapping[str, Any]
         if key not in checks:
             raise ValueError(f"unknown print setting {key!r}")
         try:
-            values[key] = checks[key](value)
+            given[key] = checks[key](value)
         except FieldError as exc:
-            hint = "choose from " + ", ".join(PROFILES if key == "profile" else pdf_variants())
+            hint = "choose from " + ", ".join(PROFILES if key == "profile" else PRINTERS if key == "printer" else pdf_variants())
             problems.append(Diagnostic(None, f"{option}: {exc}", key=option, hint=hint))
     if problems:
         raise ConfigError(problems)
-    chosen = PrintTable(**values)
-    return PrintSettings(profile=PROFILES[chosen.profile], bleed=chosen.bleed, marks=chosen.marks, pdf_variant=chosen.pdf_variant)
+    chosen_printer = given.get("printer", values.get("printer"))
+    printer = PRINTERS[chosen_printer] if chosen_printer else None
+    if printer is not None and "printer" in given:
+        # A printer named on the command line outweighs the trim, bleed, marks and variant of [print].
+        values = {k: v for k, v in values.items() if k not in ("profile", "bleed", "marks", "pdf_variant")}
+    values.update(given)
+    preset = {} if printer is None else {"profile": printer.profile, "bleed": printer.bleed, "marks": printer.marks, "pdf_variant": printer.pdf_variant}
+    chosen = {k: values.get(k, preset.get(k)) for k in ("profile", "bleed", "marks", "pdf_variant")}
+    if printer is not None and not printer.marks_allowed and chosen["marks"]:
+        raise ConfigError(Diagnostic(None, f"{printer.name} refuses files with crop marks", key="--marks" if "marks" in given else "print.marks",
+                                     hint=f"drop marks (--no-marks) for --printer {printer.name}"))
+    variant = chosen["pdf_variant"] or DEFAULT_VARIANT
+    return PrintSettings(
+        profile=PROFILES[chosen["profile"] or DEFAULT_PROFILE],
+        bleed=bool(chosen["bleed"]),
+        marks=bool(chosen["marks"]),
+        pdf_variant=variant,
+        printer=printer.name if printer else None,
+        colour="cmyk" if variant in PDFX_VARIANTS or (printer is not None and printer.colour == "cmyk") else "gray",
+        min_pages=printer.min_pages if printer else 0,
+        max_pages=printer.max_pages if printer else None,
+        even_pages=printer is not None,
+        paper=values.get("paper", "white"),
+        caliper=values.get("caliper"),
+        output_profile=values.get("output_profile"),
+    )
 
 
 def _mm(value: float) -> str:

@@ -14,6 +14,7 @@ from ..errors import ConfigError, Diagnostic
 from ..print.profiles import PrintTable
 from ..text import slugify
 from . import schema
+from .booklet_settings import BOOKLET_FIELDS, BookletSettings, booklet_table
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
 from .labels import Labels, braced_names, primary
@@ -137,6 +138,11 @@ def names(value: Any) -> tuple[str, ...]:
     return tuple(schema.text_list(value))
 
 
+def editor_names(value: Any) -> tuple[str, ...]:
+    """Names, or ``[]``: a book that has no editors, said on purpose."""
+    return tuple(schema.text_list_or_none(value))
+
+
 @dataclass(frozen=True, kw_only=True)
 class BookSettings:
     """The [book] table: each key declared once, here (its attribute, how it is read, its example)."""
@@ -158,7 +164,8 @@ class BookSettings:
         schema.text, help="Shown on the title page and recorded in the metadata.", example='"Our Press"', shown="none", default=None,
     )
     editors: tuple[str, ...] = schema.key(
-        names, doc='editors = ["Name", "Name"]', help='The editors, shown as "Edited by" and recorded as the book\'s creators.', example='["Ann Bee", "Cy Dee"]', shown="none: the title page lists the authors, and check warns", default=(),
+        editor_names, doc='editors = ["Name", "Name"]', help='The editors, shown as "Edited by" and recorded as the book\'s creators.', example='["Ann Bee", "Cy Dee"]',
+        shown="none: the title page lists the authors, and check warns unless editors = [] says there are none", default=(),
     )
     date: dt.date | None = schema.key(
         schema.date, doc="date = 2019-11-01", help="The publication date, year-month-day, without quotes.", example="2019-11-01", shown="the newest chapter's date", default=None,
@@ -224,7 +231,7 @@ PART_FIELDS = [
           help="A short introduction on the part's page, in Markdown.", example='"Where it started."', default="none"),
 ]
 
-TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": schema.fields_of(PrintTable)}
+TABLES: dict[str, list[Field]] = {"book": BOOK_FIELDS, "print": schema.fields_of(PrintTable), "booklet": BOOKLET_FIELDS}
 # Tables read by their own functions below: [contributors."Name"], [[parts]] and [labels].
 OTHER_TABLES = ("contributors", "parts", "labels")
 
@@ -242,6 +249,7 @@ class Config:
     contributors: dict[str, Person] = field(default_factory=dict)
     parts: tuple[PartSettings, ...] = ()
     labels: Labels = field(default_factory=Labels)
+    booklet: BookletSettings = field(default_factory=BookletSettings)  # [booklet], with its defaults
 
 
 def derive_identifier(title: str) -> str:
@@ -320,7 +328,7 @@ def _date_problem_on(source: str, line: int) -> tuple[str, str, str | None] | No
 
 def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Path) -> Config:
     diagnostics: list[Diagnostic] = []
-    for name, value in data.items():
+    for name in data:
         if name not in TABLES and name not in OTHER_TABLES:
             guess = schema.nearest(name, list(TABLES) + list(OTHER_TABLES))
             diagnostics.append(
@@ -357,8 +365,9 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
             )
     contributors = _contributors(data.get("contributors"), source, path, diagnostics)
     parts = _parts(data.get("parts"), source, path, diagnostics)
-    raw_book = data.get("book") if isinstance(data.get("book"), dict) else {}
-    language = raw_book.get("language") if isinstance(raw_book.get("language"), str) else "en"
+    raw_book = data.get("book")
+    raw_language = raw_book.get("language") if isinstance(raw_book, dict) else None
+    language = raw_language if isinstance(raw_language, str) else "en"
     labels = _labels(data.get("labels"), language, source, path, diagnostics)
     if parts and "chapters" in tables.get("book", {}):
         diagnostics.append(
@@ -385,6 +394,7 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
         slug=slugify(settings.title),
         print=PrintTable(**tables.get("print", {})),
         print_keys=tuple(tables.get("print", {})),
+        booklet=booklet_table(tables.get("booklet")),
         contributors=contributors,
         parts=parts,
         labels=labels,

@@ -226,14 +226,7 @@ def merge_people(config: Config, sources: list[ChapterSource]) -> dict[str, Cont
                 bios.setdefault(person.name, (person.bio, src.path))
         if len(people) == 1 and src.meta.get("byline"):
             bylines.setdefault(people[0].name, src.meta["byline"])
-    for name in table:
-        if name not in names:
-            guess = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-            problems.append(
-                Diagnostic(config.path, f"contributor '{name}' is the author of no chapter", key=f"contributors.{name}",
-                           hint=f"did you mean '{guess[0]}'? The name must be written as in the chapters" if guess
-                           else "write the name exactly as the chapters' 'author' gives it, or remove the entry")
-            )
+    problems.extend(_unknown_contributors(config, names))
     if problems:
         raise SourceError(problems)
     merged: dict[str, Contributor] = {}
@@ -242,13 +235,32 @@ def merge_people(config: Config, sources: list[ChapterSource]) -> dict[str, Cont
         entry = table.get(name)
         bio = (entry.bio if entry else None) or (bios[name][0] if name in bios else None) or bylines.get(name)
         sort_as = (entry.sort_as if entry else None) or sorts.get(name) or file_as(name)
-        anchor = base = "contributor-" + slugify(name, fallback="person")
-        count = 2
-        while anchor in anchors:  # 'Zoë Lee' and 'Zoe Lee', or names without Latin letters
-            anchor, count = f"{base}-{count}", count + 1
-        anchors.add(anchor)
-        merged[name] = Contributor(name=name, sort_as=sort_as, bio=smarten(bio) if bio else None, anchor=anchor)
+        merged[name] = Contributor(name=name, sort_as=sort_as, bio=smarten(bio) if bio else None, anchor=_fresh_anchor(name, anchors))
     return merged
+
+
+def _unknown_contributors(config: Config, names: list[str]) -> list[Diagnostic]:
+    """An error for each [contributors] entry that no chapter's author list names."""
+    problems = []
+    for name in config.contributors:
+        if name not in names:
+            guess = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            problems.append(
+                Diagnostic(config.path, f"contributor '{name}' is the author of no chapter", key=f"contributors.{name}",
+                           hint=f"did you mean '{guess[0]}'? The name must be written as in the chapters" if guess
+                           else "write the name exactly as the chapters' 'author' gives it, or remove the entry")
+            )
+    return problems
+
+
+def _fresh_anchor(name: str, anchors: set[str]) -> str:
+    """The contributor's anchor, numbered when another name gave the same one (which it adds to ``anchors``)."""
+    anchor = base = "contributor-" + slugify(name, fallback="person")
+    count = 2
+    while anchor in anchors:  # 'Zoë Lee' and 'Zoe Lee', or names without Latin letters
+        anchor, count = f"{base}-{count}", count + 1
+    anchors.add(anchor)
+    return anchor
 
 
 def build_matter(config: Config, src: MatterSource) -> Matter:

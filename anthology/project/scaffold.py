@@ -13,6 +13,7 @@ import yaml
 from ..errors import ConfigError, Diagnostic
 from ..print.profiles import PRINT_FIELDS
 from ..text import slugify
+from .booklet_settings import BOOKLET_FIELDS
 from .config import BOOK_FIELDS, CONFIG_NAME, CONTRIBUTOR_FIELDS, PART_FIELDS, load_config
 from .labels import english, shipped
 from .schema import Field
@@ -32,7 +33,7 @@ def _setting(field: Field, value: str | None = None) -> list[str]:
 
 def config_text(title: str, language: str) -> str:
     """The anthology.toml of a new book: every setting, commented, with its default. It is made from
-    the settings' schema (config.BOOK_FIELDS, PRINT_FIELDS, …) and the English labels, so it always
+    the settings' schema (config.BOOK_FIELDS, PRINT_FIELDS, BOOKLET_FIELDS, …) and the English labels, so it always
     names every setting there is."""
     lines = [
         "# The book's settings. Lines starting with '#' are comments: remove the '#' to use a setting.",
@@ -45,6 +46,9 @@ def config_text(title: str, language: str) -> str:
         lines += _setting(field, given.get(field.name))
     lines += ["[print]"] + _comment("The PDF and the booklet.") + [""]
     for field in PRINT_FIELDS:
+        lines += _setting(field)
+    lines += ["[booklet]"] + _comment("The stapled booklet (--format booklet): its paper, its limit and its cover.") + [""]
+    for field in BOOKLET_FIELDS:
         lines += _setting(field)
     lines += _comment("About the contributors: a table for each person named as an author, with a bio and how to "
                       "sort the name. The bio may instead be in the chapter's front matter.")

@@ -45,6 +45,11 @@ def text_list(value: Any) -> list[str]:
     raise FieldError(f"expected text or a list of text, got {_describe(value)}")
 
 
+def text_list_or_none(value: Any) -> list[str]:
+    """A name, a list of names, or an empty list that says there are none."""
+    return [] if value == [] else text_list(value)
+
+
 _DATE_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _OTHER_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -89,6 +94,14 @@ def date_problem(written: str) -> FieldError:
         if readings:
             fixes = " or ".join(f"{d.isoformat()} for {_spoken(d)}" for d in readings)
             return FieldError(f"'{value}' is not written YYYY-MM-DD (year-month-day)", f"write {fixes}")
+    in_words = _date_in_words(value)
+    if in_words is not None:
+        return in_words
+    return FieldError(f"'{value}' is not a date written YYYY-MM-DD (year-month-day)", "write it like 2019-11-01 for 1 November 2019")
+
+
+def _date_in_words(value: str) -> FieldError | None:
+    """The fix for a date written with the month's name ('1 November 2019', 'November 1st, 2019')."""
     words = re.match(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$", value) or re.match(
         r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", value)
     if words:
@@ -101,7 +114,7 @@ def date_problem(written: str) -> FieldError:
             meant = None
         if meant is not None:
             return FieldError(f"'{value}' is not written YYYY-MM-DD (year-month-day)", f"write {meant.isoformat()}")
-    return FieldError(f"'{value}' is not a date written YYYY-MM-DD (year-month-day)", "write it like 2019-11-01 for 1 November 2019")
+    return None
 
 
 def date(value: Any) -> dt.date:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..errors import Diagnostic, SourceError
+from ..errors import Diagnostic, SourceError, collect
 from ..text import natural_key
 from . import schema
 from .config import Config, Person, epigraph, license_id
@@ -215,7 +215,7 @@ def decode(path: Path, data: bytes) -> str:
     bad = _NOT_XML.search(text)
     if bad is not None:
         char = bad.group(0)
-        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
+        name = CONTROL_NAMES.get(char) or unicodedata.name(char, "") or "a control character"
         raise SourceError(
             Diagnostic(
                 path,
@@ -351,16 +351,7 @@ def read_chapter(path: Path) -> ChapterSource:
 
 def read_chapters(config: Config) -> list[ChapterSource]:
     """Read every chapter; raise one SourceError listing the problems of all of them."""
-    sources: list[ChapterSource] = []
-    problems: list[Diagnostic] = []
-    for path in chapter_paths(config):
-        try:
-            sources.append(read_chapter(path))
-        except SourceError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise SourceError(problems)
-    return sources
+    return collect(chapter_paths(config), read_chapter)
 
 
 def read_matter_file(kind: str, path: Path) -> MatterSource:
