@@ -14,7 +14,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, Diagnostic
+from . import partfiles
+from .errors import BuildError, ConfigError, Diagnostic
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,36 @@ class _Staged:
     placed: bool = False
 
 
+def check_output_folder(folder: Path) -> None:
+    """Raise a ConfigError naming ``folder`` when outputs could not be written there: it lies under a
+    file, or its nearest existing folder is read-only or refuses new files (/proc, a read-only disk).
+    Tried with a probe file before anything is made; nothing is left behind."""
+    existing = folder
+    while not (existing.exists() or existing.is_symlink()) and existing.parent != existing:
+        existing = existing.parent
+    hint = "choose another --output folder"
+    if not existing.is_dir():
+        raise ConfigError(Diagnostic(folder, f"cannot be the output folder: {existing} is a file, not a folder", hint=hint))
+    try:
+        fd, name = tempfile.mkstemp(prefix=partfiles.prefix("probe"), suffix=".part", dir=existing)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise ConfigError(Diagnostic(folder, f"cannot be the output folder: {existing} cannot be written ({exc.strerror or exc})", hint=hint)) from None
+
+
 def commit_all(artifacts: list[Artifact], output_dir: Path, durable: bool = True) -> list[Path]:
     """Write every artifact to a temporary name, then move them all into place; all or nothing.
     ``durable`` syncs each file to the disk first (False: for a temporary folder, such as the preview's)."""
     staged: list[_Staged] = []
+    cleared: set[Path] = set()
     try:
         for artifact in artifacts:
             target = output_dir / artifact.name
             target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in cleared:  # what a killed build left half-written
+                partfiles.clear_leftovers(target.parent)
+                cleared.add(target.parent)
             if artifact.data is not None:
                 staged.append(_Staged(target, _stage_file(target, artifact.data)))
             else:
@@ -76,7 +99,7 @@ def commit_all(artifacts: list[Artifact], output_dir: Path, durable: bool = True
 
 
 def _stage_file(target: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=partfiles.prefix(target.name), suffix=".part", dir=target.parent)
     path = Path(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -91,7 +114,7 @@ def _stage_file(target: Path, data: bytes) -> Path:
 
 
 def _stage_tree(target: Path, files: dict[str, bytes], durable: bool = True) -> Path:
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=partfiles.prefix(target.name), suffix=".part", dir=target.parent))
     try:
         for name, data in sorted(files.items()):
             path = staging / name

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .artifacts import Artifact, commit_all
+from .artifacts import Artifact, check_output_folder, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .context import BuildContext
@@ -179,6 +179,8 @@ def build(
     say = progress or (lambda step: None)
     chosen = parse_formats(formats)
     project_dir = Path(project_dir)
+    target = Path(output_dir) if output_dir is not None else project_dir / "build"
+    check_output_folder(target)
     say(Step("read"))
     book = load_book(project_dir)
     settings = print_settings(book.config.print, print_options)
@@ -200,9 +202,11 @@ def build(
     artifacts = make_outputs(context, chosen, report, say)
     if strict and report.warnings:
         raise BuildError(report.warnings + [Diagnostic(None, "--strict: the build's warnings fail it; nothing was written", key="--strict")])
-    target = Path(output_dir) if output_dir is not None else project_dir / "build"
     say(Step("write", str(target)))
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(Diagnostic(target, f"cannot make the output folder: {exc.strerror or exc}", hint="choose another --output folder")) from None
     report.outputs.extend(zip(artifacts, commit_all(artifacts, target, durable), strict=True))
     report.seconds = time.perf_counter() - started
     return report

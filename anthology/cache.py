@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import partfiles
+
 FOLDER = ".cache"
 KEEP = 4  # entries kept per kind; the oldest go first
 
@@ -64,6 +66,13 @@ class Cache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        self._cleared: set[Path] = set()
+
+    def _clear_once(self, folder: Path) -> None:
+        """Remove what a killed build left half-written in ``folder``, once per folder and cache."""
+        if folder not in self._cleared:
+            self._cleared.add(folder)
+            partfiles.clear_leftovers(folder)
 
     def holds(self, kind: str) -> bool:
         """Whether any entry of ``kind`` is stored (without reading one)."""
@@ -108,6 +117,7 @@ class Cache:
             return
         try:
             entry.mkdir(parents=True, exist_ok=True)
+            self._clear_once(entry)
             try:
                 index = json.loads((entry / "index.json").read_text(encoding="utf-8"))
                 index = index if isinstance(index, dict) else {}
@@ -144,6 +154,7 @@ class Cache:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
+            self._clear_once(entry.parent)
             _write_atomically(entry, hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         except OSError:
             return
@@ -177,7 +188,7 @@ class Cache:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=partfiles.cache_prefix())
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

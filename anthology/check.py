@@ -32,6 +32,7 @@ from .markup.workers import default_jobs, render_chapters_in
 from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .project.labels import primary as labels_primary
 from .project.model import Book, Chapter, build_book
+from .project.safety import contained
 from .project.scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
 from .project.sources import (
     CHAPTER_DIR,
@@ -41,6 +42,7 @@ from .project.sources import (
     decode,
     load_yaml,
     parse_front_matter,
+    read_book_file,
     read_matter,
     split_front_matter,
 )
@@ -83,7 +85,7 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
     report = CheckReport(project_dir)
     config = _load_config(project_dir, report)
     paths = _chapter_files(project_dir, config, report)
-    sources = [source for source in (_read_source(path, report) for path in paths) if source is not None]
+    sources = [source for source in (_read_source(path, project_dir, report) for path in paths) if source is not None]
     book = build_book(config or _stand_in_config(project_dir), sources, _read_matter(config, report))
     markups = render_chapters_in(book.chapters, jobs or default_jobs(), book_dir=project_dir,
                                  cache=MarkupCache(cache, project_dir, write=False), collect=True)
@@ -165,7 +167,7 @@ def _chapter_files(project_dir: Path, config: Config | None, report: CheckReport
         report.diagnostics.extend(error.diagnostics)
         if config.book.chapters is None:
             return []
-        paths = [p for p in (project_dir / name for name in config.book.chapters) if p.is_file()]
+        paths = [p for p in (project_dir / name for name in config.book.chapters) if isinstance(contained(p, project_dir), Path)]
     if config.book.chapters is not None:
         listed = {p.resolve() for p in paths}
         for path in in_folder:
@@ -182,10 +184,10 @@ def _chapter_files(project_dir: Path, config: Config | None, report: CheckReport
     return paths
 
 
-def _read_source(path: Path, report: CheckReport) -> ChapterSource | None:
+def _read_source(path: Path, project_dir: Path, report: CheckReport) -> ChapterSource | None:
     """One chapter's front matter and body; its problems go to the report, and its body is still checked."""
     try:
-        text = decode(path, path.read_bytes())
+        text = decode(path, read_book_file(path, project_dir))
         if not text.strip():
             raise SourceError(Diagnostic(path, "is empty", line=1, hint="add front matter and the chapter's text, or remove the file"))
         front, body, body_line = split_front_matter(path, text)

@@ -326,14 +326,14 @@ def test_unreadable_image_names_the_file(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_unreadable_chapter_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_book(tmp_path / "book", {"a.md": chapter()})
-    real = Path.read_bytes
+    real = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "a.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(path: str | Path, flags: int, *args: int, **kwargs: int) -> int:  # chmod 000 does not stop root
+        if Path(path).name == "a.md":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run_cli("build", str(root), "--format", "epub")
     assert result.exit_code == 2
     assert "a.md: error: cannot read: Permission denied" in result.output

@@ -94,12 +94,24 @@ def test_a_failed_build_keeps_serving_and_shows_the_error(server: Preview, book:
     assert "First words." in page  # the last good build stays underneath
 
 
+def post(url: str, data: bytes, timeout: float = 120) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, method="POST"), timeout=timeout) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
 @pytest.mark.slow
 def test_print_view_draws_the_pages(server: Preview) -> None:
     status, _, body = get(server.url + "_preview/print")
+    assert status == 200 and 'id="anthology-preview-layout"' in body.decode()  # a GET lays nothing out
+    assert not list(server.output_dir.glob("*.pdf"))
+    status, _, body = post(server.url + "_preview/print", f"token={server.token}".encode())  # the button: 303, then GET
     page = body.decode()
     assert status == 200
     assert "/_preview/pages/page-1.png" in page and "/_preview/book.pdf" in page
+    assert 'id="anthology-preview-layout"' not in page
     status, kind, png = get(server.url + "_preview/pages/page-1.png")
     assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
     status, kind, pdf = get(server.url + "_preview/book.pdf")

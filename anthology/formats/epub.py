@@ -26,7 +26,7 @@ from ..artifacts import Artifact
 from ..layout import Document, Edition, lay_out, stamp
 from ..layout.accessibility import AccessibilityFacts, accessibility_facts
 from ..layout.cover import Cover, load_cover
-from ..layout.documents import EXTENSIONS
+from ..layout.documents import EXTENSIONS, render_template
 from ..layout.outline import Entry
 from ..markup.render import ChapterMarkup
 from ..print.figures import figures
@@ -133,7 +133,7 @@ def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | No
     """The cover page and the edition's documents as XHTML, with the print edition's page markers."""
     edition = lay_out(book, [figures(m) for m in markups], "epub")  # a lone image is a figure, as in print
     parts = EpubParts(edition, cover)
-    body = edition.environment.get_template("cover.html").render(cover=cover, book=book)
+    body = render_template(edition.environment, "cover.html", cover=cover, book=book)
     cover_page = Document("cover", "cover", book.config.labels.text("cover"), book.language, Markup(body))
     parts.files["cover.xhtml"] = edition.page(cover_page)
     for document in edition.documents:
@@ -174,8 +174,7 @@ def documents(parts: EpubParts, package: epub.EpubBook, transform: Transform | N
 
 def navigation(parts: EpubParts, package: epub.EpubBook, items: list[XhtmlDocument]) -> XhtmlDocument:
     edition = parts.edition
-    template = edition.environment.get_template("nav.html")
-    nav_xhtml = template.render(book=edition.book, edition=edition, stylesheets=edition.stylesheets, cover_file="cover.xhtml", pages=parts.pages)
+    nav_xhtml = render_template(edition.environment, "nav.html", book=edition.book, edition=edition, stylesheets=edition.stylesheets, cover_file="cover.xhtml", pages=parts.pages)
     labels = edition.book.config.labels
     nav = XhtmlDocument("nav", "nav.xhtml", labels.text("contents"), edition.book.language, nav_xhtml, properties=["nav"])
     package.add_item(nav)

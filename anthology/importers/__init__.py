@@ -16,6 +16,8 @@ from PIL import Image
 
 from ..errors import Diagnostic, ImportSourceError
 from ..project.config import CONFIG_NAME
+from ..project.safety import inside
+from ..project.sources import CHAPTER_DIR
 from .detect import open_source
 from .download import Downloaded, DownloadError, Progress, fetch_images
 from .htmltomd import parse, take_front_matter, to_markdown
@@ -58,6 +60,7 @@ def import_source(
     show (`allow_local` permits loopback and private addresses, for tests), `progress` hears of each.
     """
     selection = parse_selection(select)
+    _refuse_linked_folders(project_dir)
     reader = open_source(source, include, site)
     report = ImportReport(reader.name)
     writer = ChapterWriter(project_dir)
@@ -96,7 +99,8 @@ def import_source(
                     )
                 )
                 continue
-            sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts, remote=[] if fetch else None)
+            sink = ImageSink(stem=planned.path.stem, base=post.base, alts=post.image_alts, remote=[] if fetch else None,
+                             existing=writer.folder / IMAGE_DIR, force=force)
             try:
                 body = to_markdown(soup, sink)
             except RecursionError:
@@ -121,6 +125,16 @@ def import_source(
     finally:
         writer.discard()
     return report
+
+
+def _refuse_linked_folders(project_dir: Path) -> None:
+    """An import writes only inside the book: chapters/ or its images/ may not lead out of it."""
+    for folder in (project_dir / CHAPTER_DIR, project_dir / CHAPTER_DIR / IMAGE_DIR):
+        if (folder.exists() or folder.is_symlink()) and not inside(folder, project_dir):
+            raise ImportSourceError(
+                Diagnostic(folder, "is a link to a folder outside the book's folder; an import writes only inside the book",
+                           hint="make it an ordinary folder of the book")
+            )
 
 
 def _download(

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..errors import Diagnostic, ImportSourceError
+from ..project.safety import Refusal, read_contained
 from .bylines import date_from_iso, date_from_text, parse_byline
 from .htmltomd import DROP, HEADINGS
 from .post import Post
@@ -26,6 +27,9 @@ FURNITURE_CLASSES = ("share", "sharing", "social", "comments", "comment-respond"
 NEAR = 3  # how many text blocks around a title may hold its byline and date
 
 
+MAX_PAGE_BYTES = 32 * 1024 * 1024  # a saved page is parsed whole: far more than any blog page
+
+
 class BlogPage:
     name = "blog page"
 
@@ -34,10 +38,9 @@ class BlogPage:
         self.skipped: Counter[str] = Counter()
 
     def posts(self) -> Iterator[Post]:
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise ImportSourceError(Diagnostic(self.path, f"cannot read: {exc.strerror}")) from None
+        data = read_contained(self.path, self.path.parent, MAX_PAGE_BYTES)
+        if isinstance(data, Refusal):
+            raise ImportSourceError(Diagnostic(self.path, data.reason, hint="save the page again, one page per file")) from None
         soup = BeautifulSoup(data, "html.parser")
         base = _base_url(soup)
         for element in soup.find_all([*DROP, "nav", "iframe"]):

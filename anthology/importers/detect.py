@@ -32,6 +32,8 @@ def open_source(path: Path, include: Include = Include(), site: str | None = Non
         raise ImportSourceError(Diagnostic(path, "not found", hint="give the path of an export, feed, saved page or .docx file"))
     if path.is_dir():
         raise ImportSourceError(Diagnostic(path, "is a folder", hint=f"give one file: {KINDS}"))
+    if not path.is_file():  # a named pipe or a device: reading it could wait for ever
+        raise ImportSourceError(Diagnostic(path, "is not a regular file (a named pipe or a device)", hint=f"give one saved file: {KINDS}"))
     suffix = path.suffix.lower()
     if suffix == ".doc":
         raise ImportSourceError(

@@ -1,5 +1,11 @@
 """Images of imported posts: found locally (beside the export, in a saved page's folder, inside a .docx)
 and copied into chapters/images/, or, when only on the web, named for the editor to download.
+
+A local image is copied only from the folder of the file being imported, under the containment rule
+of ``safety``: ``file:`` URLs, absolute paths and ``../`` that leave that folder (directly or through
+a link) are refused with a warning, so an export cannot make the import copy a file it was not given.
+An image already in chapters/images/ is never replaced unless ``force`` is given: the new one gets a
+free name instead.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
+from ..markup.images import MAX_PIXELS
 from ..markup.render import IMAGE_TYPES
+from ..project.safety import MAX_IMAGE_BYTES, Refusal, contained, local_file, read_contained
 from ..text import slugify
 
 IMAGE_DIR = "images"
@@ -35,7 +43,9 @@ class ImageSink:
     """Collects the images of one chapter; `place` returns the path the Markdown should use."""
 
     stem: str  # the chapter file's stem, which prefixes every image name
-    base: Path  # where local images are looked for
+    base: Path  # where local images are looked for: the imported file's folder, and nothing outside it
+    existing: Path | None = None  # chapters/images/: its files are replaced only with ``force``
+    force: bool = False
     alts: Mapping[str, str] = field(default_factory=dict)
     images: list[StagedImage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -64,12 +74,18 @@ class ImageSink:
                 + ("" if alt else " (it has no alt text: add a description)")
             )
             return f"{IMAGE_DIR}/{name}", alt
-        path = Path(unquote(parts.path)) if parts.scheme == "file" else self.base / unquote(parts.path)
-        if path.is_file():
-            return self._copy(path, src), alt
-        name = self._name(PurePosixPath(unquote(parts.path)).name or "image")
-        self.warnings.append(f"image {src} not found beside the source: copy it to chapters/{IMAGE_DIR}/{name}")
-        return f"{IMAGE_DIR}/{name}", alt
+        found = Refusal("remote", "is a file: URL") if parts.scheme else local_file(src, self.base, self.base, MAX_IMAGE_BYTES)
+        if isinstance(found, Refusal):
+            name = self._name(PurePosixPath(unquote(parts.path)).name or "image")
+            if found.kind == "missing":
+                self.warnings.append(f"image {src} not found beside the source: copy it to chapters/{IMAGE_DIR}/{name}")
+            else:
+                self.warnings.append(
+                    f"image {src} {found.reason}: it was not copied (an import copies only files in the folder of what it imports); "
+                    f"if you mean to use it, copy it to chapters/{IMAGE_DIR}/{name} yourself"
+                )
+            return f"{IMAGE_DIR}/{name}", alt
+        return self._copy(found, src), alt
 
     def _find_local(self, url_path: str) -> Path | None:
         """A web image that was exported alongside: …/wp-content/uploads/2019/04/a.jpg, uploads/…, a.jpg."""
@@ -82,8 +98,8 @@ class ImageSink:
             wanted.append(segments[:-1] + [unsized])
         for parts in wanted:
             for start in range(len(parts)):
-                candidate = self.base.joinpath(*parts[start:])
-                if candidate.is_file() and candidate.resolve().is_relative_to(self.base.resolve()):
+                candidate = contained(self.base.joinpath(*parts[start:]), self.base, MAX_IMAGE_BYTES)
+                if isinstance(candidate, Path):
                     return candidate
         return None
 
@@ -99,7 +115,11 @@ class ImageSink:
         return self._stage(data, "image" + suffix, "an embedded picture")
 
     def _copy(self, path: Path, src: str) -> str:
-        return self._stage(path.read_bytes(), path.name, src)
+        data = read_contained(path, self.base, MAX_IMAGE_BYTES)
+        if isinstance(data, Refusal):
+            self.warnings.append(f"image {src} {data.reason}: it was not copied")
+            return ""
+        return self._stage(data, path.name, src)
 
     def _stage(self, data: bytes, original: str, src: str) -> str:
         suffix = PurePosixPath(original).suffix.lower()
@@ -124,17 +144,27 @@ class ImageSink:
         suffix = path.suffix.lower() if keep_suffix or path.suffix.lower() in IMAGE_TYPES else ".png"
         base = f"{self.stem}-{slugify(path.stem, fallback='image')}"
         name, n = f"{base}{suffix}", 2
-        while name in self._names:
+        while name in self._names or self._taken(name):
             name, n = f"{base}-{n}{suffix}", n + 1
         self._names.add(name)
         return name
 
 
+    def _taken(self, name: str) -> bool:
+        """Whether chapters/images/ already holds ``name`` (or a link by that name) that must not be replaced."""
+        if self.force or self.existing is None:
+            return False
+        path = self.existing / name
+        return path.exists() or path.is_symlink()
+
+
 def _to_png(data: bytes) -> bytes | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                return None
             out = io.BytesIO()
             image.save(out, format="PNG")
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
         return None

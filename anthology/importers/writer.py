@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import SourceError
-from ..project.sources import CHAPTER_DIR, decode, split_front_matter
+from ..project.safety import Refusal, read_contained
+from ..project.sources import CHAPTER_DIR, MAX_CHAPTER_BYTES, decode, split_front_matter
 from ..text import natural_key, slugify
 from .images import IMAGE_DIR, StagedImage
 from .post import Post
@@ -180,8 +181,11 @@ class ChapterWriter:
 
 def _existing_meta(path: Path) -> tuple[str | None, str | None]:
     """The `source` and `title` of a chapter already in the book, read leniently (a broken chapter has none)."""
+    data = read_contained(path, path.parent, MAX_CHAPTER_BYTES)  # a named pipe or a link out is not read
+    if isinstance(data, Refusal):
+        return None, None
     try:
-        text = decode(path, path.read_bytes())
+        text = decode(path, data)
         front, _, _ = split_front_matter(path, text)
         data = yaml.safe_load(front)
     except (OSError, SourceError, yaml.YAMLError):

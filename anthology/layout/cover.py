@@ -19,8 +19,10 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError, features
 from .. import __version__
 from ..cache import Cache, digest, file_digest
 from ..errors import ConfigError, Diagnostic
+from ..markup.images import MAX_PIXELS
 from ..project.labels import join
 from ..project.model import Book
+from ..project.safety import MAX_IMAGE_BYTES, Refusal, read_contained, refusal_hint
 from .fonts import book_fonts
 
 WIDTH, HEIGHT = 1600, 2560
@@ -100,22 +102,30 @@ def named_cover(book: Book) -> Cover | None:
     name = book.config.book.cover
     if name is None:
         return None
-    path = (book.config.project_dir / name).resolve()
     where: dict[str, Any] = dict(path=book.config.path, key="book.cover")
-    if not path.is_file():
-        raise ConfigError(Diagnostic(message=f"cover image '{name}' not found", hint="give a path relative to anthology.toml, or remove 'cover' to get a typographic cover", **where))
+    data = read_contained(book.config.project_dir / name, book.config.project_dir, MAX_IMAGE_BYTES)
+    if isinstance(data, Refusal):
+        if data.kind == "missing" and "not found" in data.reason:
+            raise ConfigError(Diagnostic(message=f"cover image '{name}' not found", hint="give a path relative to anthology.toml, or remove 'cover' to get a typographic cover", **where))
+        raise ConfigError(Diagnostic(message=f"cover image '{name}' {data.reason}", hint=refusal_hint(data), **where))
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data)) as image:
             kind = image.format or ""
             size = image.size
-    except (OSError, UnidentifiedImageError):
+    except Image.DecompressionBombError:
+        raise ConfigError(Diagnostic(message=f"cover image '{name}' declares more pixels than Pillow will open ({(Image.MAX_IMAGE_PIXELS or 0) * 2:,} at most)",
+                                     hint="save the cover at 1600x2560 pixels", **where)) from None
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError):
         kind, size = "", (0, 0)
     if kind not in FORMATS:
         raise ConfigError(Diagnostic(message=f"cover image '{name}' is not a JPEG or PNG file", hint="save the cover as .jpg or .png", **where))
     if min(size) < 500:
         raise ConfigError(Diagnostic(message=f"cover image '{name}' is only {size[0]}x{size[1]} pixels", hint="use at least 1600x2560 pixels, as retailers ask", **where))
+    if size[0] * size[1] > MAX_PIXELS:
+        raise ConfigError(Diagnostic(message=f"cover image '{name}' is {size[0]}x{size[1]} pixels; the limit is {MAX_PIXELS / 1e6:.0f} megapixels",
+                                     hint="save the cover at 1600x2560 pixels", **where))
     media_type, suffix = FORMATS[kind]
-    return Cover(path.read_bytes(), media_type, f"images/cover{suffix}", "Cover: " + cover_text(book), False)
+    return Cover(data, media_type, f"images/cover{suffix}", "Cover: " + cover_text(book), False)
 
 
 def _font(size: int, weight: int, italic: bool = False) -> ImageFont.FreeTypeFont:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ..errors import BuildError, Diagnostic
+from ..errors import BuildError, ConfigError, Diagnostic
 from ..markup.render import Asset, ChapterMarkup, render_matter
 from ..project.direction import direction
 from ..project.isbns import FORMATS as ISBN_FORMATS
@@ -25,7 +28,7 @@ from ..project.labels import Labels, join, welsh_and
 from ..project.labels import keys as label_keys
 from ..project.labels import primary as labels_primary
 from ..project.model import Book, Chapter, Matter
-from ..project.safety import clean_stylesheet, inside
+from ..project.safety import MAX_TEXT_BYTES, Refusal, book_stylesheet, clean_stylesheet, read_contained, refusal_hint
 from .dates import long_date
 from .outline import OPENING_KINDS, Entry, contents_entries, part_label
 from .xrefs import CrossReferences
@@ -126,8 +129,9 @@ class Edition:
         return self.render(list(self.documents), title=self.book.title, lang=self.book.language, current=None)
 
     def render(self, documents: list[Document], **context: object) -> str:
-        template = self.environment.get_template("base.html")
-        text = template.render(
+        text = render_template(
+            self.environment,
+            "base.html",
             book=self.book,
             target=self.target,
             documents=documents,
@@ -137,6 +141,38 @@ class Edition:
         )
         _check_well_formed(text, f"{documents[0].id} ({self.target})")
         return text
+
+
+def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render template ``name``; a fault in a template (its syntax, a missing value, a refused
+    attribute) becomes a ConfigError naming the template's file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(Diagnostic(Path(exc.filename) if exc.filename else None, f"template error: {exc.message}", line=exc.lineno,
+                                     hint="fix the template, or remove it to use the package's")) from None
+    except (jinja2.TemplateError, RecursionError) as exc:
+        where, line = _template_frame(exc)
+        if isinstance(exc, SecurityError):
+            message = f"not allowed in a template (templates run sandboxed): {exc}"
+        elif isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template '{exc.name}' not found in templates/ or the package's (a name with '..' is never looked up)"
+        else:
+            message = f"template failed: {exc or type(exc).__name__}"
+        raise ConfigError(Diagnostic(where, message, line=line,
+                                     hint="a template may use only the values it is given (see README, 'Templates')")) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
+    """The template file and line where ``exc`` was raised: the innermost frame that runs a template."""
+    where: tuple[Path | None, int | None] = (None, None)
+    trace = exc.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith(".html") and Path(name).is_file():
+            where = (Path(name), trace.tb_lineno)
+        trace = trace.tb_next
+    return where
 
 
 def _check_well_formed(text: str, what: str) -> None:
@@ -185,6 +221,31 @@ def set_apart(text: str, lang: str, around: str) -> Markup:
     return Markup("<span{}>{}</span>").format(attributes, text)
 
 
+class ContainedLoader(jinja2.BaseLoader):
+    """Templates from one folder only: a name with '..' is not found, and a file (or a link) that leads
+    out of the folder, is not a regular file or is too big is refused with a message."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not (path.exists() or path.is_symlink()):
+            raise jinja2.TemplateNotFound(template)
+        data = read_contained(path, self.folder, MAX_TEXT_BYTES)
+        if isinstance(data, Refusal):
+            if data.kind == "outside":
+                raise ConfigError(Diagnostic(path, "template is a link to a file outside its templates folder; it is not used",
+                                             hint="copy the file into templates/ instead of linking to it"))
+            raise ConfigError(Diagnostic(path, f"template {data.reason}; it is not used", hint=refusal_hint(data)))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError(Diagnostic(path, "template is not UTF-8 text", hint="save it as UTF-8")) from None
+        mtime = path.stat().st_mtime_ns
+        return text, str(path), lambda: path.exists() and path.stat().st_mtime_ns == mtime
+
+
 def label_markup(labels: Labels, key: str, lang: str | None = None, **values: object) -> Markup:
     """A label for a template: its words escaped, the values put in (markup such as a link kept as it is)."""
     return Markup(escape(labels.template(key, lang))).format(**values)
@@ -227,12 +288,15 @@ COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def environment(project_dir: Path) -> jinja2.Environment:
+    """Jinja's sandbox: a template may use the values and filters it is given, but not reach Python
+    (no attributes starting with '_', no unsafe methods); includes come from the book's templates/
+    folder, then the package's."""
     loaders: list[jinja2.BaseLoader] = []
     override = project_dir / "templates"
     if override.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(override)))
-    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = jinja2.Environment(
+        loaders.append(ContainedLoader(override))
+    loaders.append(ContainedLoader(PACKAGE_TEMPLATES))
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         trim_blocks=True,
@@ -287,8 +351,9 @@ def stylesheets(project_dir: Path, target: str, fonts_css: str = "", rtl: bool =
         if name == "print" and labels_css:
             css += "\n" + labels_css
         own = project_dir / "styles" / f"{name}.css"
-        if own.is_file() and inside(own, project_dir):
-            css += f"\n/* {own.name} of the book */\n" + clean_stylesheet(own.read_text(encoding="utf-8-sig"), own.parent, project_dir)[0]
+        text = book_stylesheet(own, project_dir) if own.exists() or own.is_symlink() else None
+        if isinstance(text, str):  # a refused sheet is left out; stylesheet_warnings says why
+            css += f"\n/* {own.name} of the book */\n" + clean_stylesheet(text, own.parent, project_dir)[0]
         if name == "base" and fonts_css:
             css = fonts_css + "\n" + css
         sheets.append(Stylesheet(f"styles/{name}.css", css))
@@ -327,8 +392,8 @@ def lay_out(
         return document_id + ext + (f"#{fragment}" if fragment else "")
 
     def render(name: str, **context: object) -> str:
-        return env.get_template(name).render(
-            book=book, target=target, href=href, markups=markups, entries=entries,
+        return render_template(
+            env, name, book=book, target=target, href=href, markups=markups, entries=entries,
             first_body=first_body, part_label=lambda number: part_label(book, number), **context,
         )
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
+from ..project.safety import css_references
+
 MAX_PIXELS = 40_000_000  # 8000 x 5000; far more than a printed A5 page or any reader's screen needs
 MAX_BYTES = 30_000_000
 RASTER_FORMATS = {
@@ -111,7 +113,7 @@ def _inspect_svg(data: bytes) -> ImageInfo:
         name = etree.QName(element).localname
         if name in _SVG_FORBIDDEN:
             raise ImageProblem(f"holds a <{name}> element", "remove scripts and embedded content from the SVG file")
-        if name == "style" and _CSS_EXTERNAL.search(element.text or ""):
+        if name == "style" and _loads_files(element.text or ""):
             raise ImageProblem("has a stylesheet that loads other files", "remove @import and url() from the SVG file")
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname
@@ -119,6 +121,11 @@ def _inspect_svg(data: bytes) -> ImageInfo:
                 raise ImageProblem(f"has an event handler ({local})", "remove scripts from the SVG file")
             if (attribute == XLINK_HREF or local == "href") and not value.strip().startswith("#"):
                 raise ImageProblem(f"refers to another file ({value[:60]})", "embed everything in the SVG, or use a PNG")
-            if local == "style" and _CSS_EXTERNAL.search(value):
+            if local == "style" and _loads_files(value):
                 raise ImageProblem("has a style that loads other files", "remove url() from the SVG file")
     return ImageInfo("image/svg+xml", ".svg")
+
+
+def _loads_files(css: str) -> bool:
+    """Whether CSS inside an SVG would load anything: a pattern first, then a real tokenizer (escapes)."""
+    return bool(_CSS_EXTERNAL.search(css)) or any(not url.strip().startswith("#") for _, url in css_references(css))

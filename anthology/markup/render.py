@@ -82,6 +82,7 @@ CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "noscript", "object", "embed"
 DECORATIVE = "decorative"
 MAX_NESTING = 40  # block quotes or list levels in the Markdown source
 MAX_DEPTH = 120  # elements inside one another in the chapter's XHTML
+MAX_UNCLOSED = 64  # '[', '(' and '<' left open in one paragraph: Markdown's inline patterns scan on from each one
 LONG_WORD = 60  # characters without a space; longer ones get break opportunities every BREAK_EVERY
 BREAK_EVERY = 20
 _LONG_TOKEN = re.compile(r"\S{%d,}" % LONG_WORD)
@@ -94,6 +95,10 @@ _BLOCK_TAGS = ("div", "table", "section", "aside", "blockquote", "figure", "ul",
 _BLOCK_OPEN = re.compile(r"<(" + "|".join(_BLOCK_TAGS) + r")(?=[\s>/])", re.IGNORECASE)
 _BLOCK_CLOSE = re.compile(r"</(" + "|".join(_BLOCK_TAGS) + r")\s*>", re.IGNORECASE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+_BRACKETS = re.compile(r"\\.|[\[\]()<>]|\n[ \t]*\n")
+_CLOSER = {"]": "[", ")": "(", ">": "<"}
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _NOTES_START = '<div class="footnote">'
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -491,6 +496,8 @@ def _refusal_hint(refusal: Refusal) -> str:
         return "check the file name; it is relative to the chapter file"
     if refusal.kind == "remote":
         return "copy the file into the book's folder and refer to it by a relative path"
+    if refusal.kind in ("special", "too-big"):
+        return "refer to an ordinary image file of at most 30 MB"
     return "only files inside the book's folder are used: copy the file there and refer to it by a relative path"
 
 
@@ -678,6 +685,49 @@ def _warn_unclosed(markdown_text: str, state: _State) -> None:
             )
 
 
+def _unclosed(markdown_text: str) -> tuple[int, int]:
+    """(most '[', '(' and '<' left open in one paragraph, the line index where that paragraph ends).
+
+    Markdown's link, image and tag patterns look for the closing mark from every opening one, so a
+    paragraph of thousands of unclosed '[' takes minutes; counting them first costs one pass."""
+    text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown_text) if "`" in markdown_text else markdown_text
+    open_marks = {"[": 0, "(": 0, "<": 0}
+    worst, where = 0, 0
+    for match in _BRACKETS.finditer(text):
+        mark = match.group(0)
+        if mark in open_marks:
+            open_marks[mark] += 1
+        elif mark in _CLOSER:
+            opener = _CLOSER[mark]
+            open_marks[opener] = max(0, open_marks[opener] - 1)
+        elif mark.strip() == "":  # a blank line: a new paragraph
+            open_marks = dict.fromkeys(open_marks, 0)
+            continue
+        else:  # an escaped character
+            continue
+        total = open_marks["["] + open_marks["("] + open_marks["<"]
+        if total > worst:
+            worst, where = total, match.start()
+    return worst, text.count("\n", 0, where)
+
+
+def _html_depth(markdown_text: str) -> tuple[int, int]:
+    """(deepest nesting of raw HTML elements in the Markdown source, its line index), counted before
+    Markdown sees it: its HTML block processing takes minutes over thousands of nested elements."""
+    if "<" not in markdown_text:
+        return 0, 0
+    depth = deepest = where = 0
+    for match in _TAG.finditer(markdown_text):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, match.start()
+    return deepest, markdown_text.count("\n", 0, where)
+
+
 def _nesting(markdown_text: str) -> tuple[int, int]:
     """(deepest block-quote nesting, deepest list indentation in levels) of the Markdown source, and its line index."""
     deepest, where = 0, 0
@@ -782,6 +832,19 @@ def _parse(chapter: Chapter | Matter, state: _State) -> etree._Element:
     deepest, where = _nesting(text)
     if deepest > MAX_NESTING:
         raise _too_deep(state, chapter.body_line + where)
+    deepest, where = _html_depth(text)
+    if deepest > MAX_DEPTH:
+        raise _too_deep(state, chapter.body_line + where)
+    unclosed, where = _unclosed(text)
+    if unclosed > MAX_UNCLOSED:
+        raise SourceError(
+            Diagnostic(
+                chapter.source,
+                f"a paragraph leaves {unclosed:,} brackets ('[', '(' or '<') open; at most {MAX_UNCLOSED} can be converted in reasonable time",
+                line=chapter.body_line + where,
+                hint="close the brackets, write them as \\[ \\( \\<, or put the text in a code block",
+            )
+        )
     try:
         _warn_unclosed(text, state)
         converted = _markdown().convert(text)

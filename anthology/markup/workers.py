@@ -8,6 +8,7 @@ Chapters rendered before with the same inputs come from the markup cache instead
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -37,6 +38,12 @@ def _render(book_dir: Path | None, collect: bool, chapter: Chapter) -> ChapterMa
         return list(exc.diagnostics)
 
 
+def ignore_interrupt() -> None:
+    """A worker's initialiser: Ctrl-C is the parent's to handle (it stops the workers and says so);
+    a worker that took it too would print its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def render_chapters_in(
     chapters: tuple[Chapter, ...],
     jobs: int,
@@ -59,7 +66,7 @@ def render_chapters_in(
         fresh: Iterator[ChapterMarkup | list[Diagnostic]] = map(partial(_render, book_dir, collect), missing)
         return _gather(chapters, kept, fresh, each, cache)
     chunk = max(1, len(missing) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupt) as pool:
         return _gather(chapters, kept, pool.map(partial(_render, book_dir, collect), missing, chunksize=chunk), each, cache)
 
 

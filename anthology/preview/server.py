@@ -4,12 +4,19 @@ The preview builds into a temporary folder (the book's own build/ is left alone)
 get a small script and toolbar added on the way out, never in the built files: the script waits on
 ``/_preview/version`` and reloads the page when a new build is ready; a failed build keeps the last
 good pages and shows the errors over them. ``/_preview/print`` shows the print edition's pages.
+
+Only requests whose Host is the preview's own address and port are answered (a web page that
+rebinds its own name to 127.0.0.1 gets 403), and what costs a build or writes files (laying out the
+print edition) needs a POST carrying this session's token, which only the preview's own pages hold.
+The watcher watches the book's folders itself, never following a link out of the book; a folder it
+cannot watch is named in the page.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import secrets
 import shutil
@@ -35,6 +42,8 @@ from ..check import check_book
 from ..errors import AnthologyError, ConfigError, Diagnostic
 
 PREFIX = "/_preview/"
+MAX_WATCHED_FOLDERS = 4096
+_SINCE = re.compile(r"^-?[0-9]{1,12}$")
 LONG_POLL_SECONDS = 20.0
 PAGE_RESOLUTION = 60  # dots per inch of the print edition's page images
 
@@ -65,6 +74,8 @@ TOOLBAR_STYLE = """\
   #anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; margin: 0; max-width: 17rem; }
 }
 #anthology-preview-bar a { color: #9cc9ff; margin-left: 0.6rem; }
+.anthology-preview-button { font: inherit; color: #9cc9ff; background: none; border: 0; padding: 0;
+  margin-left: 0.6rem; text-decoration: underline; cursor: pointer; }
 #anthology-preview-bar .warn { color: #ffd479; margin-left: 0.6rem; }
 #anthology-preview-error { position: fixed; inset: 0; z-index: 2147483646; overflow: auto;
   background: rgba(255,255,255,.97); color: #111; padding: 2rem; font: 15px/1.5 system-ui, sans-serif; }
@@ -103,6 +114,8 @@ class Preview:
         self.warn = warn or (lambda diagnostics: None)
         self.output_dir = Path(tempfile.mkdtemp(prefix="anthology-preview-"))
         self.run = secrets.token_hex(6)  # a page from an earlier preview run reloads when a new one starts
+        self.token = secrets.token_urlsafe(24)  # POSTs that cost a build carry it; only the preview's pages hold it
+        self.watch_notes: list[str] = []  # what the watcher cannot watch, shown in the page
         self.state = BuildState()
         self._changed = threading.Condition()
         self._build_lock = threading.Lock()
@@ -112,6 +125,7 @@ class Preview:
         self._page_width = 0  # pixels, of the page images
         self._draw_lock = threading.Lock()
         self._stop = threading.Event()
+        self._watching = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
 
@@ -161,13 +175,18 @@ class Preview:
             self._changed.wait_for(lambda: self.state.version != since or self._stop.is_set(), timeout=timeout)
             return self.state
 
-    def print_pages(self) -> tuple[Path | None, list[Path], str | None]:
-        """The print edition's PDF and its pages' images (drawn when first asked for, see ``page_image``)
-        for the current sources; the PDF is built again when they have changed."""
+    @property
+    def print_current(self) -> bool:
+        """Whether the print edition was laid out from the current sources."""
+        return self._print_version == self.state.version
+
+    def print_pages(self, make: bool = True) -> tuple[Path | None, list[Path], str | None]:
+        """The print edition's PDF and its pages' images (drawn when first asked for, see ``page_image``);
+        with ``make``, the PDF is built again when the sources have changed."""
         version = self.state.version
         pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
         pages_dir = self.output_dir / "pages"
-        if version != self._print_version:
+        if make and version != self._print_version:
             with self._build_lock:
                 try:
                     report = build(self.project_dir, "pdf", self.output_dir)
@@ -228,19 +247,37 @@ class Preview:
         self._threads = [serving, watching]
         for thread in self._threads:
             thread.start()
+        self._watching.wait(timeout=10)  # a save right after start() is seen
 
     def _watch(self) -> None:
-        build_dir = self.project_dir / "build"
-
-        def relevant(change: watchfiles.Change, path: str) -> bool:
-            return watchfiles.DefaultFilter()(change, path) and not Path(path).is_relative_to(build_dir)
-
-        for _changes in watchfiles.watch(
-            self.project_dir, watch_filter=relevant, stop_event=self._stop, debounce=400, step=80, raise_interrupt=False
-        ):
-            if self._stop.is_set():
-                break
-            self.rebuild()
+        """Rebuild on every change until stopped. The folders are listed anew after each change; a
+        failure of the watcher is shown in the page and the watch starts again."""
+        while not self._stop.is_set():
+            folders, notes = watched_folders(self.project_dir)
+            if notes != self.watch_notes:
+                self.watch_notes = notes
+                for note in notes:
+                    self.say("not watched: " + note)
+            try:
+                for changes in watchfiles.watch(
+                    *folders, watch_filter=_relevant, stop_event=self._stop, debounce=400, step=80,
+                    raise_interrupt=False, recursive=False, rust_timeout=200, yield_on_timeout=True,
+                ):
+                    if self._stop.is_set():
+                        return
+                    self._watching.set()  # the first (empty) answer: the folders are watched now
+                    if not changes:
+                        continue
+                    self.rebuild()
+                    if watched_folders(self.project_dir) != (folders, notes):
+                        break  # a folder came or went: watch the new list
+            except Exception as exc:  # the watcher must not die silently: say so, wait, watch again
+                note = f"the watcher failed ({type(exc).__name__}: {exc}); watching again"
+                self.watch_notes = [*notes, note]
+                self.say(note)
+                with self._changed:
+                    self._changed.notify_all()
+                self._stop.wait(2.0)
 
     def stop(self) -> None:
         self._stop.set()
@@ -293,14 +330,25 @@ class Preview:
         if current == "print":
             link = '<a href="/">HTML edition</a>'
         else:
-            link = '<a id="anthology-preview-print" href="/_preview/print">Print edition (pages)</a>'
+            link = self.print_form("Print edition (pages)", "anthology-preview-print")
         status = "build failed" if state.error else time.strftime("built %H:%M:%S", time.localtime(state.built_at))
         warnings = ""
         if state.warnings:
             listed = html.escape("\n".join(state.warnings), quote=True)
             count = len(state.warnings)
             warnings = f'<span class="warn" title="{listed}">{count} warning{"s" if count != 1 else ""}</span>'
+        if self.watch_notes:
+            listed = html.escape("\n".join(self.watch_notes), quote=True)
+            warnings += f'<span class="warn" id="anthology-preview-watch" title="{listed}">not watching everything</span>'
         return f'<div id="anthology-preview-bar">Preview · {status}{warnings}{link}</div>'
+
+    def print_form(self, label: str, element_id: str) -> str:
+        """A button that lays out the print edition: a POST with this session's token."""
+        return (
+            f'<form method="post" action="{PREFIX}print" style="display:inline">'
+            f'<input type="hidden" name="token" value="{self.token}"/>'
+            f'<button id="{element_id}" type="submit" class="anthology-preview-button">{html.escape(label)}</button></form>'
+        )
 
     def error_page(self) -> str:
         return self.decorate(
@@ -310,7 +358,8 @@ class Preview:
         )
 
     def print_page(self) -> str:
-        pdf, pages, error = self.print_pages()
+        """The print edition as it was last laid out; a button lays it out again when it is stale."""
+        pdf, pages, error = self.print_pages(make=False)
         parts = [
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Print edition · preview</title>',
             "<style>body{margin:0;background:#6b6f76;font:14px system-ui,sans-serif;color:#fff}"
@@ -321,6 +370,9 @@ class Preview:
             "</head><body><header><strong>Print edition</strong> · ",
             '<a href="/">back to the HTML edition</a>',
         ]
+        if not self.print_current:
+            label = "Lay out the print edition" if pdf is None else "Lay it out again (the sources changed)"
+            parts.append(self.print_form(label, "anthology-preview-layout"))
         if pdf is not None and pdf.is_file():
             parts.append(f'<a href="{PREFIX}book.pdf" download="{html.escape(pdf.name)}">download the PDF</a>')
         if pages:
@@ -354,6 +406,43 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def _relevant(change: watchfiles.Change, path: str) -> bool:
+    return watchfiles.DefaultFilter()(change, path) and Path(path).name != "build"
+
+
+def watched_folders(project_dir: Path) -> tuple[list[Path], list[str]]:
+    """The book's folders to watch (each one on its own, none through a link), and a note for each
+    one that is left out: a link leading out of the book, a folder that cannot be read."""
+    root = project_dir.resolve()
+    folders: list[Path] = []
+    notes: list[str] = []
+    ignored = set(watchfiles.DefaultFilter.ignore_dirs)  # .git, node_modules, __pycache__ …
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename).relative_to(root) if error.filename and Path(error.filename).is_relative_to(root) else error.filename
+        notes.append(f"{where}: cannot be read ({error.strerror or error}); changes in it do not rebuild the preview")
+
+    for folder, names, _files in os.walk(root, onerror=unreadable, followlinks=False):
+        here = Path(folder)
+        if len(folders) >= MAX_WATCHED_FOLDERS:
+            notes.append(f"more than {MAX_WATCHED_FOLDERS} folders: those after {here.relative_to(root)} are not watched")
+            break
+        folders.append(here)
+        kept = []
+        for name in sorted(names):
+            path = here / name
+            if here == root and name == "build" or name in ignored:
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    notes.append(f"{path.relative_to(root)}: a link to a folder outside the book; it is not watched (and never read by a build)")
+                continue  # a link inside the book: its target is walked where it is
+            kept.append(name)
+        names[:] = kept
+    return folders, notes
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -369,7 +458,8 @@ def _page_count_and_width(pdf: Path) -> tuple[int, int]:
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Serves the HTML edition of ``preview`` with the preview's pages and routes under PREFIX."""
+    """Serves the HTML edition of ``preview`` with the preview's pages and routes under PREFIX; answers
+    only requests addressed to the preview, and lays the print edition out only on a POST with its token."""
 
     preview: Preview
 
@@ -383,7 +473,49 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def _host_allowed(self) -> bool:
+        """Only requests addressed to the preview itself: a page whose own name was rebound to
+        127.0.0.1 (DNS rebinding) sends its own Host and gets 403."""
+        port = self.preview.port
+        allowed = {f"{self.preview.host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+        if (self.headers.get("Host") or "").strip().lower() in allowed:
+            return True
+        self._send("403: this preview answers only requests addressed to it as "
+                   f"{self.preview.host}:{port}\n", "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
+        return False
+
+    def do_HEAD(self) -> None:  # noqa: N802 (the standard library's name)
+        if self._host_allowed():
+            super().do_HEAD()
+
+    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        if not self._host_allowed():
+            return
+        path = unquote(urlsplit(self.path).path)
+        if path != PREFIX + "print":
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= 4096:
+            self._send("400: a bad request body\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+            return
+        token = parse_qs(self.rfile.read(length).decode("ascii", "replace")).get("token", [""])[0]
+        if not secrets.compare_digest(token.encode(), self.preview.token.encode()):
+            self._send("403: laying out the print edition needs the button of the preview's own page\n",
+                       "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
+            return
+        self.preview.print_pages(make=True)
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", PREFIX + "print")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        if not self._host_allowed():
+            return
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         if path.startswith(PREFIX):
@@ -405,16 +537,20 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if route == "version":
             since = query.get("since", [""])[0]
             state = self.preview.state
-            if since.lstrip("-").isdigit():
+            if since and not _SINCE.match(since):
+                self._send("400: since= takes the version number the page shows\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+                return
+            if since:
                 state = self.preview.wait_for_change(int(since), LONG_POLL_SECONDS)
             body = json.dumps(
-                {"version": state.version, "run": self.preview.run, "error": state.error, "warnings": state.warnings}
+                {"version": state.version, "run": self.preview.run, "error": state.error, "warnings": state.warnings,
+                 "watching": self.preview.watch_notes}
             )
             self._send(body, "application/json")
         elif route == "print":
             self._send(self.preview.print_page(), "text/html; charset=utf-8")
         elif route == "book.pdf":
-            pdf, _, _ = self.preview.print_pages()
+            pdf, _, _ = self.preview.print_pages(make=False)
             self._send_file(pdf, "application/pdf")
         elif route.startswith("pages/") and "/" not in route[6:]:
             try:

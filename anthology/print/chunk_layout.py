@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -140,6 +141,9 @@ def start_worker(setup: Setup, ledger: Ledger) -> None:
     """Initialiser of a worker process (forked: nothing here is pickled)."""
     global _SETUP, _LEDGER
     _SETUP, _LEDGER = setup, ledger
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the workers and says
+    # so; a worker that took it as well would print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker lays out a few chunks and exits: what their layout leaves in reference cycles goes
     # with the process, so the cycle collector, which would spend a tenth of the time, stays off.
     gc.disable()

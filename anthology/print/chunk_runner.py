@@ -98,6 +98,15 @@ class _Slot:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
+    def kill(self) -> None:
+        """Stop at once (after Ctrl-C): the worker is ended, not waited for."""
+        if self.pool is not None:
+            processes: dict[int, multiprocessing.process.BaseProcess] = getattr(self.pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
 
 class _Runner:
     """Lays out chunk jobs in this process (``jobs`` 1) or in forked workers, one per ``_Slot``, each
@@ -159,10 +168,18 @@ class _Runner:
                 result = futures[position].result()
                 hand_out()
                 each(result)
-        except BaseException:
-            for future in futures:
-                future.cancel()
+        except BaseException as exc:
+            self._abandon(futures, interrupted=isinstance(exc, KeyboardInterrupt))
             raise
+
+    def _abandon(self, futures: list[Future[ChunkResult]], interrupted: bool) -> None:
+        """Cancel the chunks not begun; on Ctrl-C also kill the workers, which ignore it."""
+        for future in futures:
+            future.cancel()
+        if interrupted:
+            for slot in self.slots:
+                slot.kill()
+            self.slots = []
 
     def _stop(self) -> None:
         for slot in self.slots:

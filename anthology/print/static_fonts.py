@@ -31,6 +31,7 @@ import uharfbuzz
 from fontTools.ttLib import TTFont
 from weasyprint.text.ffi import ffi, harfbuzz
 
+from .. import partfiles
 from . import patches
 
 AXES = frozenset({"wght", "opsz"})
@@ -102,7 +103,8 @@ def _read(folder: Path, key: str) -> bytes | None:
 def _store(folder: Path, key: str, data: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".part-")
+        partfiles.clear_leftovers(folder)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=partfiles.cache_prefix())
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(name, folder / f"{key}-{hashlib.sha256(data).hexdigest()[:16]}.ttf")

@@ -20,6 +20,7 @@ from .isbns import InvalidIsbn, normalise_isbn
 from .labels import Labels, braced_names, primary
 from .labels import english as english_labels
 from .licenses import License, UnknownLicense, license_for
+from .safety import MAX_TEXT_BYTES, Refusal, read_contained, refusal_hint
 from .schema import Field, FieldError
 
 CONFIG_NAME = "anthology.toml"
@@ -287,12 +288,15 @@ def load_config(project_dir: Path) -> Config:
                 hint="run anthology in the book's folder, or create it with 'anthology new FOLDER'",
             )
         )
+    data_or_refusal = read_contained(path, project_dir, MAX_TEXT_BYTES)
+    if isinstance(data_or_refusal, Refusal):
+        if data_or_refusal.kind == "outside":
+            raise ConfigError(Diagnostic(path, "is a link to a file outside the book's folder", hint="copy it into the book's folder"))
+        raise ConfigError(Diagnostic(path, data_or_refusal.reason, hint=refusal_hint(data_or_refusal)))
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        source = data_or_refusal.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(Diagnostic(path, f"not UTF-8 text ({exc.reason})", hint="save the file as UTF-8")) from None
-    except OSError as exc:
-        raise ConfigError(Diagnostic(path, f"cannot read: {exc.strerror}")) from None
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:

@@ -20,7 +20,7 @@ from ..errors import Diagnostic, SourceError, collect
 from ..text import natural_key
 from . import schema
 from .config import Config, Person, epigraph, license_id
-from .safety import inside
+from .safety import Refusal, contained, inside, read_contained, refusal_hint
 from .schema import Field, FieldError
 
 CHAPTER_DIR = "chapters"
@@ -108,6 +108,22 @@ class MatterSource:
     body_line: int
 
 
+def _listed(config: Config, name: str, where: str, key: str, line: int | None = None) -> tuple[Path, Diagnostic | None]:
+    """A chapter file named in anthology.toml, checked under the containment rule: inside the book's
+    folder (links followed), a regular file, not too big."""
+    path = config.project_dir / name
+    found = contained(path, config.project_dir, MAX_CHAPTER_BYTES)
+    if not isinstance(found, Refusal):
+        return path, None
+    if found.kind == "outside":
+        message, hint = "is outside the book's folder", "copy the chapter into the book's folder; only files inside it are read"
+    elif found.kind == "missing":
+        message, hint = "does not exist", "check the path; it is relative to the book's folder"
+    else:
+        message, hint = found.reason, refusal_hint(found)
+    return path, Diagnostic(config.path, f"chapter '{name}' listed in {where} {message}", line=line, key=key, hint=hint)
+
+
 def _part_paths(config: Config) -> list[Path]:
     """With [[parts]]: their chapters in order; every file in chapters/ must be in a part."""
     project = config.project_dir
@@ -115,14 +131,12 @@ def _part_paths(config: Config) -> list[Path]:
     problems: list[Diagnostic] = []
     for part in config.parts:
         for name in part.chapters:
-            path = project / name
-            if not path.is_file():
-                problems.append(
-                    Diagnostic(config.path, f"chapter '{name}' listed in part {part.number} ('{part.title}') does not exist",
-                               line=part.line, key=f"parts[{part.number - 1}].chapters",
-                               hint="check the path; it is relative to the book's folder")
-                )
+            path, problem = _listed(config, name, f"part {part.number} ('{part.title}')", f"parts[{part.number - 1}].chapters", part.line)
+            if problem is not None:
+                problems.append(problem)
             paths.append(path)
+    if problems:
+        raise SourceError(problems)
     listed = {p.resolve() for p in paths}
     folder = project / CHAPTER_DIR
     if folder.is_dir():
@@ -146,25 +160,9 @@ def chapter_paths(config: Config) -> list[Path]:
         paths: list[Path] = []
         problems: list[Diagnostic] = []
         for name in config.book.chapters:
-            path = project / name
-            if not inside(path, project):
-                problems.append(
-                    Diagnostic(
-                        config.path,
-                        f"chapter '{name}' listed in [book] chapters is outside the book's folder",
-                        key="book.chapters",
-                        hint="copy the chapter into the book's folder; only files inside it are read",
-                    )
-                )
-            elif not path.is_file():
-                problems.append(
-                    Diagnostic(
-                        config.path,
-                        f"chapter '{name}' listed in [book] chapters does not exist",
-                        key="book.chapters",
-                        hint="check the path; it is relative to the book's folder",
-                    )
-                )
+            path, problem = _listed(config, name, "[book] chapters", "book.chapters")
+            if problem is not None:
+                problems.append(problem)
             paths.append(path)
         if problems:
             raise SourceError(problems)
@@ -333,15 +331,23 @@ def parse_front_matter(path: Path, front: str, fields: list[Field] = CHAPTER_FIE
     return values
 
 
-def read_chapter(path: Path) -> ChapterSource:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CHAPTER_BYTES:
-            raise _too_big(path, size)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(Diagnostic(path, f"cannot read: {exc.strerror}", hint="check the file exists and is readable")) from None
-    text = decode(path, data)
+def read_book_file(path: Path, root: Path | None) -> bytes:
+    """The bytes of a chapter or an editors' text, under the containment rule (``root``: the book's folder)."""
+    data = read_contained(path, root if root is not None else path.parent, MAX_CHAPTER_BYTES)
+    if not isinstance(data, Refusal):
+        return data
+    if data.kind == "too-big":
+        size = path.stat().st_size if path.is_file() else MAX_CHAPTER_BYTES + 1
+        raise _too_big(path, size)
+    if data.kind == "outside":
+        raise SourceError(Diagnostic(path, "is a link to a file outside the book's folder", hint="copy the file into the book's folder instead of linking to it"))
+    message = data.reason if data.reason.startswith("cannot read") else f"cannot read: {data.reason}"
+    raise SourceError(Diagnostic(path, message, hint="check the file exists, is readable and is an ordinary file"))
+
+
+def read_chapter(path: Path, root: Path | None = None) -> ChapterSource:
+    """One chapter file, read only when it lies inside ``root`` (the book's folder; by default the file's own)."""
+    text = decode(path, read_book_file(path, root))
     if not text.strip():
         raise SourceError(Diagnostic(path, "is empty", line=1, hint="add front matter and the chapter's text, or remove the file"))
     front, body, body_line = split_front_matter(path, text)
@@ -351,16 +357,13 @@ def read_chapter(path: Path) -> ChapterSource:
 
 def read_chapters(config: Config) -> list[ChapterSource]:
     """Read every chapter; raise one SourceError listing the problems of all of them."""
-    return collect(chapter_paths(config), read_chapter)
+    return collect(chapter_paths(config), lambda path: read_chapter(path, config.project_dir))
 
 
-def read_matter_file(kind: str, path: Path) -> MatterSource:
-    """A front or back matter file: Markdown, optionally after front matter with title and author."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(Diagnostic(path, f"cannot read: {exc.strerror}", hint="check the file exists and is readable")) from None
-    text = decode(path, data)
+def read_matter_file(kind: str, path: Path, root: Path | None = None) -> MatterSource:
+    """A front or back matter file: Markdown, optionally after front matter with title and author;
+    read only when it lies inside ``root`` (the book's folder)."""
+    text = decode(path, read_book_file(path, root))
     if not text.strip():
         raise SourceError(Diagnostic(path, "is empty", line=1, hint="write the text in Markdown, or remove the file"))
     meta: dict[str, Any] = {}
@@ -396,9 +399,9 @@ def read_matter(config: Config) -> list[MatterSource]:
                 )
         for kind in kinds:
             path = folder / f"{kind}.md"
-            if path.is_file():
+            if path.exists() or path.is_symlink():
                 try:
-                    found.append(read_matter_file(kind, path))
+                    found.append(read_matter_file(kind, path, config.project_dir))
                 except SourceError as exc:
                     problems.extend(exc.diagnostics)
     if problems:
