@@ -148,7 +148,7 @@ class PrintTable:
     )
     output_profile: str | None = schema.key(
         profile_path, doc='output_profile = "FOGRA39.icc" (the CMYK ICC profile of a PDF/X, relative to anthology.toml)',
-        help="The CMYK output profile (.icc) a PDF/X embeds, relative to anthology.toml; default: Ghostscript's.", example='"print/FOGRA39.icc"',
+        help="The CMYK output profile (.icc) a PDF/X embeds, relative to anthology.toml.", example='"print/FOGRA39.icc"',
         shown="Ghostscript's", default=None,
     )
 
