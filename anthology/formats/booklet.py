@@ -169,7 +169,8 @@ def _limit(imposed: Imposition, options: BookletSettings, force: bool) -> tuple[
         raise BuildError(Diagnostic(None, message, key="--format booklet",
                                     hint="bind the PDF instead (--format pdf --printer print-shop), raise [booklet] max_sheets for a "
                                     "heavier stapler, or add --force to make it anyway"))
-    return (Diagnostic(None, message, key="--format booklet", level="warning"),)
+    return (Diagnostic(None, message, level="warning", key="--force",
+                       hint="the booklet was made because --force was given; bind the PDF instead for a book this long"),)
 
 
 FORMAT = Format(
