@@ -1,7 +1,7 @@
 """Build a book: gather and validate everything first, make every output in memory, then write.
 
 ``load_book`` reads config and sources into the model; ``build`` renders the markup once and hands
-it to each requested backend; only when all of them succeeded are the outputs moved into place.
+it to each requested format (``anthology.formats``) in a ``BuildContext``; only when all of them succeeded are the outputs moved into place.
 """
 
 from __future__ import annotations
@@ -12,26 +12,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import schema
-from .backends.artifacts import Artifact, check_output_folder, commit_all
+from .artifacts import Artifact, check_output_folder, commit_all
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
-from .config import load_config
+from .context import BuildContext
 from .errors import BuildError, ConfigError, Diagnostic
-from .markup import ChapterMarkup, render_book_matter, render_matter
-from .markup_cache import MarkupCache
-from .model import Book, build_book
-from .print_profiles import PrintSettings, print_settings
-from .safety import stylesheet_warnings
-from .sources import read_chapters, read_matter
-from .workers import default_jobs, render_chapters_in
+from .formats import registry
+from .markup.cache import MarkupCache
+from .markup.render import render_book_matter, render_matter
+from .markup.workers import default_jobs, render_chapters_in
+from .print.profiles import print_settings
+from .project import schema
+from .project.config import load_config
+from .project.model import Book, build_book, has_print_edition
+from .project.safety import stylesheet_warnings
+from .project.sources import read_chapters, read_matter
 
 if TYPE_CHECKING:
-    from .backends.pagemap import Pagination
+    from .print.pagemap import Pagination
 
-FORMATS = ("epub", "pdf", "html", "booklet", "kepub", "library", "cover")
-DEFAULT_FORMATS = ("epub", "pdf", "html")
-PRINT_KIND = "print"  # backends.print_cache.KIND, named here so that an EPUB alone need not import WeasyPrint
+PRINT_KIND = "print"  # print.output.KIND, named here so that an EPUB alone need not import WeasyPrint
 
 
 @dataclass(frozen=True)
@@ -65,118 +65,66 @@ def load_book(project_dir: Path) -> Book:
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
-        return DEFAULT_FORMATS
+        return registry.default_names()
     names = [v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
-    unknown = [n for n in names if n not in FORMATS]
+    known = registry.names()
+    unknown = [n for n in names if n not in known]
     if not names:
-        raise ConfigError(Diagnostic(None, "--format names no format", key="--format", hint="choose from " + ", ".join(FORMATS)))
+        raise ConfigError(Diagnostic(None, "--format names no format", key="--format", hint="choose from " + ", ".join(known)))
     if unknown:
         problems = []
         for name in unknown:
-            guess = schema.nearest(name, list(FORMATS))
-            hint = (f"did you mean '{guess}'? " if guess else "") + "choose from " + ", ".join(FORMATS)
+            guess = schema.nearest(name, list(known))
+            hint = (f"did you mean '{guess}'? " if guess else "") + "choose from " + ", ".join(known)
             problems.append(Diagnostic(None, f"--format: unknown format '{name}'", key="--format", hint=hint))
         raise ConfigError(problems)
     return tuple(dict.fromkeys(names))
 
 
-def _print_edition(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, chunked: bool, jobs: int, report: BuildReport,
-) -> tuple[Artifact, Pagination | None]:
-    """The PDF and its pagination; the preflight's warnings and refused URLs go into ``report``."""
-    from .backends.print_cache import print_output
-    from .preflight import image_warnings
-
-    result = print_output(book, markups, settings, cache, chunked=chunked, jobs=jobs)
-    if result is None or result.artifact is None:
-        raise RuntimeError("the print edition was not made")
-    report.warnings.extend(image_warnings(result.artifact.data or b"", markups, book.config.project_dir))
-    for url in result.refused:
-        report.warnings.append(Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used"))
-    return result.artifact, result.pagination
-
-
-def make_outputs(
-    book: Book,
-    markups: list[ChapterMarkup],
-    formats: tuple[str, ...],
-    report: BuildReport,
-    settings: PrintSettings | None = None,
-    say: Callable[[Step], None] = lambda step: None,
-    cache: Cache | None = None,
-    chunked: bool = True,
-    print_pages: bool | None = None,
-    jobs: int = 1,
-    force: bool = False,
-) -> list[Artifact]:
-    """Make every requested output in memory, in the order asked. The PDF is made first: its pages
-    give the EPUB its print page numbers. An EPUB made without the PDF takes them from the cache when
-    it holds the pagination of the same print edition; otherwise ``print_pages`` True lays the print
-    edition out (its PDF is then kept in the cache, not written out), None leaves the page list out with a warning, False leaves it out.
-    WeasyPrint is imported only when a print layout is made or looked up."""
-    from .backends.epub import make_epub
-    from .backends.html import make_html
-    from .backends.kepub import make_kepub
-
-    cache = cache or Cache(None)
-    settings = settings or print_settings(book.config.extra.get("print"))
+def make_outputs(context: BuildContext, formats: tuple[str, ...], report: BuildReport, say: Callable[[Step], None] = lambda step: None) -> list[Artifact]:
+    """Make every requested output in memory, in the order asked. A format that lays out the print
+    edition (the PDF) is made first: its pages give the EPUB its print page numbers. A format that
+    wants them, made without the PDF, takes them from the cache when it holds the pagination of the
+    same print edition; otherwise ``context.print_pages`` True lays the print edition out (its PDF is
+    then kept in the cache, not written out), None leaves the page list out with a warning, False
+    leaves it out. WeasyPrint is imported only when a print layout is made or looked up."""
     made: dict[str, Artifact] = {}
-    extra: list[Artifact] = []  # a second file of one format: the booklet's separate cover
+    more: list[Artifact] = []  # further files of a format, written after the requested ones
     pagination: Pagination | None = None
     page_list_warned = False
-    for name in sorted(formats, key=lambda n: n != "pdf"):
-        say(Step("output", name))
+    for chosen in sorted((registry.named(name) for name in formats), key=lambda f: not f.prints_edition):
+        say(Step("output", chosen.name))
         begun = time.perf_counter()
-        if name == "pdf":
-            made[name], pagination = _print_edition(book, markups, settings, cache, chunked, jobs, report)
-        elif name in ("epub", "kepub"):
-            if pagination is None and print_pages is not False:
-                pagination = epub_pagination(book, markups, settings, cache, chunked, lay_out=bool(print_pages), jobs=jobs)
-                if pagination is None and not page_list_warned and has_print_edition(book):
+        given: Pagination | None = None
+        if chosen.page_list:
+            if pagination is None and context.print_pages is not False:
+                pagination = epub_pagination(context, lay_out=bool(context.print_pages))
+                if pagination is None and not page_list_warned and has_print_edition(context.book):
                     page_list_warned = True
-                    report.warnings.append(page_list_missing(name, cache))
-            made[name] = (make_epub if name == "epub" else make_kepub)(book, markups, pagination, cache)
-        elif name == "html":
-            made[name] = make_html(book, markups)
-        elif name == "booklet":
-            from .backends.booklet import make_booklet_outputs
-
-            booklet = make_booklet_outputs(book, markups, cache, chunked, jobs, force=force)
-            made[name], *more = booklet.artifacts
-            extra.extend(more)
-            if booklet.warning:
-                report.warnings.append(Diagnostic(None, booklet.warning, level="warning", key="--force",
-                                                  hint="the booklet was made because --force was given; bind the PDF instead for a book this long"))
-        elif name == "cover":
-            from .backends.wrap_cover import make_wrap_cover
-
-            made[name] = make_wrap_cover(book, markups, settings, cache, chunked, jobs, interior=made.get("pdf"))
-        elif name == "library":
-            from .backends.library import make_library
-
-            made[name] = make_library(book, markups, settings, cache, chunked, jobs)
-        report.timings[name] = time.perf_counter() - begun
-        say(Step("made", name))
-    return [made[name] for name in formats] + extra
+                    report.warnings.append(page_list_missing(chosen.name, context.cache))
+            given = pagination
+        result = chosen.make(context, registry.Given(given, dict(made)))
+        made[chosen.name] = result.artifact
+        more.extend(result.more)
+        report.warnings.extend(result.warnings)
+        if chosen.prints_edition and result.pagination is not None:
+            pagination = result.pagination
+        report.timings[chosen.name] = time.perf_counter() - begun
+        say(Step("made", chosen.name))
+    return [made[name] for name in formats] + more
 
 
-def epub_pagination(
-    book: Book, markups: list[ChapterMarkup], settings: PrintSettings, cache: Cache, chunked: bool, lay_out: bool, jobs: int = 1
-) -> Pagination | None:
+def epub_pagination(context: BuildContext, lay_out: bool) -> Pagination | None:
     """The print edition's pagination for an EPUB made without the PDF: from the cache, else laid out
     when ``lay_out``, else None. Without any print layout in the cache, WeasyPrint is not even imported."""
-    if not lay_out and not cache.holds(PRINT_KIND):
+    if not lay_out and not context.cache.holds(PRINT_KIND):
         return None
-    from .backends.print_cache import print_output
+    from .print.output import print_output
 
-    printed = print_output(book, markups, settings, cache, want_pdf=False, chunked=chunked, cached_only=not lay_out, jobs=jobs)
+    printed = print_output(context, want_pdf=False, cached_only=not lay_out)
     return printed.pagination if printed is not None else None
 
 
-def has_print_edition(book: Book) -> bool:
-    """Whether the book says it is also printed ([print] settings, or an ISBN for a paper or PDF edition):
-    only then does an EPUB without the print edition's page numbers lack something."""
-    return bool(book.config.extra.get("print")) or any(edition != "epub" for edition, _ in book.config.book.isbn)
 
 
 def page_list_missing(name: str, cache: Cache) -> Diagnostic:
@@ -191,9 +139,9 @@ def page_list_missing(name: str, cache: Cache) -> Diagnostic:
 
 def check_sources(book: Book, formats: tuple[str, ...]) -> None:
     """What would make an output unusable: a cover image that cannot be used."""
-    from .cover import named_cover
+    from .layout.cover import named_cover
 
-    if {"epub", "kepub", "library", "cover", "booklet"} & set(formats):
+    if any(registry.named(name).cover for name in formats):
         named_cover(book)
 
 
@@ -216,7 +164,7 @@ def build(
     ``durable`` False writes the HTML edition's files without syncing each to the disk (the preview's
     temporary folder).
 
-    ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant') override the book's ``[print]`` table.
+    ``print_options`` ('profile', 'bleed', 'marks', 'pdf_variant', 'printer') override the book's ``[print]`` table.
     ``jobs`` is the number of processes (default: the CPUs); ``use_cache`` keeps and reuses the
     chapters' markup and the print layout in ``build/.cache`` of the project; ``chunked`` lays out the
     print edition a few chapters at a time, in ``jobs`` processes, and joins their PDFs (False: as one
@@ -235,7 +183,7 @@ def build(
     check_output_folder(target)
     say(Step("read"))
     book = load_book(project_dir)
-    settings = print_settings(book.config.extra.get("print"), print_options)
+    settings = print_settings(book.config.print, print_options)
     total = len(book.chapters)
     jobs = jobs or default_jobs()
     cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
@@ -250,7 +198,8 @@ def build(
     # The warnings of the chapters and the editors' texts come from the checker, which runs first;
     # these only a build finds.
     report.warnings.extend(stylesheet_warnings(project_dir))
-    artifacts = make_outputs(book, markups, chosen, report, settings, say, cache, chunked, print_pages, jobs, force)
+    context = BuildContext(book, markups, settings, cache, jobs, chunked, print_pages, force=force, strict=strict)
+    artifacts = make_outputs(context, chosen, report, say)
     if strict and report.warnings:
         raise BuildError(report.warnings + [Diagnostic(None, "--strict: the build's warnings fail it; nothing was written", key="--strict")])
     say(Step("write", str(target)))

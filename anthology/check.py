@@ -9,6 +9,7 @@ cut short by a YAML ``#`` comment.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -22,16 +23,18 @@ from stdnum import isbn as stdnum_isbn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
 from .cache import Cache
-from .config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
+from .context import BuildContext
 from .errors import ConfigError, Diagnostic, SourceError
-from .labels import primary as labels_primary
 from .layout.xrefs import CrossReferences
-from .markup import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
-from .markup_cache import MarkupCache
-from .model import Book, Chapter, build_book
-from .safety import contained
-from .scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
-from .sources import (
+from .markup.cache import MarkupCache
+from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
+from .markup.workers import default_jobs, render_chapters_in
+from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
+from .project.labels import primary as labels_primary
+from .project.model import Book, Chapter, build_book
+from .project.safety import contained
+from .project.scaffold import EXAMPLE_AUTHOR, EXAMPLE_OPENING, EXAMPLE_TEXT
+from .project.sources import (
     CHAPTER_DIR,
     ChapterSource,
     MatterSource,
@@ -44,7 +47,6 @@ from .sources import (
     split_front_matter,
 )
 from .text import natural_key
-from .workers import default_jobs, render_chapters_in
 
 # Folders whose images belong to the stylesheets, the templates or the outputs, not to chapters.
 NOT_CHAPTER_IMAGES = {"build", "styles", "templates", "node_modules"}
@@ -110,14 +112,14 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
 
 def _print_preflight(book: Book, markups: list[ChapterMarkup], cache: Cache | None) -> list[Diagnostic]:
     """Warnings for images printed below 300 ppi in the print edition of the book's [print] settings."""
-    from .backends.print_cache import print_output
-    from .preflight import image_warnings
-    from .print_profiles import print_settings
+    from .print.output import print_output
+    from .print.preflight import image_warnings
+    from .print.profiles import print_settings
 
-    settings = print_settings(book.config.extra.get("print"))
-    printed = print_output(book, markups, settings, cache, cached_only=True) if cache is not None else None
+    context = BuildContext(book, markups, print_settings(book.config.print), cache or Cache(None))
+    printed = print_output(context, cached_only=True) if cache is not None else None
     if printed is None:
-        printed = print_output(book, markups, settings, Cache(None), chunked=False)
+        printed = print_output(dataclasses.replace(context, cache=Cache(None), chunked=False))
     if printed is None or printed.artifact is None:
         return []
     return image_warnings(printed.artifact.data or b"", markups, book.config.project_dir)

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from anthology.backends import chunk_layout, chunk_runner, pdf_join
 from anthology.build import Step, build
+from anthology.print import chunk_layout, chunk_runner, join
 
 START = time.perf_counter()
 spans: dict[str, float] = {}
@@ -43,7 +43,7 @@ def _wrap_chunks() -> None:
 
 
 def _wrap_join() -> None:
-    add, finish = pdf_join.Joining.add, pdf_join.Joining.finish
+    add, finish = join.Joining.add, join.Joining.finish
 
     def adding(self: Any, data: bytes, index: int) -> None:
         began = time.perf_counter()
@@ -58,8 +58,8 @@ def _wrap_join() -> None:
         say("join finished")
         return data
 
-    pdf_join.Joining.add = adding  # type: ignore[method-assign]
-    pdf_join.Joining.finish = finishing  # type: ignore[method-assign]
+    join.Joining.add = adding  # type: ignore[method-assign]
+    join.Joining.finish = finishing  # type: ignore[method-assign]
 
 
 def main() -> None:

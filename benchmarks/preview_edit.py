@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402 (the benchmark's own generator, beside this file)
 
 from anthology.build import load_book  # noqa: E402
-from anthology.preview import Preview  # noqa: E402
+from anthology.preview.server import Preview  # noqa: E402
 
 
 def fetch(url: str, timeout: float = 600) -> str:

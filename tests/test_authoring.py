@@ -13,8 +13,8 @@ from PIL import Image
 from anthology import __version__
 from anthology.check import check_book, comment_cuts, isbn_problem
 from anthology.cli import main
-from anthology.scaffold import next_chapter_path, yaml_scalar
-from anthology.sources import load_yaml
+from anthology.project.scaffold import next_chapter_path, yaml_scalar
+from anthology.project.sources import load_yaml
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -294,7 +294,7 @@ def test_live_progress_on_a_terminal(tmp_path: Path) -> None:
     import io
 
     from anthology.build import build
-    from anthology.progress import Reporter
+    from anthology.cli.progress import Reporter
 
     book = write_book(tmp_path / "book", {"a.md": chapter()})
     shown = Reporter(live=True)

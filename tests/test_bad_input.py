@@ -419,7 +419,7 @@ def test_hebrew_and_arabic_are_set_in_the_packaged_fonts(messy: tuple[Path, str]
 def test_markup_records_each_image_with_its_alt_text(tmp_path: Path) -> None:
     """The EPUB's accessibility metadata is made from these records: every image described or decorative."""
     from anthology.build import load_book
-    from anthology.markup import render_chapter
+    from anthology.markup.render import render_chapter
 
     body = '![A red square](a.png)\n\n![](rule.png){: .decorative }\n\n![](b.png "A caption")\n'
     root = write_book(tmp_path / "book", {"a.md": front("Pictures") + body})
@@ -443,7 +443,7 @@ def test_named_pipes_are_never_opened(tmp_path: Path) -> None:
 
 def test_a_note_holding_a_list_keeps_the_notes_after_it(tmp_path: Path) -> None:
     from anthology.build import load_book
-    from anthology.markup import render_chapter
+    from anthology.markup.render import render_chapter
 
     body = "One[^a] two[^b] three[^c].\n\n[^a]: A list:\n\n    - first\n    - second\n\n[^b]: Second note.\n[^c]: Third note.\n"
     root = write_book(tmp_path / "book", {"a.md": front("Notes") + body})

@@ -1,4 +1,4 @@
-"""anthology.call_stack: a call made through ``roomy`` behaves as the plain call, and a recursion
+"""anthology.print.call_stack: a call made through ``roomy`` behaves as the plain call, and a recursion
 that keeps going deeper and coming back does not make the interpreter map fresh stack each time."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from anthology.call_stack import roomy
+from anthology.print.call_stack import roomy
 
 
 def _down(depth: int) -> int:

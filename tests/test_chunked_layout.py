@@ -18,8 +18,9 @@ from matter_book import write_matter_book
 from pypdf import PdfReader
 from test_incremental import _book
 
-from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build
+from anthology.print import chunk_runner, output
+from anthology.print import chunks as chunking
 
 pytestmark = pytest.mark.slow  # builds whole books
 
@@ -62,8 +63,8 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     root = write_matter_book(folder / "book") if request.param == "matter" else _book(folder / "book")
     build(root, "pdf,epub", jobs=1, use_cache=False, chunked=False, output_dir=folder / "whole")
     patch = pytest.MonkeyPatch()
-    patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
-    patch.setattr(print_cache, "lay_out_whole", _no_whole_layout)  # proves that the chunks stood in for one document
+    patch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
+    patch.setattr(output, "lay_out_whole", _no_whole_layout)  # proves that the chunks stood in for one document
     try:
         build(root, "pdf,epub", jobs=2, use_cache=False, chunked=True, output_dir=folder / "chunks")
     finally:
@@ -108,7 +109,7 @@ def test_chunked_layout_gives_the_same_epub_and_a_pdf_whose_joins_hold(both: tup
                     links += 1
                     assert str(annotation.Dest) in destinations
                 else:
-                    assert not str(annotation.A.URI).startswith(print_chunks.CROSS_LINK)
+                    assert not str(annotation.A.URI).startswith(chunking.CROSS_LINK)
             for font in page.obj.Resources.get("/Font", {}).values():
                 tags.setdefault(str(font.BaseFont), set()).add(font.objgen)
         assert used == set(keys) and links > 0
@@ -128,19 +129,19 @@ def test_chunked_layout_gives_the_same_epub_and_a_pdf_whose_joins_hold(both: tup
 
 
 def test_chunks_open_with_a_body_document_and_keep_front_and_back_apart(tmp_path: Path) -> None:
-    from anthology.backends.pdf import print_edition
     from anthology.build import load_book
-    from anthology.markup import render_book_matter, render_chapters
+    from anthology.markup.render import render_book_matter, render_chapters
+    from anthology.print.engine import print_edition
 
     book = load_book(write_matter_book(tmp_path / "book"))
     render_book_matter(book)
     edition = print_edition(book, render_chapters(book.chapters))
-    parts = print_chunks.chunks(edition, 2)
+    parts = chunking.chunks(edition, 2)
     assert [c.kind for c in parts][0] == "front" and parts[-1].kind == "back"
     assert [d.id for c in parts for d in c.documents] == [d.id for d in edition.documents]
     assert all(c.documents[0].body_matter for c in parts if c.kind == "body")
-    marker = print_chunks._end_marker(parts[1].documents[0])
-    assert print_chunks.END in marker.body and f'id="{parts[1].documents[0].id}"' not in marker.body
+    marker = chunking._end_marker(parts[1].documents[0])
+    assert chunking.END in marker.body and f'id="{parts[1].documents[0].id}"' not in marker.body
 
 
 @pytest.mark.parametrize("css", ["@page :nth(1 of first-chapter) { counter-reset: page 7; }", ".chapter { break-before: auto; }"])
@@ -150,14 +151,14 @@ def test_what_the_chunks_cannot_follow_falls_back_to_one_document(tmp_path: Path
     (root / "styles").mkdir()
     (root / "styles" / "print.css").write_text(css + "\n", encoding="utf-8")
     build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
     results = []
 
     def spy(*args: object, **kwargs: object) -> object:
         results.append(chunk_runner.make_joined(*args, **kwargs))  # type: ignore[arg-type]
         return results[-1]
 
-    monkeypatch.setattr(print_cache, "make_joined", spy)
+    monkeypatch.setattr(output, "make_joined", spy)
     build(root, "pdf", jobs=1, use_cache=False, chunked=True, output_dir=tmp_path / "chunks")
     assert results == [None]
     whole, chunks = _reading(tmp_path / "whole" / "test-book.pdf"), _reading(tmp_path / "chunks" / "test-book.pdf")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from anthology.config import derive_identifier, load_config
 from anthology.errors import ConfigError
+from anthology.project.config import derive_identifier, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

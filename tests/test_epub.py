@@ -193,7 +193,7 @@ def test_missing_cover_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_typographic_cover_fits_a_long_title(tmp_path: Path) -> None:
-    from anthology.cover import HEIGHT, WIDTH, typographic_cover
+    from anthology.layout.cover import HEIGHT, WIDTH, typographic_cover
 
     toml = '[book]\ntitle = "' + "Extraordinarily " * 12 + 'Long"\nlanguage = "en"\nsubtitle = "' + "and more " * 10 + '"\n'
     book = load_book(write_book(tmp_path / "book", {"a.md": chapter()}, toml))
@@ -242,8 +242,8 @@ def test_two_builds_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_accessibility_facts_of_an_animated_image(tmp_path: Path) -> None:
-    from anthology.accessibility import accessibility_facts
-    from anthology.markup import render_chapters
+    from anthology.layout.accessibility import accessibility_facts
+    from anthology.markup.render import render_chapters
 
     root = write_book(tmp_path / "book", {"a.md": chapter(body="![A spinning wheel](wheel.gif)\n\nText[^1].\n\n[^1]: Note.\n")})
     frames = [Image.new("RGB", (40, 40), colour) for colour in ("red", "blue", "green")]

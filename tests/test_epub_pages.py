@@ -14,9 +14,9 @@ from epub_read import EPUB_TYPE, NS, Epub
 from helpers import chapter, write_book
 from lxml import etree
 
-from anthology.backends.pagemap import _locate, _map_offset, fill_labels, significant
 from anthology.build import build
 from anthology.cli import main
+from anthology.print.pagemap import _locate, _map_offset, fill_labels, significant
 
 pytestmark = pytest.mark.slow  # builds whole books
 

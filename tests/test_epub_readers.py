@@ -20,8 +20,8 @@ from helpers import epubcheck_messages
 from lxml import etree
 from reader_book import write_reader_book
 
-from anthology.backends.pagemap import PageStart, Pagination, mark_pages
 from anthology.build import build
+from anthology.print.pagemap import PageStart, Pagination, mark_pages
 
 pytestmark = pytest.mark.slow  # builds whole books, runs calibre and a browser
 

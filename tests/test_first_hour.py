@@ -13,11 +13,11 @@ from click.testing import CliRunner, Result
 from helpers import chapter, write_book
 from PIL import Image
 
-from anthology import labels
 from anthology.cli import main
-from anthology.config import BOOK_FIELDS, CONTRIBUTOR_FIELDS, PART_FIELDS, load_config
-from anthology.print_profiles import PRINT_FIELDS
-from anthology.scaffold import config_text
+from anthology.print.profiles import PRINT_FIELDS
+from anthology.project import labels
+from anthology.project.config import BOOK_FIELDS, CONTRIBUTOR_FIELDS, PART_FIELDS, load_config
+from anthology.project.scaffold import config_text
 
 EDITED = '[book]\ntitle = "T"\nlanguage = "en"\neditors = ["Ed Itor"]\n'
 

@@ -22,9 +22,9 @@ from anthology.importers import import_source
 from anthology.importers.htmltomd import parse, to_markdown
 from anthology.importers.images import ImageSink
 from anthology.importers.post import Post, parse_selection
-from anthology.markup import render_chapter
-from anthology.model import Chapter
-from anthology.sources import read_chapter
+from anthology.markup.render import render_chapter
+from anthology.project.model import Chapter
+from anthology.project.sources import read_chapter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -36,7 +36,7 @@ from anthology.importers import Include, import_source
 from anthology.importers.download import DownloadError, Limits, fetch_image
 from anthology.importers.post import Post
 from anthology.importers.shortcodes import expand_shortcodes
-from anthology.sources import read_chapter
+from anthology.project.sources import read_chapter
 
 pytestmark = pytest.mark.slow  # builds whole books, runs EPUBCheck and property tests
 

@@ -1,8 +1,7 @@
 """Parallel and incremental builds give the same bytes as a serial cold build.
 
 A small book (8 chapters, notes, an image) is built cold with one process and no cache; other
-builds of it in the same folder (the PDF names images by their absolute address) are compared
-with it byte for byte. A build that must not lay out the print edition runs with layout made to
+builds of it are compared with it byte for byte, in the same folder or in another one. A build that must not lay out the print edition runs with layout made to
 fail, so a cache hit is proved, not assumed.
 """
 
@@ -15,11 +14,12 @@ import pytest
 from helpers import chapter, write_book
 from PIL import Image
 
-from anthology.backends import chunk_runner, print_cache, print_chunks
-from anthology.backends.chunk_layout import lay_out_chunk
-from anthology.backends.print_chunks import ChunkJob
 from anthology.build import build
 from anthology.cache import Cache, digest
+from anthology.print import chunk_runner, output
+from anthology.print import chunks as chunking
+from anthology.print.chunk_layout import lay_out_chunk
+from anthology.print.chunks import ChunkJob
 
 pytestmark = pytest.mark.slow  # builds whole books
 
@@ -59,7 +59,7 @@ def _no_layout(*args: object, **kwargs: object) -> None:
 
 
 def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)  # four body chunks: two workers lay them out at once
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)  # four body chunks: two workers lay them out at once
     root = _book(tmp_path / "book")
     cold = _cold(root)
     build(root, "epub,pdf,html", jobs=2, use_cache=False)
@@ -67,13 +67,25 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch:
     assert not (root / "build" / ".cache").exists()
 
 
+@pytest.mark.parametrize("layout", ["chunks", "whole"])
+def test_the_same_sources_in_another_folder_give_the_same_bytes(tmp_path: Path, layout: str) -> None:
+    """Nothing of the folder's absolute path gets into the EPUB or the PDF (the PDF names an image
+    from its address inside the book's folder, see anthology.print.patches.image_names)."""
+    here = _book(tmp_path / "here" / "book")
+    there = tmp_path / "somewhere" / "else" / "another-name"
+    shutil.copytree(here, there)
+    made = _cold(here, "epub,pdf", chunked=layout == "chunks")
+    assert _cold(there, "epub,pdf", chunked=layout == "chunks") == made
+    assert set(made) == {"test-book.epub", "test-book.pdf"}
+
+
 def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _book(tmp_path / "book")
     cold = _cold(root)
     build(root, "epub,pdf,html", jobs=2)
     assert _outputs(root / "build") == cold
-    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
-    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
+    monkeypatch.setattr(output, "lay_out_whole", _no_layout)
+    monkeypatch.setattr(output, "make_joined", _no_layout)
     shutil.rmtree(root / "build" / "html")
     (root / "build" / f"{SLUG}.pdf").unlink()
     build(root, "epub,pdf,html", jobs=2)
@@ -85,7 +97,7 @@ def test_rebuild_from_cache_is_byte_identical_and_lays_nothing_out(tmp_path: Pat
 
 def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the chunk of the edited chapter is laid out again (chunks of two chapters: 1-2, 3-4, 5-6, 7-8)."""
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)
     root = _book(tmp_path / "book")
     build(root, "epub,pdf", jobs=2)
     edited = root / "chapters" / "05-c.md"
@@ -166,10 +178,10 @@ def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_pat
     with (root / "anthology.toml").open("a") as toml:  # a book with a print edition: the note is for it
         toml.write('\n[print]\nprofile = "a5"\n')
     cold = _cold(root, "epub,pdf")
-    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
-    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
-    output = epub()
-    assert "no print page numbers" in output and "--print-pages" in output and "--format epub,pdf" in output
+    monkeypatch.setattr(output, "lay_out_whole", _no_layout)
+    monkeypatch.setattr(output, "make_joined", _no_layout)
+    said = epub()
+    assert "no print page numbers" in said and "--print-pages" in said and "--format epub,pdf" in said
     assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
     assert "the cache is off" in epub("--no-cache")
     monkeypatch.undo()
@@ -177,15 +189,15 @@ def test_epub_alone_takes_print_pages_from_the_cache_or_says_it_has_none(tmp_pat
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
     shutil.rmtree(root / "build")
     build(root, "pdf", jobs=1)
-    monkeypatch.setattr(print_cache, "lay_out_whole", _no_layout)
-    monkeypatch.setattr(print_cache, "make_joined", _no_layout)
+    monkeypatch.setattr(output, "lay_out_whole", _no_layout)
+    monkeypatch.setattr(output, "make_joined", _no_layout)
     assert "note:" not in epub()
     assert (root / "build" / f"{SLUG}.epub").read_bytes() == cold[f"{SLUG}.epub"]
     assert "note:" not in epub("--no-print-pages")
     assert b"page-list" not in (root / "build" / f"{SLUG}.epub").read_bytes()
 
 
-def test_the_build_looks_for_print_layouts_where_the_print_cache_keeps_them() -> None:
+def test_the_build_looks_for_print_layouts_where_the_output_keeps_them() -> None:
     from anthology.build import PRINT_KIND
 
-    assert PRINT_KIND == print_cache.KIND
+    assert PRINT_KIND == output.KIND

@@ -9,8 +9,8 @@ import pytest
 from helpers import chapter, epubcheck_messages, normalise_space, pdf_page_texts, write_book
 
 from anthology.build import build
-from anthology.config import load_config
 from anthology.errors import ConfigError
+from anthology.project.config import load_config
 
 WELSH = """\
 [book]

@@ -7,7 +7,7 @@ from helpers import chapter, write_book
 from lxml import etree
 
 from anthology.build import load_book
-from anthology.markup import render_chapter, render_chapters
+from anthology.markup.render import render_chapter, render_chapters
 
 NAMED_ENTITY = re.compile(r"&(?!amp;|lt;|gt;|quot;|apos;|#)[A-Za-z]+;")
 

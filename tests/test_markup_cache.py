@@ -20,12 +20,13 @@ import pytest
 from helpers import PATIENCE, chapter, write_book
 from PIL import Image
 
-from anthology import markup_cache, workers
 from anthology.build import build
 from anthology.cache import Cache
-from anthology.markup import render_chapter
-from anthology.markup_cache import MarkupCache, clear_memory, from_json, to_json
-from anthology.model import Chapter
+from anthology.markup import cache as markup_cache
+from anthology.markup import workers
+from anthology.markup.cache import MarkupCache, clear_memory, from_json, to_json
+from anthology.markup.render import render_chapter
+from anthology.project.model import Chapter
 
 SLUG = "test-book"
 FORMATS = "epub,html"
@@ -248,7 +249,7 @@ def test_an_epub_alone_does_not_import_weasyprint(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_typographic_cover_comes_from_the_cache_until_its_words_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from anthology import cover
+    from anthology.layout import cover
 
     root = _book(tmp_path / "book")
     cold = _cold(root)

@@ -8,11 +8,11 @@ import pytest
 from helpers import DEFAULT_TOML, chapter, write_book
 
 from anthology.build import load_book
-from anthology.config import Epigraph, load_config
 from anthology.errors import ConfigError, SourceError
-from anthology.isbns import InvalidIsbn, normalise_isbn
 from anthology.layout.outline import roman
-from anthology.licenses import UnknownLicense, license_for
+from anthology.project.config import Epigraph, load_config
+from anthology.project.isbns import InvalidIsbn, normalise_isbn
+from anthology.project.licenses import UnknownLicense, license_for
 
 
 def config(tmp_path: Path, extra: str) -> Path:
@@ -289,7 +289,7 @@ def test_dedication_paragraphs_and_lines() -> None:
 
 def test_imprint_copyright_line(tmp_path: Path) -> None:
     from anthology.layout import lay_out
-    from anthology.markup import render_chapters
+    from anthology.markup.render import render_chapters
 
     def imprint(toml: str) -> str:
         book = load_book(write_book(tmp_path / str(abs(hash(toml))), {"a.md": chapter(date="2017-04-20")}, DEFAULT_TOML + toml))

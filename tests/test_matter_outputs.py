@@ -23,7 +23,6 @@ from matter_read import (
 from anthology.build import build
 
 pytestmark = pytest.mark.slow  # builds whole books
-
 SLUG = "rivers-and-roads"
 SPINE = [
     "halftitle", "titlepage", "imprint", "dedication", "epigraph", "contents", "foreword",

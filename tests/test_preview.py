@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import PATIENCE, chapter, write_book
 
-from anthology.preview import Preview
+from anthology.preview.server import Preview
 
 
 def get(url: str, timeout: float = PATIENCE) -> tuple[int, str, bytes]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from browser import Browser, find_chromium, wait_until
 
-from anthology.preview import Preview
-from anthology.scaffold import new_book
+from anthology.preview.server import Preview
+from anthology.project.scaffold import new_book
 
 CHROMIUM = find_chromium()
 pytestmark = [

@@ -13,9 +13,9 @@ from print_helpers import page_texts, write_print_book
 from pypdf import PdfReader
 from weasyprint.formatting_structure import boxes as wp_boxes
 
-from anthology.backends.pdf import PrintResult, make_pdf
 from anthology.build import load_book
-from anthology.markup import render_chapters
+from anthology.markup.render import render_chapters
+from anthology.print.engine import PrintResult, make_pdf
 
 TITLES = ["A long chapter with notes. And a subtitle that runs on and on", "Pictures and tables", "Ein deutsches Kapitel"]
 
@@ -232,7 +232,7 @@ def test_streams_are_compressed_at_zlib_s_default_level_and_pydyf_is_left_as_it_
     import pikepdf
     import pydyf
 
-    from anthology.backends import pdf
+    from anthology.print import patches
 
     with pikepdf.open(printed.path) as opened:
         stream = opened.pages[0].obj.Contents
@@ -240,4 +240,4 @@ def test_streams_are_compressed_at_zlib_s_default_level_and_pydyf_is_left_as_it_
         assert stream.Filter == pikepdf.Name.FlateDecode
         raw = stream.read_raw_bytes()  # as stored, still compressed
     assert raw[:2] == b"\x78\x9c"  # a zlib header saying "default level" (level 9 writes 78 DA)
-    assert pdf.FLATE_LEVEL == 6 and pydyf.zlib is zlib
+    assert patches.FLATE_LEVEL == 6 and pydyf.zlib is zlib

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from print_helpers import MM, half_text, write_small_book
 from pypdf import PdfReader
 
-from anthology.backends.booklet import booklet_order, impose, padded_count
-from anthology.booklet_settings import booklet_table
 from anthology.cli import main
+from anthology.formats.booklet import booklet_order, impose, padded_count
+from anthology.project.booklet_settings import booklet_table
 
 # Sides in printing order as (left, right) page numbers from 1; 0 is a blank page.
 EXPECTED = {

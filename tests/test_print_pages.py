@@ -9,11 +9,11 @@ from helpers import chapter, write_book
 from PIL import Image
 
 from anthology.build import load_book
-from anthology.layout.figures import figures
-from anthology.layout.footnotes import notes_at_calls
-from anthology.layout.print_pages import running_head
-from anthology.markup import ChapterMarkup, render_chapters
-from anthology.print_profiles import PROFILES, PrintSettings, page_css
+from anthology.markup.render import ChapterMarkup, render_chapters
+from anthology.print.figures import figures
+from anthology.print.notes import notes_at_calls
+from anthology.print.profiles import PROFILES, PrintSettings, page_css
+from anthology.print.running_heads import running_head
 
 pytestmark = pytest.mark.slow  # builds whole books
 

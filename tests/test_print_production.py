@@ -16,17 +16,17 @@ from pathlib import Path
 import pikepdf
 import pytest
 from click.testing import CliRunner
+from helpers import chapter, write_book
 from PIL import Image
+from print_helpers import long_chapter, write_print_book, write_small_book
 
-from anthology import colour
-from anthology.backends.wrap_cover import make_cover
 from anthology.build import build, load_book
 from anthology.check import check_book
 from anthology.cli import main
 from anthology.errors import BuildError, ConfigError
-from anthology.print_profiles import print_settings
-from helpers import chapter, write_book
-from print_helpers import long_chapter, write_print_book, write_small_book
+from anthology.print import colour
+from anthology.print.profiles import PrintTable, print_settings
+from anthology.print.wrap_cover import make_cover
 
 IN = 72.0
 HAS_GS = shutil.which("gs") is not None
@@ -219,7 +219,7 @@ def _spine(pages: int, per_page: float = 0.002252) -> float:
 def test_wrap_cover_size_follows_the_page_count_and_paper(big: Path, pages: int) -> None:
     book = load_book(big)
     for paper, per_page in (("white", 0.002252), ("cream", 0.0025)):
-        settings = print_settings({"paper": paper}, {"printer": "kdp"})
+        settings = print_settings(PrintTable(paper=paper), {"printer": "kdp"})
         with pikepdf.open(io.BytesIO(make_cover(book, settings, pages).data or b"")) as pdf:
             page = pdf.pages[0]
             media, trim = _box(page, "/MediaBox"), _box(page, "/TrimBox")
@@ -290,14 +290,14 @@ def test_check_and_build_warn_of_an_image_below_300_ppi(tmp_path: Path) -> None:
 
 
 def test_spine_edge_follows_the_reading_direction() -> None:
-    from anthology.prepress import spine_on_left
+    from anthology.print.prepress import spine_on_left
 
     assert [spine_on_left(i, rtl=False) for i in range(4)] == [True, False, True, False]  # recto bound on its left
     assert [spine_on_left(i, rtl=True) for i in range(4)] == [False, True, False, True]  # a right-to-left book opens from the right
 
 
 def test_recolour_leaves_text_strings_alone() -> None:
-    from anthology.prepress import recolour
+    from anthology.print.prepress import recolour
 
     stream = b"q 0 0 0 rg BT [(says 1 1 1 rg \\) here) 2] TJ ET 0.2 0.2 0.2 RG 1 0 0 rg"
     assert recolour(stream, None) == b"q 0 g BT [(says 1 1 1 rg \\) here) 2] TJ ET 0.2 G 1 0 0 rg"

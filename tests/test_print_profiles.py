@@ -14,12 +14,12 @@ from PIL import Image
 from print_helpers import MM, write_small_book
 from pypdf import PdfReader
 
-from anthology.backends.pdf import make_pdf
 from anthology.build import build, load_book
 from anthology.cli import main
 from anthology.errors import ConfigError
-from anthology.markup import render_chapters
-from anthology.print_profiles import PROFILES, print_settings
+from anthology.markup.render import render_chapters
+from anthology.print.engine import make_pdf
+from anthology.print.profiles import PROFILES, print_settings
 
 SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "letter": (215.9, 279.4), "trade-6x9": (152.4, 228.6), "royal": (156, 234)}
 BLEED_PT = {"a5": 3 * MM, "a4": 3 * MM, "letter": 9.0, "trade-6x9": 9.0, "royal": 3 * MM}
@@ -32,7 +32,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _pdf(root: Path, **options: object) -> PdfReader:
     book = load_book(root)
-    settings = print_settings(book.config.extra.get("print"), options)
+    settings = print_settings(book.config.print, options)
     result = make_pdf(book, render_chapters(book.chapters), settings)
     return PdfReader(io.BytesIO(result.artifact.data or b""))
 

@@ -16,22 +16,25 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+import weasyprint.layout
 from pypdf import PdfReader
 from test_incremental import _book
 
-from anthology.backends import chunk_layout, chunk_runner, pdf_join, print_chunks, static_fonts
 from anthology.build import build
 from anthology.errors import BuildError, Diagnostic
-from anthology.fonts import book_fonts
+from anthology.layout.fonts import book_fonts
+from anthology.print import chunk_layout, chunk_runner, join, static_fonts
+from anthology.print import chunks as chunking
 
 pytestmark = pytest.mark.slow  # builds whole books
 
 
 def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The workers are forked, so they fail as patched here; the error crosses back whole."""
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)
     root = _book(tmp_path / "book")
 
     def fail(*args: object, **kwargs: object) -> bytes:
@@ -48,7 +51,12 @@ def test_a_chunk_failing_in_a_worker_fails_the_build_with_its_message(tmp_path: 
 def test_without_the_margin_hook_the_book_is_laid_out_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _book(tmp_path / "book")
     build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "chunks")
-    monkeypatch.setattr(chunk_layout, "_ORIGINAL_MARGIN_BOXES", None)
+    original = weasyprint.layout.make_margin_boxes
+
+    def moved(layout_context: Any, page: Any, state: Any) -> Any:  # as if a WeasyPrint release renamed its parameters
+        return original(layout_context, page, state)
+
+    monkeypatch.setattr(weasyprint.layout, "make_margin_boxes", moved)
     build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "fallback")
     build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
     assert (tmp_path / "fallback" / "test-book.pdf").read_bytes() == (tmp_path / "whole" / "test-book.pdf").read_bytes()
@@ -112,7 +120,7 @@ def test_a_font_file_seen_again_is_known_by_its_bytes(monkeypatch: pytest.Monkey
 
 
 def test_the_joined_pdf_reads_page_by_page_with_one_outline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
     root = _book(tmp_path / "book")
     build(root, "pdf", jobs=2, use_cache=False)
     pdf = root / "build" / "test-book.pdf"
@@ -138,7 +146,7 @@ def test_static_instances_do_not_depend_on_the_build_date(monkeypatch: pytest.Mo
 def test_front_matter_beside_the_back_matter_or_after_it_gives_the_same_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The contents of this book names only the opening of the back matter, so the front matter may
     be laid out beside it, with that page number known beforehand; the PDF is the same either way."""
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)
     root = _book(tmp_path / "book")
     beside: list[bool] = []
     for allowed in (True, False):
@@ -155,21 +163,21 @@ def test_front_matter_beside_the_back_matter_or_after_it_gives_the_same_pdf(tmp_
 def test_the_join_takes_chunks_in_any_order_and_keeps_the_book_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks added out of order (as the front matter is, last) are put back in the book's order:
     the same pages, page labels and text of every page, whichever order they came in."""
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 2)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)
     root = _book(tmp_path / "book")
     parts: list[tuple[int, bytes]] = []
-    original = pdf_join.Joining.add
+    original = join.Joining.add
 
-    def keep(self: pdf_join.Joining, data: bytes, index: int) -> None:
+    def keep(self: join.Joining, data: bytes, index: int) -> None:
         parts.append((index, data))
         original(self, data, index)
 
-    monkeypatch.setattr(pdf_join.Joining, "add", keep)
+    monkeypatch.setattr(join.Joining, "add", keep)
     build(root, "pdf", jobs=1, use_cache=False, output_dir=tmp_path / "built")
     added = [index for index, _ in parts]
     assert added[-1] == 0 and sorted(added) == list(range(len(added)))  # the front matter came last
     in_order = [data for _, data in sorted(parts)]
-    backwards = pdf_join.Joining()
+    backwards = join.Joining()
     for index in reversed(range(len(in_order))):
         original(backwards, in_order[index], index)
     joined = tmp_path / "backwards.pdf"
@@ -187,7 +195,7 @@ def test_the_join_takes_chunks_in_any_order_and_keeps_the_book_s(tmp_path: Path,
 def test_workers_replaced_one_by_one_give_the_pdf_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each worker lays out BATCH chunks, never collecting its garbage, and is then replaced on its own;
     the chunks still come back in the book's order, and the PDF is that of a serial build."""
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
     monkeypatch.setattr(chunk_runner, "BATCH", 2)
     root = _book(tmp_path / "book")
     started: list[int] = []

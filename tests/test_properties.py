@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from anthology.build import build, load_book
-from anthology.markup import XREF_SCHEME, render_chapter
+from anthology.markup.render import XREF_SCHEME, render_chapter
 
 XHTML = "http://www.w3.org/1999/xhtml"
 NAMED_ENTITY = re.compile(r"&(?!amp;|lt;|gt;|quot;|apos;|#)[A-Za-z][A-Za-z0-9]*;")
@@ -155,7 +155,7 @@ def test_a_book_of_any_markdown_passes_epubcheck(bodies: list[str]) -> None:
 
 
 # Page markers: put in one pass, from the last to the first, they land exactly where putting them in
-# one at a time, from the first, puts them (anthology.backends.pagemap).
+# one at a time, from the first, puts them (anthology.print.pagemap).
 TEXTS = st.sampled_from(["", " ", "\n  ", "word ", " two words", "Zoë\u200b", "a", "long line of text here "])
 PHRASING = st.sampled_from(["em", "strong", "a", "span"])
 
@@ -186,7 +186,7 @@ def _unit_xml(draw: st.DrawFn) -> str:
 @SETTINGS
 @given(_unit_xml(), st.lists(st.integers(0, 120), min_size=1, max_size=8))
 def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: list[int]) -> None:
-    from anthology.backends import pagemap
+    from anthology.print import pagemap
 
     def nested(element: object) -> bool:
         return pagemap._is_note(element)
@@ -210,7 +210,7 @@ def test_page_markers_in_one_pass_land_where_one_at_a_time_would(xml: str, raw: 
 @example("ΟΔΟΣ ΣΑΣ")  # capital sigma at the end of a word: str.lower makes it final, character by character it is not
 @example("İstanbul")  # lowered into two characters
 def test_folding_lowers_character_by_character(text: str) -> None:
-    from anthology.backends.pagemap import _fold
+    from anthology.print.pagemap import _fold
 
     folded = _fold(text)
     assert len(folded) == len(text)

@@ -15,7 +15,7 @@ from helpers import chapter, epubcheck_messages, write_book
 from lxml import etree
 
 from anthology.build import build, load_book
-from anthology.direction import direction
+from anthology.project.direction import direction
 
 pytestmark = pytest.mark.slow  # builds whole books
 
@@ -161,8 +161,8 @@ def test_html_edition_sets_rtl_chapters_right_to_left(mixed: Path) -> None:
 
 
 def test_print_edition_sets_the_rtl_chapters_right_to_left(mixed: Path) -> None:
-    from anthology.backends.pdf import print_edition
-    from anthology.markup import render_chapters
+    from anthology.markup.render import render_chapters
+    from anthology.print.engine import print_edition
 
     book = load_book(mixed)
     root = parse(print_edition(book, render_chapters(book.chapters)).whole().encode("utf-8"))
@@ -235,7 +235,7 @@ def test_rtl_book_pdf_opens_chapters_on_left_hand_rectos(hebrew_book: Path) -> N
 def test_rtl_booklet_is_bound_on_the_right() -> None:
     """Folded, a right-to-left booklet opens from the right: page 1 on the left half of the outer
     sheet's front, page 2 on the right half of its back."""
-    from anthology.backends.booklet import booklet_order
+    from anthology.formats.booklet import booklet_order
 
     sides = [tuple(0 if p is None else p + 1 for p in side) for side in booklet_order(8, rtl=True)]
     assert sides == [(1, 8), (7, 2), (3, 6), (5, 4)]
@@ -247,7 +247,7 @@ def test_running_head_title_keeps_its_spaces_in_a_chunk(title: str) -> None:
     escaped character (the Hebrew title's, or 'Café au lait') stays in the running head."""
     import tinycss2
 
-    from anthology.backends.print_chunks import chunk_css
+    from anthology.print.chunks import chunk_css
 
     rule = chunk_css(False, title).splitlines()[-1]
     strings = [t.value for t in tinycss2.parse_stylesheet(rule)[0].content if t.type == "string"]

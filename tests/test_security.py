@@ -244,7 +244,7 @@ def test_build_never_writes_to_the_sources(tmp_path: Path) -> None:
 
 
 def test_the_print_fetcher_reads_only_inside_its_folders(tmp_path: Path, secret: Path, listener: Listener) -> None:
-    from anthology.backends.fetcher import LocalFetcher
+    from anthology.print.fetcher import LocalFetcher
 
     book = tmp_path / "book"
     book.mkdir()

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from anthology.safety import clean_stylesheet, contained, css_references, read_contained
 from hardening_helpers import huge_png_bytes, png_bytes, run_cli
 from helpers import chapter, epubcheck_messages, write_book
 from import_sources import blogger_entry, write_atom, write_wxr, wxr_item
+
+from anthology.project.safety import clean_stylesheet, contained, css_references, read_contained
 
 SECRET = "TOP-SECRET-7f3a9c"
 TOML = '[book]\ntitle = "T"\nlanguage = "en"\n'
@@ -508,7 +509,7 @@ def test_ctrl_c_in_the_print_workers_is_clean(tmp_path: Path) -> None:
 
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[object]:
-    from anthology.preview import Preview
+    from anthology.preview.server import Preview
 
     root = write_book(tmp_path / "book", {"01-a.md": chapter(title="Alpha", body="First words.")})
     server = Preview(root, port=0)
@@ -560,7 +561,7 @@ def test_a_bad_since_is_400(preview: object, since: str) -> None:
 
 
 def test_the_watcher_survives_a_link_to_the_root_and_says_so(tmp_path: Path) -> None:
-    from anthology.preview import Preview
+    from anthology.preview.server import Preview
 
     root = write_book(tmp_path / "book", {"01-a.md": chapter(title="Alpha", body="First words.")})
     (root / "everything").symlink_to("/", target_is_directory=True)
@@ -579,7 +580,7 @@ def test_the_watcher_survives_a_link_to_the_root_and_says_so(tmp_path: Path) -> 
 
 
 def test_the_watcher_names_an_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from anthology import preview as preview_module
+    from anthology.preview import server as preview_module
 
     root = write_book(tmp_path / "book", {"01-a.md": chapter()})
     (root / "locked").mkdir()

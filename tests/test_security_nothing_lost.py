@@ -16,13 +16,13 @@ import pytest
 from hardening_helpers import run_cli
 from helpers import chapter, write_book
 
-import anthology.backends.artifacts as artifacts
-import anthology.backends.html as html_backend
-import anthology.backends.print_cache as print_cache
+pytestmark = pytest.mark.slow  # builds whole books
+
+import anthology.artifacts as artifacts
+import anthology.formats.html as html_format
+import anthology.print.output as output
 from anthology.build import build
 from anthology.errors import BuildError
-
-pytestmark = pytest.mark.slow  # builds whole books
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -61,7 +61,7 @@ def assert_untouched(root: Path, before: dict[str, bytes]) -> None:
 
 def test_ctrl_c_while_the_pdf_is_made(built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, before = built
-    monkeypatch.setattr(print_cache, "print_output", fail_on_call(1, KeyboardInterrupt(), print_cache.print_output))
+    monkeypatch.setattr(output, "print_output", fail_on_call(1, KeyboardInterrupt(), output.print_output))
     with pytest.raises(KeyboardInterrupt):
         build(root)
     assert_untouched(root, before)
@@ -69,7 +69,7 @@ def test_ctrl_c_while_the_pdf_is_made(built: tuple[Path, dict[str, bytes]], monk
 
 def test_ctrl_c_on_the_command_line(built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, before = built
-    monkeypatch.setattr(html_backend, "make_html", fail_on_call(1, KeyboardInterrupt(), html_backend.make_html))
+    monkeypatch.setattr(html_format, "make_html", fail_on_call(1, KeyboardInterrupt(), html_format.make_html))
     result = run_cli("build", str(root))
     assert result.exit_code == 1
     assert "Aborted" in result.output
@@ -78,7 +78,7 @@ def test_ctrl_c_on_the_command_line(built: tuple[Path, dict[str, bytes]], monkey
 
 def test_an_error_in_a_backend(built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, before = built
-    monkeypatch.setattr(html_backend, "make_html", fail_on_call(1, RuntimeError("backend broke"), html_backend.make_html))
+    monkeypatch.setattr(html_format, "make_html", fail_on_call(1, RuntimeError("backend broke"), html_format.make_html))
     with pytest.raises(RuntimeError):
         build(root)
     assert_untouched(root, before)

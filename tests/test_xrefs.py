@@ -16,12 +16,13 @@ from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from anthology import workers
-from anthology.backends import chunk_runner, print_cache, print_chunks
 from anthology.build import build, load_book
 from anthology.check import check_book
 from anthology.errors import SourceError
-from anthology.markup import XREF_SCHEME, render_chapter
+from anthology.markup import workers
+from anthology.markup.render import XREF_SCHEME, render_chapter
+from anthology.print import chunk_runner, output
+from anthology.print import chunks as chunking
 
 pytestmark = pytest.mark.slow  # builds whole books
 
@@ -205,25 +206,50 @@ def test_print_links_show_and_lead_to_the_target_page(book: Path) -> None:
 @pytest.fixture(scope="module")
 def chunked(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same book laid out one document per chunk, so that every link crosses a join."""
-    output = tmp_path_factory.mktemp("xref-chunks")
+    folder = tmp_path_factory.mktemp("xref-chunks")
+    _build_in_chunks(book, folder)
+    return folder / "test-book.pdf"
+
+
+def _build_in_chunks(book: Path, folder: Path) -> None:
+    """The book's PDF laid out one document per chunk (never as one document), into ``folder``."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    patch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
 
     def no_whole(*args: object, **kwargs: object) -> None:
         raise AssertionError("the chunked layout fell back to one document")
 
-    patch.setattr(print_cache, "lay_out_whole", no_whole)
+    patch.setattr(output, "lay_out_whole", no_whole)
     try:
-        build(book, "pdf", jobs=2, use_cache=False, chunked=True, output_dir=output)
+        build(book, "pdf", jobs=2, use_cache=False, chunked=True, output_dir=folder)
     finally:
         patch.undo()
-    return output / "test-book.pdf"
 
 
 def test_chunked_print_links_cross_chunks_with_their_page_numbers(book: Path, chunked: Path) -> None:
     _assert_print_links(chunked, PRINT_LINKS)
     _assert_print_links(chunked, {"the opening": "Opening", "the aside": "An aside"})
     assert _pdf_texts(chunked) == _pdf_texts(book / "build" / "test-book.pdf")
+
+
+def test_the_books_own_wording_of_print_links_wins_in_chunks_as_in_one_document(tmp_path: Path) -> None:
+    """docs/chapters.md: restyle ``a.xref::after`` in styles/print.css to change the wording. The chunks print
+    the pages of other chunks' targets with the book's rule, not with one of the engine's own."""
+    root = _write(tmp_path / "book")
+    (root / "styles").mkdir()
+    (root / "styles" / "print.css").write_text(
+        'a.xref::after { content: " [see page " target-counter(attr(href), page) "]"; }\n', encoding="utf-8"
+    )
+    build(root, "pdf", jobs=1, use_cache=False, chunked=False, output_dir=tmp_path / "whole")
+    _build_in_chunks(root, tmp_path / "chunks")
+    whole, chunks = _pdf_texts(tmp_path / "whole" / "test-book.pdf"), _pdf_texts(tmp_path / "chunks" / "test-book.pdf")
+    reader = PdfReader(str(tmp_path / "chunks" / "test-book.pdf"))
+    opening = _outline_pages(reader)["Opening"]
+    for text, title in PRINT_LINKS.items():
+        printed = reader.page_labels[_outline_pages(reader)[title]]
+        assert f"{text} [see page {printed}]" in chunks[opening], (text, chunks[opening])
+    assert "(p." not in " ".join(chunks)
+    assert chunks == whole
 
 
 def test_links_that_lead_nowhere_are_reported_with_file_line_and_fix(book: Path) -> None:
@@ -312,7 +338,7 @@ def test_part_introduction_links_to_a_chapter(tmp_path: Path) -> None:
 
 def test_chunked_rebuild_takes_the_linking_chunks_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _write(tmp_path / "book")
-    monkeypatch.setattr(print_chunks, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the PDF's date, else the newest file's
     build(root, "pdf", jobs=1)
     laid: list[str] = []

@@ -1,7 +1,8 @@
 """The command line: a thin layer over the library. Only here are errors printed and exit codes chosen.
 
 Exit codes: 0 ok, 1 build or check failed, 2 usage or configuration error.
-Each command lives in its own module and is registered on ``main`` below.
+Each command lives in its own module and is registered on ``main`` below; ``progress`` is what a
+command shows while it works (progress, diagnostics, the closing summary).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .. import schema
 from ..errors import AnthologyError
-from ..scaffold import add_chapter
+from ..project import schema
+from ..project.scaffold import add_chapter
 from .common import fail, output_options, reporter
 
 

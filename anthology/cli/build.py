@@ -13,12 +13,26 @@ from ..cache import FOLDER as CACHE_FOLDER
 from ..cache import Cache
 from ..check import check_book
 from ..errors import AnthologyError
+from ..formats import registry
 from .common import fail, output_options, project_argument, reporter
+
+
+class FormatOption(click.Option):
+    """``--format``, whose help lists the registered formats: found when the help is shown, so that
+    starting the command line does not load every format."""
+
+    @property
+    def help(self) -> str:
+        return registry.help_text() + " [default: " + ",".join(registry.default_names()) + "]"
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass
 
 
 @click.command()
 @project_argument
-@click.option("--format", "formats", default="epub,pdf,html", show_default=True, help="Outputs to make, comma-separated: epub, pdf, html, booklet, kepub (Kobo), library (the kit for libraries), cover (the full-wrap cover for print on demand).")
+@click.option("--format", "formats", cls=FormatOption, default=None, help="")
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder for the outputs [default: PROJECT_DIR/build].")
 @click.option("--printer", default=None, help="Printer preset: office, print-shop, kdp, ingramspark (trim, bleed edges, marks, colour, PDF variant, page-count rules) [default: [print] printer].")
 @click.option("--profile", default=None, help="Print profile of the PDF: a5, a4, letter, trade-6x9, royal [default: [print] profile, else a5].")
@@ -34,7 +48,7 @@ from .common import fail, output_options, project_argument, reporter
 @output_options
 def build(
     project_dir: Path,
-    formats: str,
+    formats: str | None,
     output_dir: Path | None,
     printer: str | None,
     profile: str | None,

@@ -10,7 +10,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ..errors import AnthologyError
-from ..progress import Reporter
+from .progress import Reporter
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -52,7 +52,7 @@ def import_command(
       anthology import essay.docx --select author:Evans --force
     """
     from ..importers import Include, import_source
-    from ..progress import is_interactive
+    from .progress import is_interactive
 
     if site is not None and not site.startswith(("http://", "https://")):
         raise click.BadParameter(f"'{site}' is not a web address starting http:// or https://", param_hint="--site")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import AnthologyError
-from ..scaffold import new_book
+from ..project.scaffold import new_book
 from .common import fail, output_options, reporter
 
 

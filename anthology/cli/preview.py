@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..config import CONFIG_NAME, load_config
 from ..errors import AnthologyError
-from ..preview import Preview
+from ..preview.server import Preview
+from ..project.config import CONFIG_NAME, load_config
 from .common import fail, output_options, project_argument, reporter
 
 

@@ -14,10 +14,10 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from ..config import CONFIG_NAME
 from ..errors import Diagnostic, ImportSourceError
-from ..safety import inside
-from ..sources import CHAPTER_DIR
+from ..project.config import CONFIG_NAME
+from ..project.safety import inside
+from ..project.sources import CHAPTER_DIR
 from .detect import open_source
 from .download import Downloaded, DownloadError, Progress, fetch_images
 from .htmltomd import parse, take_front_matter, to_markdown

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..errors import Diagnostic, ImportSourceError
-from ..safety import Refusal, read_contained
+from ..project.safety import Refusal, read_contained
 from .bylines import date_from_iso, date_from_text, parse_byline
 from .htmltomd import DROP, HEADINGS
 from .post import Post

@@ -22,9 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from ..images import MAX_PIXELS
-from ..markup import IMAGE_TYPES
-from ..safety import MAX_IMAGE_BYTES, Refusal, contained, local_file, read_contained
+from ..markup.images import MAX_PIXELS
+from ..markup.render import IMAGE_TYPES
+from ..project.safety import MAX_IMAGE_BYTES, Refusal, contained, local_file, read_contained
 from ..text import slugify
 
 IMAGE_DIR = "images"

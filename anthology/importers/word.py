@@ -33,7 +33,7 @@ import mammoth
 import mammoth.documents as docs
 
 from ..errors import Diagnostic, ImportSourceError
-from ..workers import ignore_interrupt
+from ..markup.workers import ignore_interrupt
 from .bylines import date_from_iso, turn_name
 from .post import Post
 from .xmlread import child_text

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import SourceError
-from ..safety import Refusal, read_contained
-from ..sources import CHAPTER_DIR, MAX_CHAPTER_BYTES, decode, split_front_matter
+from ..project.safety import Refusal, read_contained
+from ..project.sources import CHAPTER_DIR, MAX_CHAPTER_BYTES, decode, split_front_matter
 from ..text import natural_key, slugify
 from .images import IMAGE_DIR, StagedImage
 from .post import Post

@@ -20,22 +20,22 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ..direction import direction
 from ..errors import BuildError, ConfigError, Diagnostic
-from ..isbns import FORMATS as ISBN_FORMATS
-from ..labels import Labels, join, welsh_and
-from ..labels import keys as label_keys
-from ..labels import primary as labels_primary
-from ..markup import Asset, ChapterMarkup, render_matter
-from ..model import Book, Chapter, Matter
-from ..safety import MAX_TEXT_BYTES, Refusal, book_stylesheet, clean_stylesheet, read_contained, refusal_hint
+from ..markup.render import Asset, ChapterMarkup, render_matter
+from ..project.direction import direction
+from ..project.isbns import FORMATS as ISBN_FORMATS
+from ..project.labels import Labels, join, welsh_and
+from ..project.labels import keys as label_keys
+from ..project.labels import primary as labels_primary
+from ..project.model import Book, Chapter, Matter
+from ..project.safety import MAX_TEXT_BYTES, Refusal, book_stylesheet, clean_stylesheet, read_contained, refusal_hint
 from .dates import long_date
 from .outline import OPENING_KINDS, Entry, contents_entries, part_label
 from .xrefs import CrossReferences
 
 TARGETS = ("epub", "pdf", "html")
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-PACKAGE_STYLES = Path(__file__).parent.parent / "resources" / "styles"
+PACKAGE_STYLES = Path(__file__).parent / "styles"
 STYLESHEETS = {"epub": ("base", "epub"), "pdf": ("base", "print"), "html": ("base", "html")}
 RTL_ADDITIONS = {"print": "print-rtl"}  # package sheets with extra rules for a right-to-left book
 EXTENSIONS = {"epub": ".xhtml", "html": ".html", "pdf": ""}
@@ -322,8 +322,9 @@ def _css_string(text: str) -> str:
 
 def label_css(book: Book) -> str:
     """The print sheet's fixed words in the book's language, and in each chapter's where it differs:
-    '(p. 12)' after a link to another chapter is '(t. 12)' in Welsh. The rules for links that carry
-    their target's page as ``data-page`` (a PDF laid out in chunks) win over the chunks' own."""
+    '(p. 12)' after a link to another chapter is '(t. 12)' in Welsh. ``:where`` keeps the language
+    out of the rules' specificity, so that a book's own ``a.xref::after`` (after them) wins; the
+    chunks print other chunks' pages with these rules (see ``print.chunks.pages_from_attribute``)."""
     labels = book.config.labels
     css = "/* the book's fixed words (labels) */\n"
     seen: set[str] = set()
@@ -333,8 +334,7 @@ def label_css(book: Book) -> str:
             continue
         seen.add(code)
         words = _css_string(labels.text("page_reference", lang))
-        css += (f':lang({code}) a.xref::after {{ content: "\\a0(" {words} "\\a0" target-counter(attr(href), page) ")"; }}\n'
-                f':lang({code}) a.xref[data-page]::after {{ content: "\\a0(" {words} "\\a0" attr(data-page) ")" !important; }}\n')
+        css += f':where(:lang({code})) a.xref::after {{ content: "\\a0(" {words} "\\a0" target-counter(attr(href), page) ")"; }}\n'
     return css
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Book
+from ..project.model import Book
 
 # Documents shown together on the HTML edition's index page, in this order.
 OPENING_KINDS = ("halftitle", "titlepage", "imprint", "dedication", "epigraph", "contents")

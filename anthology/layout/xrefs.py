@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostic
-from ..markup import XREF_CLASS, XREF_SCHEME, ChapterMarkup, CrossReference
-from ..model import Chapter
+from ..markup.render import XREF_CLASS, XREF_SCHEME, ChapterMarkup, CrossReference
+from ..project.model import Chapter
 
 _LINK = re.compile(r'<a class="' + XREF_CLASS + r'" href="' + re.escape(XREF_SCHEME) + r'(\d+)"([^>]*?)(?:/>|>(.*?)</a>)', re.DOTALL)
 _NOTE_IDS = ("fn:", "fnref:")  # footnotes: not what a link from another chapter names

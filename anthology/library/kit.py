@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from ..backends.artifacts import Artifact
+from ..artifacts import Artifact
 from .dublin_core import dublin_core
 from .marc import marc_binary, marc_record, marc_xml
 from .onix import onix_message

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pycountry
 
-from ..accessibility import AccessibilityFacts
-from ..model import Book
+from ..layout.accessibility import AccessibilityFacts
+from ..project.model import Book
 
 
 @dataclass(frozen=True)

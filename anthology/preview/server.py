@@ -1,0 +1,584 @@
+"""A live preview: serve the HTML edition on 127.0.0.1, rebuild on every saved change, reload the page.
+
+The preview builds into a temporary folder (the book's own build/ is left alone). Pages it serves
+get a small script and toolbar added on the way out, never in the built files: the script waits on
+``/_preview/version`` and reloads the page when a new build is ready; a failed build keeps the last
+good pages and shows the errors over them. ``/_preview/print`` shows the print edition's pages.
+
+Only requests whose Host is the preview's own address and port are answered (a web page that
+rebinds its own name to 127.0.0.1 gets 403), and what costs a build or writes files (laying out the
+print edition) needs a POST carrying this session's token, which only the preview's own pages hold.
+The watcher watches the book's folders itself, never following a link out of the book; a folder it
+cannot watch is named in the page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import watchfiles
+
+from ..build import build
+from ..check import check_book
+from ..errors import AnthologyError, ConfigError, Diagnostic
+
+PREFIX = "/_preview/"
+MAX_WATCHED_FOLDERS = 4096
+_SINCE = re.compile(r"^-?[0-9]{1,12}$")
+LONG_POLL_SECONDS = 20.0
+PAGE_RESOLUTION = 60  # dots per inch of the print edition's page images
+
+RELOAD_SCRIPT = """\
+(function () {
+  var me = document.currentScript;
+  var version = Number(me.getAttribute("data-version"));
+  var run = me.getAttribute("data-run");
+  function wait() {
+    fetch("/_preview/version?since=" + version, {cache: "no-store"})
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (state.version !== version || state.run !== run) { window.location.reload(); } else { wait(); }
+      })
+      .catch(function () { setTimeout(wait, 1000); });
+  }
+  wait();
+})();
+"""
+
+TOOLBAR_STYLE = """\
+#anthology-preview-bar { position: static; margin: 2rem auto 0.75rem; max-width: 36em; z-index: 2147483647;
+  font: 13px/1.4 system-ui, sans-serif; background: #1d2330; color: #fff; border-radius: 6px;
+  padding: 0.35rem 0.7rem; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
+/* Fixed in a corner only where the margin beside the reading column has room for it: on a phone it
+   sits at the foot of the page and covers nothing. */
+@media (min-width: 1200px) {
+  #anthology-preview-bar { position: fixed; right: 0.75rem; bottom: 0.75rem; margin: 0; max-width: 17rem; }
+}
+#anthology-preview-bar a { color: #9cc9ff; margin-left: 0.6rem; }
+.anthology-preview-button { font: inherit; color: #9cc9ff; background: none; border: 0; padding: 0;
+  margin-left: 0.6rem; text-decoration: underline; cursor: pointer; }
+#anthology-preview-bar .warn { color: #ffd479; margin-left: 0.6rem; }
+#anthology-preview-error { position: fixed; inset: 0; z-index: 2147483646; overflow: auto;
+  background: rgba(255,255,255,.97); color: #111; padding: 2rem; font: 15px/1.5 system-ui, sans-serif; }
+#anthology-preview-error h2 { color: #b00020; margin-top: 0; }
+#anthology-preview-error pre { white-space: pre-wrap; background: #fff3f3; border-left: 4px solid #b00020;
+  padding: 1rem; font: 13px/1.5 ui-monospace, monospace; }
+"""
+
+
+@dataclass
+class BuildState:
+    """The outcome of the latest preview build; ``version`` goes up by one with every build."""
+
+    version: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    built_at: float = 0.0
+    seconds: float = 0.0
+
+
+class Preview:
+    """Builds the HTML edition into a temporary folder and serves it with live reload."""
+
+    def __init__(
+        self,
+        project_dir: Path,
+        port: int = 8000,
+        host: str = "127.0.0.1",
+        say: Callable[[str], None] | None = None,
+        warn: Callable[[list[Diagnostic]], None] | None = None,
+    ) -> None:
+        self.project_dir = Path(project_dir).resolve()
+        self.host = host
+        self.port = port
+        self.say = say or (lambda message: None)
+        self.warn = warn or (lambda diagnostics: None)
+        self.output_dir = Path(tempfile.mkdtemp(prefix="anthology-preview-"))
+        self.run = secrets.token_hex(6)  # a page from an earlier preview run reloads when a new one starts
+        self.token = secrets.token_urlsafe(24)  # POSTs that cost a build carry it; only the preview's pages hold it
+        self.watch_notes: list[str] = []  # what the watcher cannot watch, shown in the page
+        self.state = BuildState()
+        self._changed = threading.Condition()
+        self._build_lock = threading.Lock()
+        self._print_version = -1
+        self._print_error: str | None = None
+        self._page_count = 0
+        self._page_width = 0  # pixels, of the page images
+        self._draw_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watching = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+
+    # building ----------------------------------------------------------------------------------
+
+    @property
+    def html_dir(self) -> Path:
+        return self.output_dir / "html"
+
+    def rebuild(self) -> BuildState:
+        """Check and build the HTML edition; never raises: a failure is kept in the state and shown in the page."""
+        started = time.perf_counter()
+        error: str | None = None
+        warnings: list[str] = []
+        with self._build_lock:
+            try:
+                checked = check_book(self.project_dir)
+                if checked.errors:
+                    raise ConfigError(checked.errors)
+                warnings = [d.format(self.project_dir) for d in checked.warnings]
+                self.warn(checked.warnings)
+                # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
+                build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False)
+            except AnthologyError as exc:
+                error = exc.format(self.project_dir)
+            except Exception as exc:  # a preview keeps serving whatever went wrong; the page says what
+                error = "anthology failed unexpectedly:\n" + "".join(traceback.format_exception_only(exc)).strip()
+        with self._changed:
+            self.state = BuildState(
+                version=self.state.version + 1,
+                error=error,
+                warnings=warnings,
+                built_at=time.time(),
+                seconds=time.perf_counter() - started,
+            )
+            self._changed.notify_all()
+        if error:
+            self.say("build failed:\n" + error)
+        else:
+            count = len(warnings)
+            noted = f" with {count} warning{'s' if count != 1 else ''} ('anthology check' lists them)" if count else ""
+            self.say(f"built in {self.state.seconds:.1f} s{noted}")
+        return self.state
+
+    def wait_for_change(self, since: int, timeout: float) -> BuildState:
+        with self._changed:
+            self._changed.wait_for(lambda: self.state.version != since or self._stop.is_set(), timeout=timeout)
+            return self.state
+
+    @property
+    def print_current(self) -> bool:
+        """Whether the print edition was laid out from the current sources."""
+        return self._print_version == self.state.version
+
+    def print_pages(self, make: bool = True) -> tuple[Path | None, list[Path], str | None]:
+        """The print edition's PDF and its pages' images (drawn when first asked for, see ``page_image``);
+        with ``make``, the PDF is built again when the sources have changed."""
+        version = self.state.version
+        pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
+        pages_dir = self.output_dir / "pages"
+        if make and version != self._print_version:
+            with self._build_lock:
+                try:
+                    report = build(self.project_dir, "pdf", self.output_dir)
+                    pdf = report.outputs[0][1]
+                    self._print_error = None
+                    shutil.rmtree(pages_dir, ignore_errors=True)
+                    self._page_count, self._page_width = 0, 0
+                    if shutil.which("pdftoppm") and shutil.which("pdfinfo"):
+                        pages_dir.mkdir()
+                        self._page_count, self._page_width = _page_count_and_width(pdf)
+                except AnthologyError as exc:
+                    self._print_error = exc.format(self.project_dir)
+                except (OSError, subprocess.SubprocessError, ValueError) as exc:
+                    self._print_error = f"the pages could not be drawn: {exc}"
+                self._print_version = version
+        pages = [pages_dir / f"page-{n}.png" for n in range(1, self._page_count + 1)]
+        return pdf, pages, self._print_error
+
+    def page_image(self, name: str) -> Path | None:
+        """The image of one page of the print edition (``page-12.png``), drawn from the PDF the first
+        time it is asked for: the print view shows at once, and a browser asks only for the pages it shows."""
+        found = re.fullmatch(r"page-([1-9][0-9]*)\.png", name)
+        pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
+        if found is None or pdf is None or int(found.group(1)) > self._page_count:
+            return None
+        path = self.output_dir / "pages" / name
+        with self._draw_lock:
+            if not path.is_file():
+                number = found.group(1)
+                subprocess.run(
+                    ["pdftoppm", "-r", str(PAGE_RESOLUTION), "-png", "-f", number, "-l", number, "-singlefile",
+                     str(pdf), str(path.with_suffix(""))],
+                    check=True, capture_output=True, timeout=120,
+                )
+        return path
+
+    # serving -----------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def start(self) -> None:
+        """Build once, then serve and watch in background threads."""
+        self.rebuild()
+        handler = _handler_for(self)
+        try:
+            server = _Server((self.host, self.port), handler)
+        except OSError as exc:
+            self.close_files()
+            raise ConfigError(
+                Diagnostic(None, f"cannot serve on {self.host}:{self.port}: {exc.strerror}", key="--port", hint="choose another port with --port N")
+            ) from None
+        self._server = server
+        self.port = server.server_address[1]
+        serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        watching = threading.Thread(target=self._watch, daemon=True)
+        self._threads = [serving, watching]
+        for thread in self._threads:
+            thread.start()
+        self._watching.wait(timeout=10)  # a save right after start() is seen
+
+    def _watch(self) -> None:
+        """Rebuild on every change until stopped. The folders are listed anew after each change; a
+        failure of the watcher is shown in the page and the watch starts again."""
+        while not self._stop.is_set():
+            folders, notes = watched_folders(self.project_dir)
+            if notes != self.watch_notes:
+                self.watch_notes = notes
+                for note in notes:
+                    self.say("not watched: " + note)
+            try:
+                for changes in watchfiles.watch(
+                    *folders, watch_filter=_relevant, stop_event=self._stop, debounce=400, step=80,
+                    raise_interrupt=False, recursive=False, rust_timeout=200, yield_on_timeout=True,
+                ):
+                    if self._stop.is_set():
+                        return
+                    self._watching.set()  # the first (empty) answer: the folders are watched now
+                    if not changes:
+                        continue
+                    self.rebuild()
+                    if watched_folders(self.project_dir) != (folders, notes):
+                        break  # a folder came or went: watch the new list
+            except Exception as exc:  # the watcher must not die silently: say so, wait, watch again
+                note = f"the watcher failed ({type(exc).__name__}: {exc}); watching again"
+                self.watch_notes = [*notes, note]
+                self.say(note)
+                with self._changed:
+                    self._changed.notify_all()
+                self._stop.wait(2.0)
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._changed:
+            self._changed.notify_all()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.close_files()
+
+    def close_files(self) -> None:
+        shutil.rmtree(self.output_dir, ignore_errors=True)
+
+    def wait_until_interrupted(self) -> None:
+        """After start(): run until Ctrl-C, SIGTERM or stop() from another thread, then stop cleanly."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            while not self._stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    # pages -------------------------------------------------------------------------------------
+
+    def decorate(self, page: str, current: str) -> str:
+        """Add the reload script, the toolbar and any build error to an HTML page on its way out."""
+        state = self.state
+        extra = [f"<style>{TOOLBAR_STYLE}</style>", self._toolbar(state, current)]
+        if state.error:
+            underneath = " The last good build is underneath." if self.html_dir.is_dir() else ""
+            extra.append(
+                '<div id="anthology-preview-error" role="alert"><h2>The book could not be built</h2>'
+                f"<p>Fix the problem and save: this page reloads by itself.{underneath}</p>"
+                f"<pre>{html.escape(state.error)}</pre></div>"
+            )
+        extra.append(f'<script data-version="{state.version}" data-run="{self.run}">{RELOAD_SCRIPT}</script>')
+        block = "\n".join(extra)
+        lower = page.lower()
+        index = lower.rfind("</body>")
+        if index < 0:
+            return page + block
+        return page[:index] + block + page[index:]
+
+    def _toolbar(self, state: BuildState, current: str) -> str:
+        if current == "print":
+            link = '<a href="/">HTML edition</a>'
+        else:
+            link = self.print_form("Print edition (pages)", "anthology-preview-print")
+        status = "build failed" if state.error else time.strftime("built %H:%M:%S", time.localtime(state.built_at))
+        warnings = ""
+        if state.warnings:
+            listed = html.escape("\n".join(state.warnings), quote=True)
+            count = len(state.warnings)
+            warnings = f'<span class="warn" title="{listed}">{count} warning{"s" if count != 1 else ""}</span>'
+        if self.watch_notes:
+            listed = html.escape("\n".join(self.watch_notes), quote=True)
+            warnings += f'<span class="warn" id="anthology-preview-watch" title="{listed}">not watching everything</span>'
+        return f'<div id="anthology-preview-bar">Preview · {status}{warnings}{link}</div>'
+
+    def print_form(self, label: str, element_id: str) -> str:
+        """A button that lays out the print edition: a POST with this session's token."""
+        return (
+            f'<form method="post" action="{PREFIX}print" style="display:inline">'
+            f'<input type="hidden" name="token" value="{self.token}"/>'
+            f'<button id="{element_id}" type="submit" class="anthology-preview-button">{html.escape(label)}</button></form>'
+        )
+
+    def error_page(self) -> str:
+        return self.decorate(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Preview: build failed</title>'
+            "</head><body></body></html>",
+            "html",
+        )
+
+    def print_page(self) -> str:
+        """The print edition as it was last laid out; a button lays it out again when it is stale."""
+        pdf, pages, error = self.print_pages(make=False)
+        parts = [
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Print edition · preview</title>',
+            "<style>body{margin:0;background:#6b6f76;font:14px system-ui,sans-serif;color:#fff}"
+            "header{padding:.8rem 1.2rem;background:#2b2f36}header a{color:#9cc9ff;margin-right:1rem}"
+            ".spreads{display:flex;flex-direction:column;align-items:center;gap:1.2rem;padding:1.5rem}"
+            ".spread{display:flex;gap:2px}.spread img{box-shadow:0 2px 8px rgba(0,0,0,.4);background:#fff}"
+            ".spread .first{margin-left:calc(var(--w) + 2px)}iframe{width:100%;height:90vh;border:0}</style>",
+            "</head><body><header><strong>Print edition</strong> · ",
+            '<a href="/">back to the HTML edition</a>',
+        ]
+        if not self.print_current:
+            label = "Lay out the print edition" if pdf is None else "Lay it out again (the sources changed)"
+            parts.append(self.print_form(label, "anthology-preview-layout"))
+        if pdf is not None and pdf.is_file():
+            parts.append(f'<a href="{PREFIX}book.pdf" download="{html.escape(pdf.name)}">download the PDF</a>')
+        if pages:
+            parts.append(f"{len(pages)} pages</header><main class=\"spreads\">")
+            spreads = [[pages[0]]] + [pages[i : i + 2] for i in range(1, len(pages), 2)]
+            for number, spread in enumerate(spreads):
+                images = "".join(
+                    f'<img src="{PREFIX}pages/{p.name}" alt="page {pages.index(p) + 1}"'
+                    f'{" class=first" if number == 0 else ""} loading="lazy"/>'
+                    for p in spread
+                )
+                parts.append(f'<div class="spread" style="--w:{self._page_width}px">{images}</div>')
+            parts.append("</main>")
+        elif pdf is not None and pdf.is_file() and not error:
+            parts.append(f'</header><iframe src="{PREFIX}book.pdf" title="the print edition"></iframe>')
+        else:
+            parts.append("</header>")
+        if error:
+            parts.append(f'<main style="padding:1.5rem"><h2>The print edition could not be made</h2><pre>{html.escape(error)}</pre></main>')
+        parts.append("</body></html>")
+        return self.decorate("".join(parts), "print")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes a tab while a page or a long poll is on its way is not a problem."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+def _relevant(change: watchfiles.Change, path: str) -> bool:
+    return watchfiles.DefaultFilter()(change, path) and Path(path).name != "build"
+
+
+def watched_folders(project_dir: Path) -> tuple[list[Path], list[str]]:
+    """The book's folders to watch (each one on its own, none through a link), and a note for each
+    one that is left out: a link leading out of the book, a folder that cannot be read."""
+    root = project_dir.resolve()
+    folders: list[Path] = []
+    notes: list[str] = []
+    ignored = set(watchfiles.DefaultFilter.ignore_dirs)  # .git, node_modules, __pycache__ …
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename).relative_to(root) if error.filename and Path(error.filename).is_relative_to(root) else error.filename
+        notes.append(f"{where}: cannot be read ({error.strerror or error}); changes in it do not rebuild the preview")
+
+    for folder, names, _files in os.walk(root, onerror=unreadable, followlinks=False):
+        here = Path(folder)
+        if len(folders) >= MAX_WATCHED_FOLDERS:
+            notes.append(f"more than {MAX_WATCHED_FOLDERS} folders: those after {here.relative_to(root)} are not watched")
+            break
+        folders.append(here)
+        kept = []
+        for name in sorted(names):
+            path = here / name
+            if here == root and name == "build" or name in ignored:
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    notes.append(f"{path.relative_to(root)}: a link to a folder outside the book; it is not watched (and never read by a build)")
+                continue  # a link inside the book: its target is walked where it is
+            kept.append(name)
+        names[:] = kept
+    return folders, notes
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _page_count_and_width(pdf: Path) -> tuple[int, int]:
+    """The number of pages of a PDF and the width in pixels of their images (poppler-utils' pdfinfo)."""
+    done = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60)
+    count = re.search(r"^Pages:\s+(\d+)", done.stdout, re.MULTILINE)
+    size = re.search(r"^Page size:\s+([0-9.]+) x", done.stdout, re.MULTILINE)
+    if count is None or size is None:
+        raise ValueError("pdfinfo does not say how many pages the PDF has")
+    return int(count.group(1)), round(float(size.group(1)) / 72 * PAGE_RESOLUTION)
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the HTML edition of ``preview`` with the preview's pages and routes under PREFIX; answers
+    only requests addressed to the preview, and lays the print edition out only on a POST with its token."""
+
+    preview: Preview
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(self.preview.html_dir), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _host_allowed(self) -> bool:
+        """Only requests addressed to the preview itself: a page whose own name was rebound to
+        127.0.0.1 (DNS rebinding) sends its own Host and gets 403."""
+        port = self.preview.port
+        allowed = {f"{self.preview.host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+        if (self.headers.get("Host") or "").strip().lower() in allowed:
+            return True
+        self._send("403: this preview answers only requests addressed to it as "
+                   f"{self.preview.host}:{port}\n", "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
+        return False
+
+    def do_HEAD(self) -> None:  # noqa: N802 (the standard library's name)
+        if self._host_allowed():
+            super().do_HEAD()
+
+    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        if not self._host_allowed():
+            return
+        path = unquote(urlsplit(self.path).path)
+        if path != PREFIX + "print":
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= 4096:
+            self._send("400: a bad request body\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+            return
+        token = parse_qs(self.rfile.read(length).decode("ascii", "replace")).get("token", [""])[0]
+        if not secrets.compare_digest(token.encode(), self.preview.token.encode()):
+            self._send("403: laying out the print edition needs the button of the preview's own page\n",
+                       "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
+            return
+        self.preview.print_pages(make=True)
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", PREFIX + "print")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        if not self._host_allowed():
+            return
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if path.startswith(PREFIX):
+            self._preview_route(path[len(PREFIX) :], parse_qs(parts.query))
+            return
+        if not self.preview.html_dir.is_dir():
+            self._send(self.preview.error_page(), "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        local = Path(self.translate_path(parts.path))
+        if local.is_dir():
+            local = local / "index.html"
+        if local.suffix == ".html" and local.is_file():
+            page = local.read_text(encoding="utf-8")
+            self._send(self.preview.decorate(page, "html"), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _preview_route(self, route: str, query: dict[str, list[str]]) -> None:
+        if route == "version":
+            since = query.get("since", [""])[0]
+            state = self.preview.state
+            if since and not _SINCE.match(since):
+                self._send("400: since= takes the version number the page shows\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+                return
+            if since:
+                state = self.preview.wait_for_change(int(since), LONG_POLL_SECONDS)
+            body = json.dumps(
+                {"version": state.version, "run": self.preview.run, "error": state.error, "warnings": state.warnings,
+                 "watching": self.preview.watch_notes}
+            )
+            self._send(body, "application/json")
+        elif route == "print":
+            self._send(self.preview.print_page(), "text/html; charset=utf-8")
+        elif route == "book.pdf":
+            pdf, _, _ = self.preview.print_pages(make=False)
+            self._send_file(pdf, "application/pdf")
+        elif route.startswith("pages/") and "/" not in route[6:]:
+            try:
+                self._send_file(self.preview.page_image(route[6:]), "image/png")
+            except (OSError, subprocess.SubprocessError):
+                self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _send(self, text: str, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_file(self, path: Path | None, content_type: str) -> None:
+        if path is None or not path.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        data = path.read_bytes()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _handler_for(preview: Preview) -> type[SimpleHTTPRequestHandler]:
+    return type("Handler", (PreviewHandler,), {"preview": preview})

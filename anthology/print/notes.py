@@ -1,0 +1,104 @@
+"""Notes at the foot of the page, for the print edition.
+
+The markup stage splits each chapter's notes out as Note records; the EPUB and HTML editions list
+them after the chapter. For print, ``notes_at_calls`` puts each note's text right after its call as
+a ``<span class="footnote">`` that the print stylesheet floats to the foot of the page
+(``float: footnote``), so WeasyPrint sets it on the page of the call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from lxml import etree
+
+from ..markup.render import XHTML_NS, ChapterMarkup, Note, serialise_fragment
+
+_WRAP = f'<div xmlns="{XHTML_NS}" xmlns:epub="http://www.idpf.org/2007/ops">'
+# Block elements a note may hold; inside a paragraph they become spans displayed as blocks.
+_BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th",
+           "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "figure", "figcaption", "section", "aside", "hr"}
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def parse_fragment(fragment: str) -> etree._Element:
+    return etree.fromstring((_WRAP + fragment + "</div>").encode("utf-8"))
+
+
+def q(name: str) -> str:
+    return f"{{{XHTML_NS}}}{name}"
+
+
+def _note_span(note: Note) -> etree._Element:
+    span = etree.Element(q("span"))
+    span.set("id", note.id)
+    span.set("class", "footnote")
+    span.set("role", "doc-footnote")
+    span.set("data-number", str(note.number))
+    content = parse_fragment(note.xhtml)
+    # Whitespace around blocks would become lines of its own once the blocks are spans (before
+    # the first block, it would push the note's text below its number).
+    for element in list(content.iter()):
+        if not isinstance(element.tag, str) or etree.QName(element).localname not in _BLOCKS:
+            continue
+        if not (element.tail or "").strip():
+            element.tail = None
+        parent = element.getparent()
+        if parent is not None and parent[0] is element and not (parent.text or "").strip():
+            parent.text = None
+    span.text = content.text
+    for child in list(content):
+        span.append(child)
+    for element in span.iter():
+        if element is span or not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in _BLOCKS:
+            element.set("class", " ".join(filter(None, [element.get("class"), f"note-{local}"])))
+            element.tag = q("span")
+    return span
+
+
+def _label_without_calls(heading: etree._Element) -> None:
+    """A heading holding a note call keeps its bookmark label free of the call and the note."""
+    copy = etree.fromstring(etree.tostring(heading))
+    for element in list(copy.iter(q("sup"), q("span"))):
+        if element.get("class") == "footnote" or element.find(q("a")) is not None:
+            parent = element.getparent()
+            if parent is not None:
+                previous = element.getprevious()
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + (element.tail or "")
+                else:
+                    parent.text = (parent.text or "") + (element.tail or "")
+                parent.remove(element)
+    heading.set("data-label", " ".join("".join(copy.itertext()).split()))
+
+
+def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
+    """The chapter with each note's text placed at its first call, and no notes left after it."""
+    if not markup.notes:
+        return markup
+    root = parse_fragment(markup.xhtml)
+    notes = {note.id: note for note in markup.notes}
+    placed: set[str] = set()
+    for call in list(root.iter(q("a"))):
+        if "noteref" not in (call.get("class") or "").split():
+            continue
+        target = call.get("href", "")[1:]
+        if target not in notes or target in placed:
+            continue
+        anchor = call.getparent() if etree.QName(call.getparent()).localname == "sup" else call
+        span = _note_span(notes[target])
+        span.tail = anchor.tail
+        anchor.tail = None
+        anchor.addnext(span)
+        placed.add(target)
+        heading = next((a for a in call.iterancestors() if etree.QName(a).localname in _HEADINGS), None)
+        if heading is not None:
+            _label_without_calls(heading)
+    # A note whose call was lost (never expected from the markup stage) still reaches the reader.
+    left = tuple(n for n in markup.notes if n.id not in placed)
+    return dataclasses.replace(markup, xhtml=serialise_fragment(root), notes=left)

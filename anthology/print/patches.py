@@ -1,0 +1,169 @@
+"""Every change anthology makes to WeasyPrint and pydyf, in one module: what each wraps, and what
+happens when a release of theirs moves it.
+
+Each patch is a context manager that puts a wrapper in place of one of their functions for the time
+of a layout or a write and puts the original back afterwards. Before wrapping, it checks that the
+function is still where, and as, anthology expects (``TARGETS``); when it is not, the patch leaves
+WeasyPrint alone and the fallback named below applies, so a new WeasyPrint can make a build slower,
+never wrong. ``tests/test_print_patches.py`` fails as soon as one of them no longer finds its target.
+
+- ``margin_state``: ``weasyprint.layout.make_margin_boxes``, where a chunk's margins learn its real
+  first page number (see ``chunk_layout``). Fallback: the chunks give up and the book is laid out as
+  one document.
+- ``flate_level``: ``pydyf.zlib``, so that streams are compressed at zlib's level 6, not pydyf's 9
+  (a tenth of the writing time for files under 2% larger). Fallback: pydyf's level.
+- ``font_cleaning``: ``weasyprint.pdf.fonts.Font.clean``, so that a variable font is embedded from
+  a static instance made once (see ``static_fonts``). Fallback: WeasyPrint subsets the variable font.
+- ``image_names``: ``weasyprint.document.original_get_image_from_uri``, so that an image of the book
+  is named in the PDF from its address inside the book's folder, not from the folder's absolute
+  path: the same sources give the same bytes wherever they are built. Fallback: WeasyPrint's names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import inspect
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pydyf
+
+FLATE_LEVEL = 6  # zlib's own default
+
+# (module, attribute path, the parameters anthology's wrapper passes on): what each patch wraps.
+TARGETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "margin_state": ("weasyprint.layout", "make_margin_boxes", ("context", "page", "state")),
+    "flate_level": ("pydyf", "zlib", ()),
+    "font_cleaning": ("weasyprint.pdf.fonts", "Font.clean", ("self", "to_unicode", "hinting")),
+    "image_names": ("weasyprint.document", "original_get_image_from_uri", ("cache", "url_fetcher", "options", "url", "forced_mime_type", "context", "orientation")),
+}
+
+
+def _target(name: str) -> Any:
+    module_name, path, _ = TARGETS[name]
+    found: Any = importlib.import_module(module_name)
+    for part in path.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            return None
+    return found
+
+
+def unusable(name: str) -> str | None:
+    """Why the patch ``name`` would leave WeasyPrint alone (its fallback applies), or None."""
+    found = _target(name)
+    module_name, path, parameters = TARGETS[name]
+    if found is None:
+        return f"{module_name}.{path} is gone"
+    if name == "flate_level":
+        return None if found is zlib else "pydyf no longer compresses through its own name 'zlib'"
+    try:
+        have = tuple(inspect.signature(found).parameters)
+    except (TypeError, ValueError):
+        return f"{module_name}.{path} has no signature to check"
+    if have[: len(parameters)] != parameters:
+        return f"{module_name}.{path} takes {', '.join(have)}, not {', '.join(parameters)}"
+    return None
+
+
+@contextlib.contextmanager
+def _swapped(owner: Any, attribute: str, replacement: Any) -> Iterator[None]:
+    original = getattr(owner, attribute)
+    setattr(owner, attribute, replacement)
+    try:
+        yield
+    finally:
+        setattr(owner, attribute, original)
+
+
+@contextlib.contextmanager
+def margin_state(adjust: Callable[[Any, Any], Any]) -> Iterator[bool]:
+    """While active, each page's margin boxes are laid out with the counter state ``adjust(context,
+    state)`` gives. Yields False (nothing wrapped) when WeasyPrint no longer lays them out there."""
+    if unusable("margin_state"):
+        yield False
+        return
+    import weasyprint.layout as layout
+
+    original = layout.make_margin_boxes
+
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        return original(context, page, adjust(context, state))
+
+    with _swapped(layout, "make_margin_boxes", make_margin_boxes):
+        yield True
+
+
+class _Flate:
+    """pydyf's ``zlib`` while a PDF is written: streams compressed at ``FLATE_LEVEL``, not 9."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(FLATE_LEVEL if level == 9 else level, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def flate_level() -> Iterator[None]:
+    """While active, pydyf compresses at ``FLATE_LEVEL``."""
+    if unusable("flate_level"):
+        yield
+        return
+    with _swapped(pydyf, "zlib", _Flate()):
+        yield
+
+
+@contextlib.contextmanager
+def font_cleaning(replace: Callable[[Any], None]) -> Iterator[None]:
+    """While active, ``replace(font)`` may swap a font's face before WeasyPrint subsets it; an error
+    in it leaves the font to WeasyPrint."""
+    if unusable("font_cleaning"):
+        yield
+        return
+    from weasyprint.pdf import fonts
+
+    original = fonts.Font.clean
+
+    def clean(self: Any, to_unicode: Any, hinting: Any) -> Any:
+        try:
+            replace(self)
+        except Exception:  # anything unexpected: WeasyPrint's own way, slower but sure
+            pass
+        return original(self, to_unicode, hinting)
+
+    with _swapped(fonts.Font, "clean", clean):
+        yield
+
+
+def image_id(url: str, base_url: str) -> str | None:
+    """The name of the image at ``url`` in the PDF when it lies under ``base_url`` (the book's
+    folder): from its address relative to the folder. None for anything else (left as WeasyPrint names it)."""
+    if not url.startswith(base_url):
+        return None
+    return hashlib.md5(("book:" + url[len(base_url):]).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+@contextlib.contextmanager
+def image_names(base_url: str) -> Iterator[None]:
+    """While active, the raster images read from under ``base_url`` are named by ``image_id``."""
+    if unusable("image_names"):
+        yield
+        return
+    import weasyprint.document as document
+
+    original = document.original_get_image_from_uri
+
+    def get_image_from_uri(*args: Any, **kwargs: Any) -> Any:
+        image = original(*args, **kwargs)
+        url = kwargs.get("url", args[3] if len(args) > 3 else None)
+        named = image_id(url, base_url) if isinstance(url, str) and image is not None and hasattr(image, "id") else None
+        if named is not None:
+            image.id = named
+        return image
+
+    with _swapped(document, "original_get_image_from_uri", get_image_from_uri):
+        yield

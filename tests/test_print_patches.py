@@ -1,0 +1,61 @@
+"""anthology.print.patches: every change made to WeasyPrint and pydyf finds what it wraps in the
+WeasyPrint installed, puts the original back, and leaves WeasyPrint alone (its fallback) when a
+release moves what it wraps.
+
+``test_every_patch_finds_what_it_wraps`` is the one that fails when WeasyPrint changes under them;
+the fallback of the margin patch (the book laid out whole) is tested in test_print_workers.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import pydyf
+import pytest
+import weasyprint.document
+import weasyprint.layout
+from weasyprint.pdf import fonts
+
+from anthology.print import patches
+
+
+def test_every_patch_finds_what_it_wraps() -> None:
+    assert {name: patches.unusable(name) for name in patches.TARGETS} == dict.fromkeys(patches.TARGETS)
+
+
+def test_each_patch_puts_the_original_back() -> None:
+    margins, images, clean = weasyprint.layout.make_margin_boxes, weasyprint.document.original_get_image_from_uri, fonts.Font.clean
+    with patches.margin_state(lambda context, state: state) as wrapped:
+        assert wrapped and weasyprint.layout.make_margin_boxes is not margins
+    with patches.image_names("file:///book/"):
+        assert weasyprint.document.original_get_image_from_uri is not images
+    with patches.font_cleaning(lambda font: None):
+        assert fonts.Font.clean is not clean
+    with patches.flate_level():
+        assert pydyf.zlib is not zlib
+    assert (weasyprint.layout.make_margin_boxes, weasyprint.document.original_get_image_from_uri, fonts.Font.clean, pydyf.zlib) == (
+        margins, images, clean, zlib
+    )
+
+
+def test_a_moved_target_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def elsewhere(url: str) -> None:
+        return None
+
+    monkeypatch.setattr(weasyprint.layout, "make_margin_boxes", elsewhere)
+    monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", elsewhere)
+    monkeypatch.setattr(fonts.Font, "clean", elsewhere)
+    monkeypatch.setattr(pydyf, "zlib", object())
+    assert all(patches.unusable(name) for name in patches.TARGETS)
+    with patches.margin_state(lambda context, state: state) as wrapped:
+        assert not wrapped and weasyprint.layout.make_margin_boxes is elsewhere
+    with patches.image_names("file:///book/"), patches.font_cleaning(lambda font: None), patches.flate_level():
+        assert weasyprint.document.original_get_image_from_uri is elsewhere and fonts.Font.clean is elsewhere
+        assert not isinstance(pydyf.zlib, type(zlib))
+
+
+def test_images_are_named_from_their_address_inside_the_book() -> None:
+    here = patches.image_id("file:///home/ann/book/chapters/a.png", "file:///home/ann/book/")
+    assert here == patches.image_id("file:///tmp/x/chapters/a.png", "file:///tmp/x/")
+    assert here != patches.image_id("file:///tmp/x/chapters/b.png", "file:///tmp/x/")
+    assert patches.image_id("file:///usr/share/fonts/x.png", "file:///tmp/x/") is None
