@@ -1,4 +1,4 @@
-"""Temporary files of atomic writes (``.NAME.PID-XXXX.part``): named after the process that writes
+"""Temporary files of atomic writes (``.NAME.PID-RANDOM.part``): named after the process that writes
 them, so that a later build can clear those a killed process left (kill -9, a power cut) without
 touching those of a build still running beside it."""
 

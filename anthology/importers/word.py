@@ -138,7 +138,7 @@ def check_archive(path: Path) -> None:
                         else:
                             while stream.read(1024 * 1024):
                                 pass
-                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError) as exc:  # RuntimeError: also an unsupported compression method
                     raise _damaged(path, member.filename, exc) from None
     except (zipfile.BadZipFile, OSError, EOFError):
         raise ImportSourceError(
