@@ -340,6 +340,21 @@ def test_sixty_thousand_nested_elements_are_a_message(tmp_path: Path) -> None:
     _no_traceback(result.output)
 
 
+def test_a_chapter_too_slow_to_render_is_stopped_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+    from anthology.markup import workers
+
+    monkeypatch.setattr(workers, "RENDER_SECONDS", 0.001)  # a chapter of 3,000 paragraphs takes far longer
+    root = write_book(tmp_path / "book", {"01-a.md": chapter(body="\n\n".join(f"Paragraph *{n}* of many." for n in range(3000)))})
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "epub", "--jobs", "1"])
+    assert result.exit_code == 2, result.output
+    assert "01-a.md" in result.output and "was stopped" in result.output
+    _no_traceback(result.output)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
 # templates: sandboxed ---------------------------------------------------------------------------
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -21,6 +23,34 @@ from .render import ChapterMarkup, render_chapter
 
 # Below this many chapters per worker, starting the workers costs more than it saves.
 MIN_CHAPTERS_PER_JOB = 4
+# One chapter's rendering may take this long. The size and nesting limits before Markdown keep any
+# chapter far below it (a 2 MB chapter renders in well under a minute); this bounds what they miss.
+RENDER_SECONDS = 300.0
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TooSlow
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow in the block after ``seconds`` (of wall time, by SIGALRM). No limit off the main
+    thread, where no signal can be received, nor under a timer a caller already set (theirs stands)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer") \
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def default_jobs() -> int:
@@ -33,9 +63,13 @@ def default_jobs() -> int:
 def _render(book_dir: Path | None, collect: bool, chapter: Chapter) -> ChapterMarkup | list[Diagnostic]:
     """In a worker: the markup, or the problems (diagnostics travel between processes, errors may not)."""
     try:
-        return render_chapter(chapter, book_dir, collect=collect)
+        with _time_limit(RENDER_SECONDS):
+            return render_chapter(chapter, book_dir, collect=collect)
     except SourceError as exc:
         return list(exc.diagnostics)
+    except _TooSlow:
+        return [Diagnostic(chapter.source, f"took more than {RENDER_SECONDS:.0f} s to turn from Markdown into the book's markup, and was stopped",
+                           hint="split the chapter, or look for thousands of brackets, asterisks or HTML tags inside one another")]
 
 
 def ignore_interrupt() -> None:
