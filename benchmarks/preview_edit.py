@@ -34,9 +34,14 @@ from anthology.build import load_book  # noqa: E402
 from anthology.preview.server import Preview  # noqa: E402
 
 
-def fetch(url: str, timeout: float = 600) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+def fetch(url: str, timeout: float = 600, data: bytes | None = None) -> str:
+    with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=timeout) as response:
         return response.read().decode("utf-8")
+
+
+def lay_out(preview: Preview) -> str:
+    """The print view's button: a POST with the session's token lays the print edition out."""
+    return fetch(preview.url + "_preview/print", data=f"token={preview.token}".encode())
 
 
 def wait_for(condition, timeout: float, interval: float = 0.02) -> float:  # type: ignore[no-untyped-def]
@@ -77,7 +82,7 @@ def main() -> None:
               f"{time.monotonic() - started:.1f} s", flush=True)
         try:
             begun = time.monotonic()
-            fetch(preview.url + "_preview/print")
+            lay_out(preview)
             print(f"first print view (the whole print edition laid out) {time.monotonic() - begun:.1f} s", flush=True)
             chapter = next(c for c in load_book(book).chapters if c.source.resolve() == target.resolve())
             page = preview.url + chapter.id + ".html"
@@ -92,14 +97,14 @@ def main() -> None:
                 shown = wait_for(lambda: sentence in fetch(page), 120)
                 # the open page reloads when the preview's build version changes; the print view is asked for then
                 wait_for(lambda: preview.state.version != before, 120)
-                fetch(preview.url + "_preview/print")  # served once the PDF of the saved sources is laid out
+                lay_out(preview)  # served once the PDF of the saved sources is laid out
                 served = time.monotonic()
                 pdf = next(iter(sorted(preview.output_dir.glob("*.pdf"))))
                 number = page_holding(pdf, marker)
                 if number is None:
                     raise AssertionError("the print view was served from a PDF without the edit")
                 begun = time.monotonic()
-                with urllib.request.urlopen(preview.url + f"_preview/pages/page-{number}.png", timeout=120) as image:
+                with urllib.request.urlopen(preview.url + f"_preview/pages/page-{number}.png?token={preview.token}", timeout=120) as image:
                     assert image.read(8) == b"\x89PNG\r\n\x1a\n"
                 drawn = time.monotonic() - begun
                 printed = served - saved + drawn

@@ -112,7 +112,10 @@ def test_print_view_draws_the_pages(server: Preview) -> None:
     assert status == 200
     assert "/_preview/pages/page-1.png" in page and "/_preview/book.pdf" in page
     assert 'id="anthology-preview-layout"' not in page
-    status, kind, png = get(server.url + "_preview/pages/page-1.png")
+    assert f"/_preview/pages/page-1.png?token={server.token}" in page
+    assert get(server.url + "_preview/pages/page-1.png")[0] == 403  # another site's <img> cannot have pages drawn
+    assert get(server.url + "_preview/pages/page-1.png?token=wrong")[0] == 403
+    status, kind, png = get(server.url + f"_preview/pages/page-1.png?token={server.token}")
     assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
     status, kind, pdf = get(server.url + "_preview/book.pdf")
     assert status == 200 and pdf.startswith(b"%PDF")

@@ -380,7 +380,7 @@ class Preview:
             spreads = [[pages[0]]] + [pages[i : i + 2] for i in range(1, len(pages), 2)]
             for number, spread in enumerate(spreads):
                 images = "".join(
-                    f'<img src="{PREFIX}pages/{p.name}" alt="page {pages.index(p) + 1}"'
+                    f'<img src="{PREFIX}pages/{p.name}?token={self.token}" alt="page {pages.index(p) + 1}"'
                     f'{" class=first" if number == 0 else ""} loading="lazy"/>'
                     for p in spread
                 )
@@ -553,6 +553,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             pdf, _, _ = self.preview.print_pages(make=False)
             self._send_file(pdf, "application/pdf")
         elif route.startswith("pages/") and "/" not in route[6:]:
+            if not secrets.compare_digest(query.get("token", [""])[0].encode(), self.preview.token.encode()):
+                self.send_error(HTTPStatus.FORBIDDEN, "a page image is drawn only for the preview's own print view")
+                return
             try:
                 self._send_file(self.preview.page_image(route[6:]), "image/png")
             except (OSError, subprocess.SubprocessError):
