@@ -27,6 +27,13 @@ def write_book(root: Path, chapters: dict[str, str], toml: str = DEFAULT_TOML) -
     return root
 
 
+def new_book(root: Path) -> Path:
+    """An empty book folder with only its anthology.toml, as an import fills it."""
+    root.mkdir(parents=True)
+    (root / "anthology.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    return root
+
+
 def chapter(title: str = "A chapter", author: str = "Ann Author", body: str = "Some text.", **extra: str) -> str:
     lines = ["---", f"title: {title}", f"author: {author}"] + [f"{k}: {v}" for k, v in extra.items()] + ["---", "", body, ""]
     return "\n".join(lines)

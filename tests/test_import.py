@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import DEFAULT_TOML, chapter, epubcheck_messages, write_book
+from helpers import chapter, epubcheck_messages, new_book, write_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from import_sources import blogger_entry, write_atom, write_docx, write_rss, write_wxr, wxr_item
@@ -31,12 +31,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
-
-
-def new_book(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "anthology.toml").write_text(DEFAULT_TOML, encoding="utf-8")
-    return root
 
 
 def metas(book: Path) -> dict[str, dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import DEFAULT_TOML, epubcheck_messages
+from helpers import epubcheck_messages, new_book
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from import_sources import (
@@ -43,12 +43,6 @@ pytestmark = pytest.mark.slow  # builds whole books, runs EPUBCheck and property
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
-
-
-def new_book(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "anthology.toml").write_text(DEFAULT_TOML, encoding="utf-8")
-    return root
 
 
 def chapters(book: Path) -> dict[str, str]:
