@@ -14,6 +14,7 @@ import pydyf
 import pytest
 import weasyprint.document
 import weasyprint.layout
+from weasyprint.layout import block
 from weasyprint.pdf import fonts
 
 from anthology.print import patches
@@ -46,12 +47,15 @@ def test_a_moved_target_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", elsewhere)
     monkeypatch.setattr(fonts.Font, "clean", elsewhere)
     monkeypatch.setattr(pydyf, "zlib", object())
+    monkeypatch.setattr(block, "_linebox_layout", elsewhere)
     assert all(patches.unusable(name) for name in patches.TARGETS)
     with patches.margin_state(lambda context, state: state) as wrapped:
         assert not wrapped and weasyprint.layout.make_margin_boxes is elsewhere
     with patches.image_names("file:///book/"), patches.font_cleaning(lambda font: None), patches.flate_level():
         assert weasyprint.document.original_get_image_from_uri is elsewhere and fonts.Font.clean is elsewhere
         assert not isinstance(pydyf.zlib, type(zlib))
+    with patches.notes_kept():
+        assert block._linebox_layout is elsewhere
 
 
 def test_images_are_named_from_their_address_inside_the_book() -> None:
@@ -59,3 +63,18 @@ def test_images_are_named_from_their_address_inside_the_book() -> None:
     assert here == patches.image_id("file:///tmp/x/chapters/a.png", "file:///tmp/x/")
     assert here != patches.image_id("file:///tmp/x/chapters/b.png", "file:///tmp/x/")
     assert patches.image_id("file:///usr/share/fonts/x.png", "file:///tmp/x/") is None
+
+
+def test_notes_kept_changes_one_line_of_weasyprint() -> None:
+    """The rebuilt line layout is WeasyPrint's own but for the line that moves notes off their page
+    (tests/test_print_notes.py shows what that line did); a WeasyPrint that rewrote the line is left
+    alone, and test_every_patch_finds_what_it_wraps fails."""
+    import inspect
+
+    original = block._linebox_layout
+    assert inspect.getsource(original).count(patches.NOTES_REPORT) == 1
+    with patches.notes_kept():
+        rebuilt = block._linebox_layout
+        assert rebuilt is not original and rebuilt.__globals__ is block.__dict__
+        assert rebuilt.__code__.co_firstlineno == original.__code__.co_firstlineno
+    assert block._linebox_layout is original

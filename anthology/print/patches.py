@@ -22,6 +22,7 @@ never wrong. ``tests/test_print_patches.py`` fails as soon as one of them no lon
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import inspect
@@ -39,7 +40,11 @@ TARGETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "flate_level": ("pydyf", "zlib", ()),
     "font_cleaning": ("weasyprint.pdf.fonts", "Font.clean", ("self", "to_unicode", "hinting")),
     "image_names": ("weasyprint.document", "original_get_image_from_uri", ("cache", "url_fetcher", "options", "url", "forced_mime_type", "context", "orientation")),
+    "notes_kept": ("weasyprint.layout.block", "_linebox_layout", ("context", "box", "index", "child", "new_children", "page_is_empty")),
 }
+# The line of ``_linebox_layout`` that moves notes off their page, and what ``notes_kept`` puts in its place.
+NOTES_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+NOTES_KEPT = "report = False"
 
 
 def _target(name: str) -> Any:
@@ -66,6 +71,13 @@ def unusable(name: str) -> str | None:
         return f"{module_name}.{path} has no signature to check"
     if have[: len(parameters)] != parameters:
         return f"{module_name}.{path} takes {', '.join(have)}, not {', '.join(parameters)}"
+    if name == "notes_kept":
+        try:
+            source = inspect.getsource(found)
+        except (OSError, TypeError):
+            return f"{module_name}.{path} has no source to read"
+        if source.count(NOTES_REPORT) != 1:
+            return f"{module_name}.{path} no longer says '{NOTES_REPORT}' once"
     return None
 
 
@@ -166,4 +178,29 @@ def image_names(base_url: str) -> Iterator[None]:
         return image
 
     with _swapped(document, "original_get_image_from_uri", get_image_from_uri):
+        yield
+
+
+@functools.cache
+def _linebox_layout_keeping_notes(original: Any) -> Any:
+    """WeasyPrint's ``_linebox_layout`` (``original``) compiled again with ``NOTES_REPORT`` replaced
+    by ``NOTES_KEPT``, in the namespace of its own module."""
+    module = importlib.import_module(original.__module__)
+    lines, first = inspect.getsourcelines(original)
+    source = "\n" * (first - 1) + "".join(lines).replace(NOTES_REPORT, NOTES_KEPT)  # its own line numbers in tracebacks
+    namespace: dict[str, Any] = {}
+    exec(compile(source, inspect.getfile(original), "exec"), module.__dict__, namespace)  # noqa: S102 - WeasyPrint's own code, one line changed
+    return namespace[original.__name__]
+
+
+@contextlib.contextmanager
+def notes_kept() -> Iterator[None]:
+    """While active, WeasyPrint never moves a note whose call is set on a page to a later page to
+    make room for a line of text (see ``NOTES_REPORT``)."""
+    if unusable("notes_kept"):
+        yield
+        return
+    from weasyprint.layout import block
+
+    with _swapped(block, "_linebox_layout", _linebox_layout_keeping_notes(block._linebox_layout)):
         yield
