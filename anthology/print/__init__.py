@@ -10,6 +10,7 @@ archival PDF and the EPUB's print page numbers.
 - ``chunks`` (what each chunk holds and is told), ``chunk_layout`` (one chunk laid out in a
   worker), ``chunk_runner`` (the workers and the chunk cache), ``join`` (the chunks' PDFs joined).
 - ``pagemap``: where each print page starts, for the EPUB's page list.
+- ``metadata``: the PDF's title, author, subject and language (document information and XMP).
 - ``static_fonts`` (variable fonts embedded from static instances), ``fetcher`` (the only way
   WeasyPrint reads a file), ``call_stack`` (stack room for WeasyPrint's recursion).
 - ``patches``: every change made to WeasyPrint and pydyf, each with its fallback.

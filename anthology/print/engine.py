@@ -35,6 +35,7 @@ from . import patches
 from .call_stack import roomy
 from .fetcher import LocalFetcher
 from .figures import figures
+from .metadata import set_properties
 from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
@@ -186,6 +187,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = date
     document.metadata.modified = date
+    set_properties(document.metadata, book)
     identifier = book.config.book.identifier.encode("utf-8")
     try:
         with _source_date(when), static_instances(), patches.flate_level():
