@@ -1,6 +1,6 @@
 """A generated book for the print typography tests: many chapters, hundreds of notes of every length
-(some long enough to run on to the next page, some called near the foot of a page), chapters by one,
-two and three authors, long titles, and the PDF read back page by page.
+(some long enough to fill half a page, some called near the foot of a page), emphasis in the
+running text, chapters by one, two and three authors, long titles, and the PDF read back page by page.
 
 Each note call follows a token ``Q<chapter><note>`` in the running text and each note opens with
 ``R<chapter><note>``, so a reader of the PDF knows which note belongs to which call. The tokens
@@ -9,6 +9,7 @@ are five characters: too short to be hyphenated.
 
 from __future__ import annotations
 
+import html
 import random
 import re
 import subprocess
@@ -30,7 +31,10 @@ TITLE_WORDS = ["Listening", "to", "the", "people", "who", "use", "services", "an
 
 
 def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+    words = [rng.choice(WORDS) for _ in range(n)]
+    if n > 6 and rng.random() < 0.3:
+        words[2] = f"*{words[2]}*"  # an inline element after a space: where WeasyPrint left one-word lines
+    return " ".join(words).capitalize() + "."
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -100,3 +104,25 @@ def notes_off_their_page(path: Path) -> tuple[int, list[str]]:
     off = [f"note {t[:2]}.{t[2:]}: called on page {p}, set on page {starts.get(t)}" for t, p in sorted(calls.items()) if starts.get(t) != p]
     off += [f"note {t[:2]}.{t[2:]}: set on page {p}, its call not found" for t, p in sorted(starts.items()) if t not in calls]
     return len(calls), off
+
+
+def stray_lines(path: Path) -> list[str]:
+    """Each line of a single word inside a paragraph followed by a full line of the same paragraph
+    (pdftotext -bbox-layout: same size of type, same left edge, the next line the column's width)."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        lines = []
+        for line in page.split("<line ")[1:]:
+            box = [float(v) for v in re.findall(r'[xy]M(?:in|ax)="([\d.]+)"', line)[:4]]
+            words = [html.unescape(w) for w in re.findall(r"<word [^>]*>([^<]*)</word>", line)]
+            lines.append((box, words))
+        if not lines:
+            continue
+        left, right = min(box[0] for box, _ in lines), max(box[2] for box, _ in lines)
+        for (a, one), (b, after) in zip(lines, lines[1:], strict=False):
+            same_size = abs((b[3] - b[1]) - (a[3] - a[1])) < 0.5
+            if (len(one) == 1 and a[2] - a[0] < (right - left) / 2 and 0 < b[1] - a[1] < 20 and abs(b[0] - a[0]) < 1
+                    and same_size and b[2] - b[0] > 0.9 * (right - left) and not re.fullmatch(r"\d+\.", after[0])):
+                found.append(f"page {number}: '{one[0]}' above '{' '.join(after)[:40]}'")
+    return found

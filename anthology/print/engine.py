@@ -91,7 +91,7 @@ class RenderContext:
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config))
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        with patches.image_names(self.base_url), patches.notes_kept():
+        with patches.image_names(self.base_url), patches.notes_kept(), patches.whole_lines():
             return html.render(stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
 
 
@@ -214,7 +214,7 @@ def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> s
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
     """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
-    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"notes {patches.NOTES_KEPT}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"notes {patches.NOTES_KEPT}", f"lines {patches.FITS_WITHOUT_TRAILING_SPACE}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
         part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
     ]
 

@@ -41,10 +41,19 @@ TARGETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "font_cleaning": ("weasyprint.pdf.fonts", "Font.clean", ("self", "to_unicode", "hinting")),
     "image_names": ("weasyprint.document", "original_get_image_from_uri", ("cache", "url_fetcher", "options", "url", "forced_mime_type", "context", "orientation")),
     "notes_kept": ("weasyprint.layout.block", "_linebox_layout", ("context", "box", "index", "child", "new_children", "page_is_empty")),
+    "whole_lines": ("weasyprint.text.line_break", "split_first_line", ("text", "style", "context", "max_width", "justification_spacing")),
 }
 # The line of ``_linebox_layout`` that moves notes off their page, and what ``notes_kept`` puts in its place.
 NOTES_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
 NOTES_KEPT = "report = False"
+# The line of ``split_first_line`` that judges whether a run of text fits, and ``whole_lines``'s own.
+FIT_TEST = "if resume_index is None and first_line_width <= max_width:"
+FITS_WITHOUT_TRAILING_SPACE = (
+    "if resume_index is None and (first_line_width <= max_width or (space_collapse and text.endswith(' ') and line_size("
+    "create_layout(text.rstrip(' '), style, context, max_width, justification_spacing).get_first_line()[0], style)[0] <= max_width)):"
+)
+# What each rebuilt function must say once, and what it says instead.
+REWRITES = {"notes_kept": (NOTES_REPORT, NOTES_KEPT), "whole_lines": (FIT_TEST, FITS_WITHOUT_TRAILING_SPACE)}
 
 
 def _target(name: str) -> Any:
@@ -71,13 +80,16 @@ def unusable(name: str) -> str | None:
         return f"{module_name}.{path} has no signature to check"
     if have[: len(parameters)] != parameters:
         return f"{module_name}.{path} takes {', '.join(have)}, not {', '.join(parameters)}"
-    if name == "notes_kept":
+    if name in REWRITES:
         try:
             source = inspect.getsource(found)
         except (OSError, TypeError):
             return f"{module_name}.{path} has no source to read"
-        if source.count(NOTES_REPORT) != 1:
-            return f"{module_name}.{path} no longer says '{NOTES_REPORT}' once"
+        old = REWRITES[name][0]
+        if source.count(old) != 1:
+            return f"{module_name}.{path} no longer says '{old}' once"
+    if name == "whole_lines" and getattr(importlib.import_module("weasyprint.layout.inline"), "split_first_line", None) is not found:
+        return "weasyprint.layout.inline no longer calls split_first_line by that name"
     return None
 
 
@@ -182,12 +194,13 @@ def image_names(base_url: str) -> Iterator[None]:
 
 
 @functools.cache
-def _linebox_layout_keeping_notes(original: Any) -> Any:
-    """WeasyPrint's ``_linebox_layout`` (``original``) compiled again with ``NOTES_REPORT`` replaced
-    by ``NOTES_KEPT``, in the namespace of its own module."""
+def _rebuilt(name: str, original: Any) -> Any:
+    """WeasyPrint's function ``original`` compiled again with the line ``REWRITES[name]`` replaces,
+    in the namespace of its own module."""
+    old, new = REWRITES[name]
     module = importlib.import_module(original.__module__)
     lines, first = inspect.getsourcelines(original)
-    source = "\n" * (first - 1) + "".join(lines).replace(NOTES_REPORT, NOTES_KEPT)  # its own line numbers in tracebacks
+    source = "\n" * (first - 1) + "".join(lines).replace(old, new)  # its own line numbers in tracebacks
     namespace: dict[str, Any] = {}
     exec(compile(source, inspect.getfile(original), "exec"), module.__dict__, namespace)  # noqa: S102 - WeasyPrint's own code, one line changed
     return namespace[original.__name__]
@@ -202,5 +215,18 @@ def notes_kept() -> Iterator[None]:
         return
     from weasyprint.layout import block
 
-    with _swapped(block, "_linebox_layout", _linebox_layout_keeping_notes(block._linebox_layout)):
+    with _swapped(block, "_linebox_layout", _rebuilt("notes_kept", block._linebox_layout)):
+        yield
+
+
+@contextlib.contextmanager
+def whole_lines() -> Iterator[None]:
+    """While active, a run of text that fits a line but for its trailing space is set whole on the
+    line (see ``FIT_TEST``)."""
+    if unusable("whole_lines"):
+        yield
+        return
+    from weasyprint.layout import inline
+
+    with _swapped(inline, "split_first_line", _rebuilt("whole_lines", inline.split_first_line)):
         yield
