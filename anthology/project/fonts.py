@@ -111,7 +111,12 @@ def _package_faces(index: int, entry: str) -> list[FallbackFont]:
     return faces
 
 
-@functools.cache
 def characters(path: Path) -> frozenset[int]:
-    """The code points a font file maps to glyphs (its best cmap), read once per process."""
+    """The code points a font file maps to glyphs (its best cmap), read again only when the file changes."""
+    info = path.stat()
+    return _characters(path, info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _characters(path: Path, modified: int, size: int) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True)["cmap"].getBestCmap() or ())
