@@ -29,7 +29,6 @@ from ..layout.cover import Cover, load_cover
 from ..layout.documents import EXTENSIONS, render_template
 from ..layout.outline import Entry
 from ..markup.render import ChapterMarkup
-from ..print.figures import figures
 from ..project.model import Book, Contributor
 from .ncx import finish_ncx
 from .registry import Format, Made
@@ -131,7 +130,7 @@ def creators(book: Book, package: epub.EpubBook) -> None:
 
 def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, cover: Cover) -> EpubParts:
     """The cover page and the edition's documents as XHTML, with the print edition's page markers."""
-    edition = lay_out(book, [figures(m) for m in markups], "epub")  # a lone image is a figure, as in print
+    edition = lay_out(book, markups, "epub")
     parts = EpubParts(edition, cover)
     body = render_template(edition.environment, "cover.html", cover=cover, book=book)
     cover_page = Document("cover", "cover", book.config.labels.text("cover"), book.language, Markup(body))

@@ -34,7 +34,6 @@ from ..project.model import Book
 from . import patches
 from .call_stack import roomy
 from .fetcher import LocalFetcher
-from .figures import figures
 from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
@@ -68,7 +67,7 @@ def settings_for(book: Book) -> PrintSettings:
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
     settings = settings or settings_for(book)
-    edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url))
+    edition = lay_out(book, [notes_at_calls(m) for m in markups], "pdf", fonts_css=font_faces(font_url))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
     return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
