@@ -72,14 +72,16 @@ _SPACED_HYPHEN = re.compile(r"[ \t\r\n]+-(?=[ \t\r\n])")
 _SPACED_DASH = re.compile(r"(?<=\S)[ \t\r\n]+([\u2013\u2014])(?=[ \t\r\n]|$)|^[ \t\r\n]+([\u2013\u2014])(?=[ \t\r\n])")
 
 
-def spaced_dashes(text: str) -> str:
+def spaced_dashes(text: str, bind: bool = True) -> str:
     """'No - I get' -> 'No\u00a0\u2013 I get'; 'so \u2014 then' -> 'so\u00a0\u2014 then' (the dash stays with the word before).
 
-    A hyphen without a space on both sides (a compound, '-5', '1990-2000') is left as it is."""
+    A hyphen without a space on both sides (a compound, '-5', '1990-2000') is left as it is. Without
+    ``bind`` the spaces stay ordinary ones (for metadata: titles in bookmarks, records and file names)."""
+    space = "\u00a0" if bind else " "
     if "-" in text:
-        text = _SPACED_HYPHEN.sub("\u00a0\u2013", text)
-    if "\u2013" in text or "\u2014" in text:
-        text = _SPACED_DASH.sub(lambda m: "\u00a0" + (m.group(1) or m.group(2)), text)
+        text = _SPACED_HYPHEN.sub(space + "\u2013", text)
+    if bind and ("\u2013" in text or "\u2014" in text):
+        text = _SPACED_DASH.sub(lambda m: space + (m.group(1) or m.group(2)), text)
     return text
 
 
@@ -93,4 +95,4 @@ def smarten(text: str) -> str:
         converted = converter.reset().convert(text.replace("<", "&lt;"))
     inner = converted.removeprefix("<p>").removesuffix("</p>")
     plain = re.sub(r"<[^>]+>", "", inner)
-    return spaced_dashes(html.unescape(plain))
+    return spaced_dashes(html.unescape(plain), bind=False)

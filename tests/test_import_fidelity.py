@@ -62,8 +62,8 @@ def test_block_editor_post_keeps_every_block(tmp_path: Path) -> None:
     assert "| Employee | Salary |\n| --- | --- |\n| Ann | 12 |" in body and "*Pay in 2019*" in body
     # an ordered list stays ordered, nested lists too
     assert re.search(r"^1\. +First\n2\. +Second\n +1\. +Second, part one\n3\. +Third$", body, re.M), body
-    # verse keeps its lines (hard breaks) and stanzas, and is not code
-    assert "The rain came down  \n\u00a0\u00a0on the *hill* and road\n\nand then it stopped." in body
+    # verse keeps its lines and stanzas, in the chapters' verse form (a line block), and is not code
+    assert "\n\n| The rain came down\n| \u00a0\u00a0on the *hill* and road\n|\n| and then it stopped.\n\n" in body
     assert '```\nprint("hi")\nx = \\[1, 2\\]\n```' in body or '```\nprint("hi")\nx = [1, 2]\n```' in body
     assert "> Nothing about us without us.\n>\n> — A slogan" in body
     assert "> Ask first.\n>\n> — Ann Bee" in body
@@ -82,7 +82,8 @@ def test_block_editor_post_keeps_every_block(tmp_path: Path) -> None:
     assert epubcheck_messages(epub) == []
     with zipfile.ZipFile(epub) as archive:
         xhtml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml"))
-    assert re.search(r"The rain came down<br\s*/>\s*\u00a0\u00a0on the <em>hill</em>", xhtml), "verse lines"
+    assert re.search(r'<div class="verse">\s*<div class="stanza">\s*<p class="line">The rain came down</p>\s*'
+                     r'<p class="line">\u00a0\u00a0on the <em>hill</em> and road</p>\s*</div>\s*<div class="stanza">', xhtml), "verse lines"
     assert "Second, part one" in xhtml and xhtml.count("<ol") >= 2 and "The first note." in xhtml
     assert xhtml.count("<blockquote") == 2 and "<!--" not in xhtml
 

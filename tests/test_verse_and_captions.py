@@ -119,6 +119,7 @@ def test_spaced_hyphens_become_en_dashes_that_keep_to_the_word_before() -> None:
     assert spaced_dashes("No - I get") == "No\u00a0\u2013 I get"
     assert spaced_dashes("so \u2014 then, and \u2013 now") == "so\u00a0\u2014 then, and\u00a0\u2013 now"
     assert spaced_dashes("at the end \u2014") == "at the end\u00a0\u2014"
+    assert spaced_dashes("No - I get", bind=False) == "No \u2013 I get"  # titles: the dash, no binding space
     for kept in ("-5 degrees", "1990-2000", "co-production", "user- controlled", "\u2014 Said she", "a -b"):
         assert spaced_dashes(kept) == kept
 
@@ -193,7 +194,10 @@ def test_epub_and_html_carry_verse_captions_and_dashes(verse_book: Path) -> None
         assert "<caption>Boats and catch\u00a0\u2013 the harbour\u2019s books" in text
         assert text.count("<figcaption>") == 2 and "<figcaption>A gull</figcaption>" in text
         body = re.sub(r"<[^>]+>", "", text)
-        assert re.search(r"\w - \w", body) is None and re.search(r" [\u2013\u2014] ", body) is None
+        assert re.search(r"\w - \w", body) is None and "Harbour \u2013 poems" in body  # titles too
+        chapters = re.sub(r"<[^>]+>", "", "".join(t.split('class="chapter-body"')[-1].split("<footer")[0] for t in edition.values() if 'class="chapter-body"' in t))
+        assert chapters.count("\u00a0\u2013 ") + chapters.count("\u00a0\u2014 ") > 300
+        assert re.search(r" [\u2013\u2014] ", chapters) is None  # the space before a spaced dash is a no-break space
         assert "address\\" not in body
 
 

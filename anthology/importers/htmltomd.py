@@ -201,6 +201,15 @@ class _Converter(MarkdownConverter):
         alt = alt.replace("[", "(").replace("]", ")").replace("\n", " ")
         return f"![{alt}]({src})"
 
+    def convert_div(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A verse (``<div class="verse">``, one paragraph per stanza, a line break per line) becomes
+        the chapters' verse form: a line block, each line '| ', '|' between stanzas."""
+        if "verse" not in (el.get("class") or []) or "_inline" in parent_tags:
+            return str(super().convert_div(el, text, parent_tags))  # type: ignore[misc]
+        stanzas = [s for s in re.split(r"\n[ \t]*\n", text.strip("\n")) if s.strip()]
+        lines = ["\n".join("| " + line.rstrip() for line in re.split(r" {2}\n|\\\n|\n", stanza)) for stanza in stanzas]
+        return "\n\n" + "\n|\n".join(lines) + "\n\n" if lines else ""
+
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         text = text.strip()
         return f"\n\n*{text}*\n\n" if text else ""
