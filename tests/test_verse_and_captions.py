@@ -149,6 +149,11 @@ def test_line_blocks_keep_lines_and_stanzas(tmp_path: Path) -> None:
     assert root.find(f".//{XHTML}p[@class='line']/{XHTML}em").text == "here"
 
 
+def test_a_verse_block_after_a_line_block_is_a_poem_of_its_own(tmp_path: Path) -> None:
+    xhtml = _render(tmp_path, "| One poem\n\n::: verse\nAnother\n:::\n\n::: verse\n:::\n")
+    assert xhtml.count('<div class="verse">') == 2 and xhtml.count('<p class="line">') == 2
+
+
 def test_a_pipe_table_is_still_a_table(tmp_path: Path) -> None:
     xhtml = _render(tmp_path, "| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert "<table>" in xhtml and "verse" not in xhtml

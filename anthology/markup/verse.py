@@ -30,6 +30,9 @@ _LINE = re.compile(r"^\|(?: |$)")
 _FENCE_OPEN = re.compile(r"^:{3,}[ \t]*(?:verse|\{[ \t]*\.verse[ \t]*\})[ \t]*$")
 _FENCE_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 _INDENT = re.compile(r"^[ \t]+")
+# The first line of a '::: verse' block: a new poem, never a stanza of a line block just above it. A
+# control character no chapter can hold (markup strips them from the source before Markdown runs).
+_NEW_POEM = "|\x02"
 
 
 class _VerseFences(Preprocessor):
@@ -41,7 +44,7 @@ class _VerseFences(Preprocessor):
         for line in lines:
             if not inside and _FENCE_OPEN.match(line):
                 inside = True
-                out.append("")
+                out += ["", _NEW_POEM]
             elif inside and _FENCE_CLOSE.match(line):
                 inside = False
                 out.append("")
@@ -56,12 +59,15 @@ class _LineBlocks(BlockProcessor):
     """A block whose first line starts with ``| ``: a stanza (or several) of verse."""
 
     def test(self, parent: ElementTree.Element, block: str) -> bool:
-        return bool(_LINE.match(block))
+        return bool(_LINE.match(block)) or block.startswith(_NEW_POEM)
 
     def run(self, parent: ElementTree.Element, blocks: list[str]) -> None:
         lines: list[str | None] = []  # None: a stanza break
         rest: list[str] = []
         raw_lines = blocks.pop(0).split("\n")
+        new_poem = raw_lines[0] == _NEW_POEM
+        if new_poem:
+            raw_lines.pop(0)
         for index, raw in enumerate(raw_lines):
             if _LINE.match(raw):
                 text = raw[2:].rstrip()
@@ -73,8 +79,10 @@ class _LineBlocks(BlockProcessor):
                 break
         if rest:
             blocks.insert(0, "\n".join(rest))
+        if not any(line is not None for line in lines):
+            return
         previous = parent[-1] if len(parent) else None
-        if previous is not None and previous.tag == "div" and previous.get("class") == VERSE_CLASS and previous.tail is None:
+        if not new_poem and previous is not None and previous.tag == "div" and previous.get("class") == VERSE_CLASS:
             verse = previous  # a blank line between two line blocks: a new stanza of the same poem
             stanza = None
         else:
