@@ -70,8 +70,8 @@ class _LineBlocks(BlockProcessor):
             raw_lines.pop(0)
         for index, raw in enumerate(raw_lines):
             if _LINE.match(raw):
-                text = raw[2:].rstrip()
-                lines.append(text if text.strip() else None)
+                content = raw[2:].rstrip()
+                lines.append(content if content.strip() else None)
             elif raw[:1] in (" ", "\t") and raw.strip() and lines and lines[-1] is not None:
                 lines[-1] = f"{lines[-1]} {raw.strip()}"
             else:  # the line block ends; what follows is ordinary Markdown
@@ -84,10 +84,9 @@ class _LineBlocks(BlockProcessor):
         previous = parent[-1] if len(parent) else None
         if not new_poem and previous is not None and previous.tag == "div" and previous.get("class") == VERSE_CLASS:
             verse = previous  # a blank line between two line blocks: a new stanza of the same poem
-            stanza = None
         else:
             verse = ElementTree.SubElement(parent, "div", {"class": VERSE_CLASS})
-            stanza = None
+        stanza: ElementTree.Element | None = None
         for text in lines:
             if text is None:
                 stanza = None
