@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from ..text import spaced_dashes
+from ..text import smarten, spaced_dashes
 from .namespaces import XHTML_NS, local_name
 
 FIGURE_CLASS = "figure"
@@ -48,7 +48,7 @@ def figures(root: etree._Element) -> None:
         figure.append(image)
         title = " ".join((image.attrib.pop("title", None) or "").split())
         if title:
-            etree.SubElement(figure, _q("figcaption")).text = spaced_dashes(title)
+            etree.SubElement(figure, _q("figcaption")).text = spaced_dashes(smarten(title))  # as the text: curly quotes, dashes
         paragraph.getparent().replace(paragraph, figure)
 
 
