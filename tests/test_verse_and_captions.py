@@ -312,3 +312,28 @@ def test_figures_and_verse_in_a_browser(browser: Browser, verse_book: Path, unpa
         browser.screenshot(Path(os.environ["ANTHOLOGY_SCREENSHOTS"]) / f"verse-{edition}-{width}.png")
         _look(browser, pictures, width)
         browser.screenshot(Path(os.environ["ANTHOLOGY_SCREENSHOTS"]) / f"figures-{edition}-{width}.png")
+
+
+# What reading systems put after a book's own stylesheets (justified, indented, spaced paragraphs,
+# inline images), as in test_epub_readers.
+HOSTILE = """
+p, li, blockquote, dd, figcaption { text-align: justify; text-indent: 1em; line-height: 1.7; hyphens: auto; }
+p { margin: 0.7em 0; }
+img { display: inline; margin: 0; }
+"""
+
+
+@pytest.mark.slow
+def test_verse_and_figures_survive_a_readers_stylesheet(browser: Browser, verse_book: Path, unpacked: Path) -> None:
+    for page in _pages(verse_book, unpacked, "epub"):
+        clean = _look(browser, page, 560)
+        browser.evaluate(
+            "(() => { const s = document.createElementNS('http://www.w3.org/1999/xhtml', 'style');"
+            f" s.textContent = {HOSTILE!r}; document.head.appendChild(s); return true; }})()"
+        )
+        assert browser.evaluate("getComputedStyle(document.querySelector('p')).lineHeight") != ""
+        hostile = browser.evaluate(LOOK)
+        for key in ("imgs", "captions", "holders"):
+            assert clean[key] == hostile[key], key
+        assert [(line["count"], line["align"]) for line in clean["lines"]] == [(line["count"], line["align"]) for line in hostile["lines"]]
+        assert [line["lefts"] for line in clean["lines"]] == [line["lefts"] for line in hostile["lines"]]
