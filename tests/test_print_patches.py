@@ -14,7 +14,7 @@ import pydyf
 import pytest
 import weasyprint.document
 import weasyprint.layout
-from weasyprint.pdf import fonts
+from weasyprint.pdf import fonts, tags
 
 from anthology.print import patches
 
@@ -33,8 +33,11 @@ def test_each_patch_puts_the_original_back() -> None:
         assert fonts.Font.clean is not clean
     with patches.flate_level():
         assert pydyf.zlib is not zlib
-    assert (weasyprint.layout.make_margin_boxes, weasyprint.document.original_get_image_from_uri, fonts.Font.clean, pydyf.zlib) == (
-        margins, images, clean, zlib
+    build = tags._build_box_tree
+    with patches.structure_notes(lambda *args: lambda made: None) as wrapped:
+        assert wrapped and tags._build_box_tree is not build
+    assert (weasyprint.layout.make_margin_boxes, weasyprint.document.original_get_image_from_uri, fonts.Font.clean, pydyf.zlib, tags._build_box_tree) == (
+        margins, images, clean, zlib, build
     )
 
 
@@ -46,12 +49,15 @@ def test_a_moved_target_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", elsewhere)
     monkeypatch.setattr(fonts.Font, "clean", elsewhere)
     monkeypatch.setattr(pydyf, "zlib", object())
+    monkeypatch.setattr(tags, "_build_box_tree", elsewhere)
     assert all(patches.unusable(name) for name in patches.TARGETS)
     with patches.margin_state(lambda context, state: state) as wrapped:
         assert not wrapped and weasyprint.layout.make_margin_boxes is elsewhere
     with patches.image_names("file:///book/"), patches.font_cleaning(lambda font: None), patches.flate_level():
         assert weasyprint.document.original_get_image_from_uri is elsewhere and fonts.Font.clean is elsewhere
         assert not isinstance(pydyf.zlib, type(zlib))
+    with patches.structure_notes(lambda *args: lambda made: None) as wrapped:
+        assert not wrapped and tags._build_box_tree is elsewhere
 
 
 def test_images_are_named_from_their_address_inside_the_book() -> None:

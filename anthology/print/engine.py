@@ -39,6 +39,7 @@ from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
 from .static_fonts import static_instances
+from .structure import Describer
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
 
@@ -188,7 +189,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        with _source_date(when), static_instances(), patches.flate_level():
+        with _source_date(when), static_instances(), patches.flate_level(), patches.structure_notes(Describer()):
             data = document.write_pdf(
                 pdf_variant=settings.pdf_variant or None,
                 pdf_identifier=identifier,

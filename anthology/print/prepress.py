@@ -30,6 +30,7 @@ from PIL import Image
 from ..errors import BuildError, Diagnostic
 from .colour import Converter, OutputProfile, find_output_profile, neutral
 from .profiles import PrintSettings
+from .tagging import tag_structure
 
 PT_PER_MM = 72 / 25.4
 
@@ -315,6 +316,7 @@ def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir
     output = find_output_profile(settings.output_profile, project_dir or Path.cwd(), config_path) if settings.pdfx else None
     with pikepdf.open(io.BytesIO(data)) as pdf:
         added = 0
+        tag_structure(pdf)  # before the colours: it rewrites marked content in the pages
         if bound:
             set_boxes(pdf, settings, rtl)
             added = pad_pages(pdf, settings, rtl)

@@ -1,0 +1,375 @@
+"""One accessible structure tree for the print edition's PDF, made from WeasyPrint's page-by-page one.
+
+WeasyPrint tags each page on its own; ``structure`` has told each element what it stands for (see
+there). This pikepdf pass, run on the whole book (laid out whole or joined from chunks), makes of it
+the tree a screen reader walks:
+
+- the parts of one element on several pages are one element: a chapter is one ``Sect``, a paragraph
+  that crosses a page one ``P``; a table's header rows repeated on the next page are Artifacts;
+- each note is a ``Note`` (with its ``/ID``) placed right after the paragraph (or heading, list item,
+  table cell's text) that calls it, inside its chapter; the call is a ``Reference`` holding its ``Link``;
+- what is not content leaves the tree and is marked as an Artifact in the page's content: running
+  heads and folios (``/Pagination``), dot leaders (``/Layout``), and any marked content the tree no
+  longer reaches, so that none is left orphaned;
+- empty grouping elements left behind (the footnote area of a page) go;
+- the parent tree is made anew from the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+
+from .structure import MARK
+
+# Elements whose children stand one after another in the reading order, and among which a note is
+# placed after the child holding its call.
+CONTAINERS = {"/Document", "/Part", "/Art", "/Sect", "/Div", "/BlockQuote", "/LBody", "/LI", "/TD", "/TH", "/Note", "/TOCI", "/Caption"}
+EMPTY_GOES = {"/NonStruct", "/Span", "/Div", "/Private", "/Link"}
+
+
+@dataclass
+class Leaf:
+    """Marked content on a page (``mcid``) or an annotation (``objr``) in an element."""
+
+    page: Any
+    mcid: int | None = None
+    objr: Any = None
+
+
+@dataclass(eq=False)
+class Node:
+    obj: Any
+    kids: list[Node | Leaf] = field(default_factory=list)
+    key: str | None = None
+    note: str | None = None  # a call: the id of the note it calls
+    artifact: Any = None  # the Artifact's properties when this is not content
+
+    @property
+    def s(self) -> str:
+        return str(self.obj.get("/S", ""))
+
+    def leaves(self) -> list[Leaf]:
+        out: list[Leaf] = []
+        for kid in self.kids:
+            out.extend(kid.leaves() if isinstance(kid, Node) else [kid])
+        return out
+
+    def nodes(self) -> list[Node]:
+        out = [self]
+        for kid in self.kids:
+            if isinstance(kid, Node):
+                out.extend(kid.nodes())
+        return out
+
+
+@dataclass
+class Tagged:
+    """What the pass found and did, in figures."""
+
+    marked: int = 0  # marked-content sequences with an MCID in the pages
+    orphans_before: int = 0  # of them, not reached from WeasyPrint's tree
+    artifacts_made: int = 0  # made Artifacts in the pages' content
+    merged: int = 0  # elements joined to their part on an earlier page
+    notes: int = 0  # notes placed after their call
+
+
+def _read(obj: Any, page: Any) -> Node:
+    mark = obj.get("/" + MARK)
+    node = Node(obj)
+    if mark is not None:
+        node.key = str(mark["/K"]) if "/K" in mark else None
+        node.note = str(mark["/Note"]) if "/Note" in mark else None
+        if "/Artifact" in mark:
+            node.artifact = pikepdf.Dictionary(Type=mark.Artifact, **({"Subtype": mark.Subtype} if "/Subtype" in mark else {}))
+        del obj["/" + MARK]
+    if obj.get("/S") == "/Artifact" and node.artifact is None:
+        node.artifact = pikepdf.Dictionary()
+    page = obj.get("/Pg", page)
+    kids = obj.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
+        if isinstance(kid, int):
+            node.kids.append(Leaf(page, mcid=int(kid)))
+        elif isinstance(kid, pikepdf.Dictionary):
+            kind = kid.get("/Type")
+            if kind == "/MCR":
+                node.kids.append(Leaf(kid.get("/Pg", page), mcid=int(kid.MCID)))
+            elif kind == "/OBJR":
+                node.kids.append(Leaf(kid.get("/Pg", page), objr=kid))
+            else:
+                node.kids.append(_read(kid, page))
+    return node
+
+
+def _detach(node: Node, wanted: Any, found: list[tuple[Node, Node]]) -> None:
+    """Take out of the tree the elements ``wanted(element)`` picks, each listed with its parent."""
+    kept: list[Node | Leaf] = []
+    for kid in node.kids:
+        if isinstance(kid, Node) and wanted(kid):
+            found.append((kid, node))
+            continue
+        if isinstance(kid, Node):
+            _detach(kid, wanted, found)
+        kept.append(kid)
+    node.kids = kept
+
+
+def _prune(node: Node) -> bool:
+    """Empty grouping elements removed, from the leaves up; True when ``node`` itself is empty and goes."""
+    node.kids = [kid for kid in node.kids if not (isinstance(kid, Node) and _prune(kid))]
+    return not node.kids and node.s in EMPTY_GOES
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.merged = 0
+        self.repeated: list[Node] = []  # a table's header repeated on the next page
+
+    def join(self, node: Node) -> None:
+        out: list[Node | Leaf] = []
+        for kid in node.kids:
+            last = out[-1] if out else None
+            if isinstance(kid, Node) and isinstance(last, Node) and kid.key is not None and kid.key == last.key:
+                self.absorb(last, kid)
+            else:
+                out.append(kid)
+        node.kids = out
+        for kid in out:
+            if isinstance(kid, Node):
+                self.join(kid)
+
+    def absorb(self, first: Node, second: Node) -> None:
+        """``second`` (on a later page) made part of ``first``: a child of ``second`` standing for an
+        element ``first`` already holds, other than the one continued, is a repetition (a table's
+        header rows on each page)."""
+        self.merged += 1
+        held = {kid.key for kid in first.kids[:-1] if isinstance(kid, Node) and kid.key is not None}
+        for index, kid in enumerate(second.kids):
+            if isinstance(kid, Node) and kid.key in held and not (index == 0 and first.kids and isinstance(first.kids[-1], Node) and first.kids[-1].key == kid.key):
+                self.repeated.append(kid)
+                continue
+            first.kids.append(kid)
+
+
+def _place_notes(document: Node, notes: dict[str, Node]) -> tuple[int, list[Node]]:
+    """Each note after the child (of the nearest container above its call) that holds the call; the
+    call wrapped in a Reference. Returns the count placed and the notes whose call was not found."""
+    placed: set[str] = set()
+    after: dict[int, int] = {}  # id of the child holding calls -> how many notes already follow it
+    pending: list[tuple[list[Node], Node]] = []
+
+    def walk(node: Node, path: list[Node]) -> None:
+        for index, kid in enumerate(node.kids):
+            if not isinstance(kid, Node):
+                continue
+            if kid.s == "/Link" and kid.note in notes and kid.note not in placed:
+                placed.add(kid.note)
+                reference = Node(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Reference), [kid])
+                if "/Pg" in kid.obj:
+                    reference.obj.Pg = kid.obj.Pg
+                node.kids[index] = reference
+                pending.append(([*path, node, reference], notes[kid.note]))
+            else:
+                walk(kid, [*path, node])
+
+    walk(document, [])
+    for path, note in pending:
+        at = len(path) - 2
+        while at > 0 and path[at].s not in CONTAINERS:
+            at -= 1
+        container, holder = path[at], path[at + 1]
+        position = container.kids.index(holder) + 1 + after.get(id(holder), 0)
+        container.kids.insert(position, note)
+        after[id(holder)] = after.get(id(holder), 0) + 1
+    left = [note for name, note in notes.items() if name not in placed]
+    return len(pending), left
+
+
+def _write(pdf: pikepdf.Pdf, node: Node, parent: Any) -> None:
+    obj = node.obj
+    if not obj.is_indirect:
+        obj = node.obj = pdf.make_indirect(obj)
+    obj.P = parent
+    page = obj.get("/Pg")
+    kids = []
+    for kid in node.kids:
+        if isinstance(kid, Node):
+            _write(pdf, kid, obj)
+            kids.append(kid.obj)
+        elif kid.objr is not None:
+            kids.append(kid.objr)
+        elif page is not None and kid.page is not None and kid.page.objgen == page.objgen:
+            kids.append(kid.mcid)
+        else:
+            kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=kid.page, MCID=kid.mcid))
+    obj.K = pikepdf.Array(kids)
+
+
+def _page_marks(page: Any) -> list[int]:
+    return [int(operands[1].MCID) for operands, operator in pikepdf.parse_content_stream(page)
+            if operator == pikepdf.Operator("BDC") and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]]
+
+
+def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, reached: set[int], properties: dict[int, Any], texts: dict[int, Any]) -> int:
+    """The page's marked content that the tree does not reach made Artifacts (returns how many); the
+    marked content of a line ending in a hyphen of hyphenation given its element's ActualText, for
+    the tools that read the page's content rather than the tree."""
+    instructions = list(pikepdf.parse_content_stream(page))
+    changed = made = 0
+    for index, (operands, operator) in enumerate(instructions):
+        if operator != pikepdf.Operator("BDC") or len(operands) != 2 or not isinstance(operands[1], pikepdf.Dictionary) or "/MCID" not in operands[1]:
+            continue
+        mcid = int(operands[1].MCID)
+        if mcid in reached:
+            if mcid in texts:
+                operands[1].ActualText = texts[mcid]
+                instructions[index] = pikepdf.ContentStreamInstruction(operands, operator)
+                changed += 1
+            continue
+        found = properties.get(mcid)
+        if found:
+            instructions[index] = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact, found], pikepdf.Operator("BDC"))
+        else:
+            instructions[index] = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
+        changed += 1
+        made += 1
+    if changed:
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    return made
+
+
+def _reached(document: Node) -> dict[tuple[int, int], set[int]]:
+    out: dict[tuple[int, int], set[int]] = {}
+    for leaf in document.leaves():
+        if leaf.mcid is not None and leaf.page is not None:
+            out.setdefault(leaf.page.objgen, set()).add(leaf.mcid)
+    return out
+
+
+def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
+    """The pass over ``pdf`` (changed in place); nothing is done to a PDF without a structure tree."""
+    result = Tagged()
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return result
+    top = tree.K if not isinstance(tree.K, pikepdf.Array) else tree.K[0]
+    document = _read(top, None)
+    before = _reached(document)
+    pages = [page.obj for page in pdf.pages]
+    marks = {page.objgen: _page_marks(page) for page in pages}
+    result.marked = sum(len(found) for found in marks.values())
+    result.orphans_before = sum(1 for page in pages for mcid in marks[page.objgen] if mcid not in before.get(page.objgen, set()))
+
+    # What is not content leaves the tree; its annotations (a dot leader's link) stay with the link around it.
+    artifact_marks = _margin_artifacts(tree, pages)
+    found: list[tuple[Node, Node]] = []
+    _detach(document, lambda node: node.artifact is not None, found)
+    for node, parent in found:
+        for leaf in node.leaves():
+            if leaf.objr is not None:
+                parent.kids.append(leaf)
+            elif leaf.page is not None and leaf.mcid is not None:
+                artifact_marks.setdefault(leaf.page.objgen, {})[leaf.mcid] = node.artifact
+    # Notes out of the page's footnote area, one per id, for placing after their call.
+    notes: dict[str, Node] = {}
+    found = []
+    _detach(document, lambda node: node.s == "/Note" and "/ID" in node.obj, found)
+    for note, _ in found:
+        name = str(note.obj.ID)
+        if name in notes:
+            notes[name].kids.extend(note.kids)
+        else:
+            notes[name] = note
+    _prune(document)
+    merger = _Merger()
+    merger.join(document)
+    result.merged = merger.merged
+    _renumber_headers(document, merger.repeated)
+    for node in merger.repeated:
+        for leaf in node.leaves():
+            if leaf.page is not None and leaf.mcid is not None:
+                artifact_marks.setdefault(leaf.page.objgen, {})[leaf.mcid] = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+    result.notes, left = _place_notes(document, notes)
+    document.kids.extend(left)  # a note whose call is lost still reaches the reader
+
+    _write(pdf, document, tree)
+    tree.K = pikepdf.Array([document.obj])
+    _parent_tree(pdf, tree, document, pages)
+    after = _reached(document)
+    texts: dict[tuple[int, int], dict[int, Any]] = {}
+    for node in document.nodes():
+        leaves = node.leaves()
+        if "/ActualText" in node.obj and len(leaves) == 1 and leaves[0].mcid is not None and leaves[0].page is not None:
+            texts.setdefault(leaves[0].page.objgen, {})[leaves[0].mcid] = node.obj.ActualText
+    for page in pages:
+        result.artifacts_made += _mark_artifacts(pdf, page, after.get(page.objgen, set()), artifact_marks.get(page.objgen, {}), texts.get(page.objgen, {}))
+    return result
+
+
+def _margin_artifacts(tree: Any, pages: list[Any]) -> dict[tuple[int, int], dict[int, Any]]:
+    """The Artifact properties of the page margins' marked content (running heads, folios), which
+    WeasyPrint maps to elements outside the tree: found through the parent tree."""
+    out: dict[tuple[int, int], dict[int, Any]] = {}
+    if "/ParentTree" not in tree:
+        return out
+    arrays = {}
+    stack = [tree.ParentTree]
+    while stack:
+        node = stack.pop()
+        nums = node.get("/Nums", [])
+        for i in range(0, len(nums) - 1, 2):
+            arrays[int(nums[i])] = nums[i + 1]
+        stack.extend(node.get("/Kids", []))
+    for page in pages:
+        found = arrays.get(int(page.StructParents)) if "/StructParents" in page else None
+        if not isinstance(found, pikepdf.Array):
+            continue
+        for mcid, element in enumerate(found):
+            mark = element.get("/" + MARK) if isinstance(element, pikepdf.Dictionary) else None
+            if mark is not None and "/Artifact" in mark:
+                properties = pikepdf.Dictionary(Type=mark.Artifact, **({"Subtype": mark.Subtype} if "/Subtype" in mark else {}))
+                out.setdefault(page.objgen, {})[mcid] = properties
+    return out
+
+
+def _renumber_headers(document: Node, repeated: list[Node]) -> None:
+    """A cell of a table's later page names its header by the repeated header's ID: it names the
+    first one's instead, as the repetition leaves the tree."""
+    kept = {node.key: node for node in document.nodes() if node.s == "/TH" and node.key is not None and "/ID" in node.obj}
+    renamed: dict[str, Any] = {}
+    for gone in repeated:
+        for node in gone.nodes():
+            if node.s == "/TH" and "/ID" in node.obj and node.key in kept:
+                renamed[bytes(node.obj.ID).decode("latin-1")] = kept[node.key].obj.ID
+    if not renamed:
+        return
+    for node in document.nodes():
+        attributes = node.obj.get("/A")
+        if node.s == "/TD" and isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+            attributes.Headers = pikepdf.Array([renamed.get(bytes(h).decode("latin-1"), h) for h in attributes.Headers])
+
+
+def _parent_tree(pdf: pikepdf.Pdf, tree: Any, document: Node, pages: list[Any]) -> None:
+    """The parent tree made anew: each page's marked content and each annotation to its element."""
+    by_page: dict[tuple[int, int], dict[int, Any]] = {}
+    annotations: dict[int, Any] = {}
+    for node in document.nodes():
+        for kid in node.kids:
+            if isinstance(kid, Leaf) and kid.mcid is not None and kid.page is not None:
+                by_page.setdefault(kid.page.objgen, {})[kid.mcid] = node.obj
+            elif isinstance(kid, Leaf) and kid.objr is not None and "/StructParent" in kid.objr.Obj:
+                annotations[int(kid.objr.Obj.StructParent)] = node.obj
+    nums: dict[int, Any] = dict(annotations)
+    for page in pages:
+        if "/StructParents" not in page:
+            continue
+        found = by_page.get(page.objgen, {})
+        size = max(found, default=-1) + 1
+        nums[int(page.StructParents)] = pdf.make_indirect(pikepdf.Array([found.get(n, None) for n in range(size)]))
+    flat: list[Any] = []
+    for key in sorted(nums):
+        flat += [key, nums[key]]
+    tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(flat)))
+    tree.ParentTreeNextKey = max(nums, default=-1) + 1
