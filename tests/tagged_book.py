@@ -26,7 +26,8 @@ def _body(number: int) -> str:
         sentence * 9,  # long enough to cross a page
         "## " + ("Adran arall" if welsh else "Another section"),
         "- " + "\n- ".join(f"Item {n} of the list in chapter {number}" for n in range(1, 4)),
-        "| Name | Role | Year |\n|---|---|---|\n" + "".join(f"| Person {n} | Coordinator | 2019 |\n" for n in range(1, 4)),
+        # The first chapter's table crosses a page, which repeats its header row.
+        "| Name | Role | Year |\n|---|---|---|\n" + "".join(f"| Person {n} | Coordinator | 2019 |\n" for n in range(1, 40 if number == 1 else 4)),
         f"![A blue field for chapter {number}](field.png)",
         f"LAST{number}x closes the chapter, with a second note.[^b{number}] " + sentence * 2,
         f"[^a{number}]: NOTEA{number}x explains the first call.",

@@ -65,3 +65,50 @@ def test_images_are_named_from_their_address_inside_the_book() -> None:
     assert here == patches.image_id("file:///tmp/x/chapters/a.png", "file:///tmp/x/")
     assert here != patches.image_id("file:///tmp/x/chapters/b.png", "file:///tmp/x/")
     assert patches.image_id("file:///usr/share/fonts/x.png", "file:///tmp/x/") is None
+
+
+def test_the_structure_patch_tells_each_element_what_it_is() -> None:
+    """What anthology.print.structure relies on inside WeasyPrint's tagging, on one small page: a
+    note, its call, a span in another language, a dot leader, a hyphenated line, a figure, the folio."""
+    import base64
+    import io
+
+    import pikepdf
+    import weasyprint
+    from PIL import Image
+
+    from anthology.print.structure import MARK, Describer
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 0, 200)).save(picture, "PNG")
+    html = (
+        '<html lang="en"><body><section id="c1"><p>Call<a class="noteref" href="#n1">1</a>'
+        '<span class="footnote" id="n1">The note.</span> and <span lang="cy">gofal</span>. '
+        + "Extraordinarily incomprehensible characteristically " * 12
+        + '</p><p><a class="toc" href="#c1">Entry</a></p><img alt="A box" src="data:image/png;base64,' + base64.b64encode(picture.getvalue()).decode() + '"/></section></body></html>'
+    )
+    css = weasyprint.CSS(string=(
+        "@page { size: 100mm 150mm; @bottom-center { content: counter(page) } }"
+        "p { hyphens: auto; width: 60mm; text-align: justify } .footnote { float: footnote }"
+        ".toc::after { content: leader('. ') '7' }"
+    ))
+
+    document = weasyprint.HTML(string=html).render(stylesheets=[css], pdf_tags=True)
+    with patches.structure_notes(Describer()) as wrapped:
+        assert wrapped
+        data = document.write_pdf(pdf_tags=True)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        elements = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"]
+        notes = [e for e in elements if e.S == "/Note"]
+        assert [str(e.ID) for e in notes] == ["n1"]
+        marks = [e["/" + MARK] for e in elements if "/" + MARK in e]
+        assert any(str(m.get("/Note", "")) == "n1" for m in marks)
+        assert any(str(m.get("/Artifact", "")) == "/Layout" for m in marks)  # the leader
+        assert any(str(m.get("/Artifact", "")) == "/Pagination" and m.get("/Subtype") == "/Footer" for m in marks)  # the folio
+        assert len({str(m.K) for m in marks if "/K" in m}) > 10
+        assert [str(e.Lang) for e in elements if "/Lang" in e] == ["cy"]
+        assert any(str(e.ActualText).endswith("\u00ad") for e in elements if "/ActualText" in e)
+        figure = next(e for e in elements if e.S == "/Figure")
+        left, bottom, right, top = (float(v) for v in pdf.pages[0].MediaBox)
+        x1, y1, x2, y2 = (float(v) for v in figure.A.BBox)
+        assert left <= x1 < x2 <= right and bottom <= y1 < y2 <= top

@@ -236,3 +236,18 @@ def test_the_epub_and_the_pdf_tell_a_reader_the_same(tagged: Built) -> None:
             assert len(spans) == sum(1 for e in chapter.walk() if e.s == "/Span" and "/Lang" in e.obj)
             for tag, kind in (("table", "/Table"), ("ul", "/L"), ("img", "/Figure")):
                 assert len(list(section.iter(f"{XHTML}{tag}"))) == sum(1 for e in chapter.walk() if e.s == kind), tag
+
+
+@pytest.mark.slow
+def test_a_table_across_a_page_is_one_table_with_one_header(tagged: Built) -> None:
+    tables = [e for e in tagged.root.walk() if e.s == "/Table"]
+    assert len(tables) == CHAPTERS
+    first = tables[0]
+    assert len({page for e in first.walk() for page, _ in e.mcids}) > 1  # it does cross a page
+    for table in tables:
+        headers = [e for e in table.walk() if e.s == "/TH"]
+        assert len(headers) == 3  # the header row repeated on the next page is an Artifact
+        ids = {bytes(th.obj.ID) for th in headers}
+        cells = [e for e in table.walk() if e.s == "/TD"]
+        assert cells and all({bytes(h) for h in cell.obj.A.Headers} <= ids for cell in cells)
+    assert sum(1 for e in first.walk() if e.s == "/TR") == 40

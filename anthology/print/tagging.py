@@ -145,9 +145,11 @@ class _Merger:
         element ``first`` already holds, other than the one continued, is a repetition (a table's
         header rows on each page)."""
         self.merged += 1
-        held = {kid.key for kid in first.kids[:-1] if isinstance(kid, Node) and kid.key is not None}
-        for index, kid in enumerate(second.kids):
-            if isinstance(kid, Node) and kid.key in held and not (index == 0 and first.kids and isinstance(first.kids[-1], Node) and first.kids[-1].key == kid.key):
+        last = first.kids[-1] if first.kids else None
+        continued = last.key if isinstance(last, Node) else None
+        held = {kid.key for kid in first.kids if isinstance(kid, Node) and kid.key is not None} - {continued}
+        for kid in second.kids:
+            if isinstance(kid, Node) and kid.key in held:
                 self.repeated.append(kid)
                 continue
             first.kids.append(kid)
