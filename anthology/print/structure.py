@@ -27,6 +27,7 @@ import pydyf
 from weasyprint.formatting_structure import boxes
 
 MARK = "AnthologyTag"
+TAGS_VERSION = 1  # one more whenever the tags come out otherwise: a layout cached before is made again
 PX_TO_PT = 0.75
 SOFT_HYPHEN = "\u00ad"  # how PDF writes a hyphen of hyphenation in a text (ISO 32000-1, 14.8.2.2.3)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -76,6 +76,14 @@ class Tagged:
     notes: int = 0  # notes placed after their call
 
 
+def _artifact(mark: Any) -> Any:
+    """An Artifact's property list from what ``structure`` noted: its type, and subtype if any."""
+    properties = pikepdf.Dictionary(Type=mark.Artifact)
+    if "/Subtype" in mark:
+        properties.Subtype = mark.Subtype
+    return properties
+
+
 def _read(obj: Any, page: Any) -> Node:
     mark = obj.get("/" + MARK)
     node = Node(obj)
@@ -83,7 +91,7 @@ def _read(obj: Any, page: Any) -> Node:
         node.key = str(mark["/K"]) if "/K" in mark else None
         node.note = str(mark["/Note"]) if "/Note" in mark else None
         if "/Artifact" in mark:
-            node.artifact = pikepdf.Dictionary(Type=mark.Artifact, **({"Subtype": mark.Subtype} if "/Subtype" in mark else {}))
+            node.artifact = _artifact(mark)
         del obj["/" + MARK]
     if obj.get("/S") == "/Artifact" and node.artifact is None:
         node.artifact = pikepdf.Dictionary()
@@ -210,8 +218,17 @@ def _write(pdf: pikepdf.Pdf, node: Node, parent: Any) -> None:
 
 
 def _page_marks(page: Any) -> list[int]:
-    return [int(operands[1].MCID) for operands, operator in pikepdf.parse_content_stream(page)
-            if operator == pikepdf.Operator("BDC") and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]]
+    return [mcid for instruction in pikepdf.parse_content_stream(page) if (mcid := _mcid(instruction)) is not None]
+
+
+def _mcid(instruction: Any) -> int | None:
+    """The MCID a content stream instruction opens, if it opens one."""
+    if not isinstance(instruction, pikepdf.ContentStreamInstruction) or instruction.operator != pikepdf.Operator("BDC"):
+        return None
+    operands = instruction.operands
+    if len(operands) != 2 or not isinstance(operands[1], pikepdf.Dictionary) or "/MCID" not in operands[1]:
+        return None
+    return int(operands[1].MCID)
 
 
 def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, reached: set[int], properties: dict[int, Any], texts: dict[int, Any]) -> int:
@@ -220,14 +237,15 @@ def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, reached: set[int], properties: 
     the tools that read the page's content rather than the tree."""
     instructions = list(pikepdf.parse_content_stream(page))
     changed = made = 0
-    for index, (operands, operator) in enumerate(instructions):
-        if operator != pikepdf.Operator("BDC") or len(operands) != 2 or not isinstance(operands[1], pikepdf.Dictionary) or "/MCID" not in operands[1]:
+    for index, instruction in enumerate(instructions):
+        mcid = _mcid(instruction)
+        if mcid is None:
             continue
-        mcid = int(operands[1].MCID)
         if mcid in reached:
             if mcid in texts:
+                operands = instruction.operands
                 operands[1].ActualText = texts[mcid]
-                instructions[index] = pikepdf.ContentStreamInstruction(operands, operator)
+                instructions[index] = pikepdf.ContentStreamInstruction(operands, pikepdf.Operator("BDC"))
                 changed += 1
             continue
         found = properties.get(mcid)
@@ -250,22 +268,12 @@ def _reached(document: Node) -> dict[tuple[int, int], set[int]]:
     return out
 
 
-def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
-    """The pass over ``pdf`` (changed in place); nothing is done to a PDF without a structure tree."""
-    result = Tagged()
-    tree = pdf.Root.get("/StructTreeRoot")
-    if tree is None:
-        return result
-    top = tree.K if not isinstance(tree.K, pikepdf.Array) else tree.K[0]
-    document = _read(top, None)
-    before = _reached(document)
-    pages = [page.obj for page in pdf.pages]
-    marks = {page.objgen: _page_marks(page) for page in pages}
-    result.marked = sum(len(found) for found in marks.values())
-    result.orphans_before = sum(1 for page in pages for mcid in marks[page.objgen] if mcid not in before.get(page.objgen, set()))
+Marks = dict[tuple[int, int], dict[int, Any]]  # page -> MCID -> what is known of it
 
-    # What is not content leaves the tree; its annotations (a dot leader's link) stay with the link around it.
-    artifact_marks = _margin_artifacts(tree, pages)
+
+def _take_out_artifacts(document: Node, artifact_marks: Marks) -> None:
+    """What is not content leaves the tree, its marked content noted for Artifacts; its annotations
+    (a dot leader's link) stay with the element around it."""
     found: list[tuple[Node, Node]] = []
     _detach(document, lambda node: node.artifact is not None, found)
     for node, parent in found:
@@ -274,9 +282,12 @@ def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
                 parent.kids.append(leaf)
             elif leaf.page is not None and leaf.mcid is not None:
                 artifact_marks.setdefault(leaf.page.objgen, {})[leaf.mcid] = node.artifact
-    # Notes out of the page's footnote area, one per id, for placing after their call.
+
+
+def _take_out_notes(document: Node) -> dict[str, Node]:
+    """The notes taken out of the pages' footnote areas, one for each id (a note on two pages made one)."""
     notes: dict[str, Node] = {}
-    found = []
+    found: list[tuple[Node, Node]] = []
     _detach(document, lambda node: node.s == "/Note" and "/ID" in node.obj, found)
     for note, _ in found:
         name = str(note.obj.ID)
@@ -284,6 +295,35 @@ def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
             notes[name].kids.extend(note.kids)
         else:
             notes[name] = note
+    return notes
+
+
+def _actual_texts(document: Node) -> Marks:
+    """The ActualText of each element holding one marked content, for that marked content."""
+    texts: Marks = {}
+    for node in document.nodes():
+        leaves = node.leaves()
+        if "/ActualText" in node.obj and len(leaves) == 1 and leaves[0].mcid is not None and leaves[0].page is not None:
+            texts.setdefault(leaves[0].page.objgen, {})[leaves[0].mcid] = node.obj.ActualText
+    return texts
+
+
+def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
+    """The pass over ``pdf`` (changed in place); nothing is done to a PDF without a structure tree."""
+    result = Tagged()
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return result
+    document = _read(tree.K if not isinstance(tree.K, pikepdf.Array) else tree.K[0], None)
+    before = _reached(document)
+    pages = [page.obj for page in pdf.pages]
+    marks = {page.objgen: _page_marks(page) for page in pages}
+    result.marked = sum(len(found) for found in marks.values())
+    result.orphans_before = sum(1 for page in pages for mcid in marks[page.objgen] if mcid not in before.get(page.objgen, set()))
+
+    artifact_marks = _margin_artifacts(tree, pages)
+    _take_out_artifacts(document, artifact_marks)
+    notes = _take_out_notes(document)
     _prune(document)
     merger = _Merger()
     merger.join(document)
@@ -300,20 +340,16 @@ def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
     tree.K = pikepdf.Array([document.obj])
     _parent_tree(pdf, tree, document, pages)
     after = _reached(document)
-    texts: dict[tuple[int, int], dict[int, Any]] = {}
-    for node in document.nodes():
-        leaves = node.leaves()
-        if "/ActualText" in node.obj and len(leaves) == 1 and leaves[0].mcid is not None and leaves[0].page is not None:
-            texts.setdefault(leaves[0].page.objgen, {})[leaves[0].mcid] = node.obj.ActualText
+    texts = _actual_texts(document)
     for page in pages:
         result.artifacts_made += _mark_artifacts(pdf, page, after.get(page.objgen, set()), artifact_marks.get(page.objgen, {}), texts.get(page.objgen, {}))
     return result
 
 
-def _margin_artifacts(tree: Any, pages: list[Any]) -> dict[tuple[int, int], dict[int, Any]]:
+def _margin_artifacts(tree: Any, pages: list[Any]) -> Marks:
     """The Artifact properties of the page margins' marked content (running heads, folios), which
     WeasyPrint maps to elements outside the tree: found through the parent tree."""
-    out: dict[tuple[int, int], dict[int, Any]] = {}
+    out: Marks = {}
     if "/ParentTree" not in tree:
         return out
     arrays = {}
@@ -331,8 +367,7 @@ def _margin_artifacts(tree: Any, pages: list[Any]) -> dict[tuple[int, int], dict
         for mcid, element in enumerate(found):
             mark = element.get("/" + MARK) if isinstance(element, pikepdf.Dictionary) else None
             if mark is not None and "/Artifact" in mark:
-                properties = pikepdf.Dictionary(Type=mark.Artifact, **({"Subtype": mark.Subtype} if "/Subtype" in mark else {}))
-                out.setdefault(page.objgen, {})[mcid] = properties
+                out.setdefault(page.objgen, {})[mcid] = _artifact(mark)
     return out
 
 
