@@ -160,7 +160,7 @@ def test_new_writes_every_setting_commented_with_its_default() -> None:
             assert field.help and field.example, (table, field.name)
             # the example is a value the setting takes
             field.convert(tomllib.loads(f"value = {field.example}")["value"])
-    for key, english in labels.english().items():
+    for key, _english in labels.english().items():
         assert f"# {key} = " in text, key
     assert "Default: " in text
     tomllib.loads(text)
