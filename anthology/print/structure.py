@@ -8,8 +8,11 @@ element is given, under the private key ``MARK`` (which ``tagging`` removes):
   element with an id, the path from there and the tag, pseudo-element included), so that the parts
   of a chapter or a paragraph on two pages can be made one;
 - ``/Note`` on a note's call (``a.noteref``): the id of the note it calls;
-- ``/Artifact`` on what is not content: the running heads and folios of the page margins
-  (``/Pagination``, with ``/Subtype`` ``/Header`` or ``/Footer``) and dot leaders (``/Layout``).
+- ``/Artifact`` on what is not content: dot leaders (``/Layout``).
+
+The page itself is given, under ``MARK``, the marked content of its margins (running heads and
+folios), each number followed by ``/Header``, ``/Footer`` or (at the sides) ``/Pagination``: WeasyPrint
+makes elements for them that the tree does not hold.
 
 And, in WeasyPrint's own keys: a note (``span.footnote`` with an id) becomes a ``Note`` with that
 ``/ID``; an element whose ``lang`` differs from its parent's gets ``/Lang``; a line's text that ends in
@@ -93,7 +96,7 @@ class Describer:
             self.page_height = box.margin_height()
             self._know(box)
         if isinstance(box, boxes.MarginBox):
-            return self._margin(box, pdf, nums)
+            return self._margin(box, pdf, page_number, nums)
         texts = {}
         for child in getattr(box, "children", ()):
             for each in child.children if isinstance(child, boxes.LineBox) else [child]:
@@ -113,19 +116,16 @@ class Describer:
 
         return done
 
-    def _margin(self, box: Any, pdf: Any, nums: dict[int, Any]) -> Callable[[list[Any]], None]:
+    def _margin(self, box: Any, pdf: Any, page_number: int, nums: dict[int, Any]) -> Callable[[list[Any]], None]:
         before = set(nums)
         where = box.at_keyword
-        subtype = "/Header" if where.startswith("@top") else "/Footer" if where.startswith("@bottom") else None
+        subtype = "/Header" if where.startswith("@top") else "/Footer" if where.startswith("@bottom") else "/Pagination"
 
         def done(made: list[Any]) -> None:
-            for mcid in set(nums) - before:
-                element = _object(pdf, nums[mcid])
-                element["S"] = "/Artifact"
-                mark = pydyf.Dictionary({"Artifact": "/Pagination"})
-                if subtype:
-                    mark["Subtype"] = subtype
-                element[MARK] = mark
+            page = _object(pdf, pdf.page_references[page_number])
+            found = page.setdefault(MARK, pydyf.Array())
+            for mcid in sorted(set(nums) - before):
+                found.extend([mcid, subtype])
 
         return done
 

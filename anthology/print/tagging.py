@@ -78,10 +78,7 @@ class Tagged:
 
 def _artifact(mark: Any) -> Any:
     """An Artifact's property list from what ``structure`` noted: its type, and subtype if any."""
-    properties = pikepdf.Dictionary(Type=mark.Artifact)
-    if "/Subtype" in mark:
-        properties.Subtype = mark.Subtype
-    return properties
+    return _properties(str(mark.Artifact), str(mark.Subtype) if "/Subtype" in mark else None)
 
 
 def _read(obj: Any, page: Any) -> Node:
@@ -217,10 +214,6 @@ def _write(pdf: pikepdf.Pdf, node: Node, parent: Any) -> None:
     obj.K = pikepdf.Array(kids)
 
 
-def _page_marks(page: Any) -> list[int]:
-    return [mcid for instruction in pikepdf.parse_content_stream(page) if (mcid := _mcid(instruction)) is not None]
-
-
 def _mcid(instruction: Any) -> int | None:
     """The MCID a content stream instruction opens, if it opens one."""
     if not isinstance(instruction, pikepdf.ContentStreamInstruction) or instruction.operator != pikepdf.Operator("BDC"):
@@ -231,16 +224,19 @@ def _mcid(instruction: Any) -> int | None:
     return int(operands[1].MCID)
 
 
-def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, reached: set[int], properties: dict[int, Any], texts: dict[int, Any]) -> int:
-    """The page's marked content that the tree does not reach made Artifacts (returns how many); the
-    marked content of a line ending in a hyphen of hyphenation given its element's ActualText, for
-    the tools that read the page's content rather than the tree."""
+def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, before: set[int], reached: set[int], properties: dict[int, Any], texts: dict[int, Any]) -> tuple[int, int, int]:
+    """The page's marked content that the tree does not reach made Artifacts; the marked content of
+    a line ending in a hyphen of hyphenation given its element's ActualText, for the tools that read
+    the page's content rather than the tree. Returns the count of marked content with an MCID, of
+    those WeasyPrint's tree did not reach (``before``), and of Artifacts made."""
     instructions = list(pikepdf.parse_content_stream(page))
-    changed = made = 0
+    changed = made = marked = orphaned = 0
     for index, instruction in enumerate(instructions):
         mcid = _mcid(instruction)
         if mcid is None:
             continue
+        marked += 1
+        orphaned += mcid not in before
         if mcid in reached:
             if mcid in texts:
                 operands = instruction.operands
@@ -249,7 +245,7 @@ def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, reached: set[int], properties: 
                 changed += 1
             continue
         found = properties.get(mcid)
-        if found:
+        if found is not None:
             instructions[index] = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact, found], pikepdf.Operator("BDC"))
         else:
             instructions[index] = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
@@ -257,7 +253,7 @@ def _mark_artifacts(pdf: pikepdf.Pdf, page: Any, reached: set[int], properties: 
         made += 1
     if changed:
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-    return made
+    return marked, orphaned, made
 
 
 def _reached(document: Node) -> dict[tuple[int, int], set[int]]:
@@ -317,11 +313,7 @@ def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
     document = _read(tree.K if not isinstance(tree.K, pikepdf.Array) else tree.K[0], None)
     before = _reached(document)
     pages = [page.obj for page in pdf.pages]
-    marks = {page.objgen: _page_marks(page) for page in pages}
-    result.marked = sum(len(found) for found in marks.values())
-    result.orphans_before = sum(1 for page in pages for mcid in marks[page.objgen] if mcid not in before.get(page.objgen, set()))
-
-    artifact_marks = _margin_artifacts(tree, pages)
+    artifact_marks = _margin_artifacts(pages)
     _take_out_artifacts(document, artifact_marks)
     notes = _take_out_notes(document)
     _prune(document)
@@ -332,7 +324,7 @@ def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
     for node in merger.repeated:
         for leaf in node.leaves():
             if leaf.page is not None and leaf.mcid is not None:
-                artifact_marks.setdefault(leaf.page.objgen, {})[leaf.mcid] = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+                artifact_marks.setdefault(leaf.page.objgen, {})[leaf.mcid] = _properties("/Pagination")
     result.notes, left = _place_notes(document, notes)
     document.kids.extend(left)  # a note whose call is lost still reaches the reader
 
@@ -342,32 +334,40 @@ def tag_structure(pdf: pikepdf.Pdf) -> Tagged:
     after = _reached(document)
     texts = _actual_texts(document)
     for page in pages:
-        result.artifacts_made += _mark_artifacts(pdf, page, after.get(page.objgen, set()), artifact_marks.get(page.objgen, {}), texts.get(page.objgen, {}))
+        marked, orphaned, made = _mark_artifacts(pdf, page, before.get(page.objgen, set()), after.get(page.objgen, set()),
+                                                 artifact_marks.get(page.objgen, {}), texts.get(page.objgen, {}))
+        result.marked += marked
+        result.orphans_before += orphaned
+        result.artifacts_made += made
     return result
 
 
-def _margin_artifacts(tree: Any, pages: list[Any]) -> Marks:
-    """The Artifact properties of the page margins' marked content (running heads, folios), which
-    WeasyPrint maps to elements outside the tree: found through the parent tree."""
+_PROPERTIES: dict[tuple[str, str | None], Any] = {}
+
+
+def _properties(kind: str, subtype: str | None = None) -> Any:
+    """An Artifact's property list (one object for each kind, reused)."""
+    found = _PROPERTIES.get((kind, subtype))
+    if found is None:
+        found = _PROPERTIES[(kind, subtype)] = pikepdf.Dictionary(Type=pikepdf.Name(kind))
+        if subtype is not None:
+            found.Subtype = pikepdf.Name(subtype)
+    return found
+
+
+def _margin_artifacts(pages: list[Any]) -> Marks:
+    """The Artifact properties of the page margins' marked content (running heads, folios), as
+    ``structure`` noted them on each page (and taken off it)."""
     out: Marks = {}
-    if "/ParentTree" not in tree:
-        return out
-    arrays = {}
-    stack = [tree.ParentTree]
-    while stack:
-        node = stack.pop()
-        nums = node.get("/Nums", [])
-        for i in range(0, len(nums) - 1, 2):
-            arrays[int(nums[i])] = nums[i + 1]
-        stack.extend(node.get("/Kids", []))
     for page in pages:
-        found = arrays.get(int(page.StructParents)) if "/StructParents" in page else None
-        if not isinstance(found, pikepdf.Array):
+        found = page.get("/" + MARK)
+        if found is None:
             continue
-        for mcid, element in enumerate(found):
-            mark = element.get("/" + MARK) if isinstance(element, pikepdf.Dictionary) else None
-            if mark is not None and "/Artifact" in mark:
-                out.setdefault(page.objgen, {})[mcid] = _artifact(mark)
+        del page["/" + MARK]
+        for at in range(0, len(found) - 1, 2):
+            subtype = str(found[at + 1])
+            properties = _properties("/Pagination", None if subtype == "/Pagination" else subtype)
+            out.setdefault(page.objgen, {})[int(found[at])] = properties
     return out
 
 
