@@ -101,16 +101,22 @@ class Marked:
 
     mcids: list[int]
     artifacts: list[dict[str, str]]
-    unmarked_text: int  # text shown outside any marked content
+    unmarked: int  # text, paths and images painted outside any marked content
+    nested: int  # an Artifact inside tagged content, or tagged content inside an Artifact
+
+
+PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "BI"}
 
 
 def marked_content(page: Any) -> Marked:
-    mcids, artifacts, stack, unmarked = [], [], [], 0
+    mcids, artifacts, stack, unmarked, nested = [], [], [], 0, 0
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
         if op in ("BDC", "BMC"):
             tag = str(operands[0])
             props = operands[1] if op == "BDC" else None
+            if stack and (tag == "/Artifact") != (stack[-1] == "/Artifact"):
+                nested += 1
             if tag == "/Artifact":
                 artifacts.append({str(k): str(v) for k, v in props.items()} if isinstance(props, pikepdf.Dictionary) else {})
             elif isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
@@ -118,9 +124,9 @@ def marked_content(page: Any) -> Marked:
             stack.append(tag)
         elif op == "EMC":
             stack.pop()
-        elif op in ("Tj", "TJ", "'", '"') and not stack:
+        elif op in PAINTING and not stack:
             unmarked += 1
-    return Marked(mcids, artifacts, unmarked)
+    return Marked(mcids, artifacts, unmarked, nested)
 
 
 def orphans(pdf: pikepdf.Pdf, root: Element) -> int:

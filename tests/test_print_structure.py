@@ -133,7 +133,8 @@ def test_each_note_follows_the_paragraph_that_calls_it(tagged: Built) -> None:
 def test_no_marked_content_outside_the_tree(which: str, request: pytest.FixtureRequest) -> None:
     built: Built = request.getfixturevalue(which)
     assert orphans(built.pdf, built.root) == 0
-    assert sum(marked_content(page.obj).unmarked_text for page in built.pdf.pages) == 0
+    assert sum(marked_content(page.obj).unmarked for page in built.pdf.pages) == 0  # text, rules, images
+    assert sum(marked_content(page.obj).nested for page in built.pdf.pages) == 0  # no Artifact in tagged content, nor the other way
     # The parent tree leads from each marked content back to the element holding it.
     parents = {int(k): v for k, v in pikepdf.NumberTree(built.pdf.Root.StructTreeRoot.ParentTree).items()}
     for element in built.root.walk():
