@@ -410,3 +410,45 @@ def _parent_tree(pdf: pikepdf.Pdf, tree: Any, document: Node, pages: list[Any]) 
         flat += [key, nums[key]]
     tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(flat)))
     tree.ParentTreeNextKey = max(nums, default=-1) + 1
+
+
+def drop_annotation_references(pdf: pikepdf.Pdf) -> int:
+    """After the pages' annotations are removed (a PDF/X has no links on its pages), the structure
+    tree must not lead to them: each element's OBJR kids and the parent tree's annotation entries
+    (whose values are elements; a page's entry is an array) go too. Returns how many OBJR went."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return 0
+    removed = 0
+    stack: list[Any] = [tree]
+    while stack:
+        element = stack.pop()
+        kids = element.get("/K")
+        if isinstance(kids, pikepdf.Dictionary):
+            kids = pikepdf.Array([kids])
+        if not isinstance(kids, pikepdf.Array):
+            continue
+        kept = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR)]
+        if len(kept) != len(kids):
+            removed += len(kids) - len(kept)
+            if kept:
+                element.K = pikepdf.Array(kept)
+            else:
+                del element.K
+        stack += [kid for kid in kept if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != pikepdf.Name.MCR]
+    if "/ParentTree" in tree:
+        _drop_element_entries(tree.ParentTree)
+    return removed
+
+
+def _drop_element_entries(node: Any) -> None:
+    """A number tree's entries whose value is a structure element (an annotation's), kept: the pages'."""
+    if "/Nums" in node:
+        nums = list(node.Nums)
+        kept: list[Any] = []
+        for key, value in zip(nums[0::2], nums[1::2], strict=True):
+            if isinstance(value, pikepdf.Array):
+                kept += [key, value]
+        node.Nums = pikepdf.Array(kept)
+    for kid in node.get("/Kids", []):
+        _drop_element_entries(kid)
