@@ -40,6 +40,7 @@ from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
 from .static_fonts import static_instances
+from .structure import TAGS_VERSION, Describer
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
 
@@ -195,7 +196,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        with _source_date(when), static_instances(), patches.flate_level():
+        with _source_date(when), static_instances(), patches.flate_level(), patches.structure_notes(Describer()):
             data = document.write_pdf(
                 pdf_variant=settings.pdf_variant or None,
                 pdf_identifier=identifier,
@@ -219,7 +220,7 @@ def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> s
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
     """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
-    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"tags {TAGS_VERSION}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
         part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
     ] + [_file_digest(font.path) for font in book.config.fallback_fonts]  # a font file changed in place
 
