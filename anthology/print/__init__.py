@@ -2,8 +2,9 @@
 archival PDF and the EPUB's print page numbers.
 
 - ``profiles``: trim sizes, margins and type sizes, the typed ``[print]`` table, ``page_css``.
-- ``notes``, ``figures``, ``running_heads``: what print alone does to the laid-out edition (notes
-  moved to their calls, figures with captions, short running heads, names kept whole).
+- ``notes``, ``running_heads``: what print alone does to the laid-out edition (notes moved to their
+  calls, short running heads, names kept whole); figures and their captions are the markup's, the
+  same in every edition.
 - ``engine``: the print edition (``print_edition``), its layout as one document and the PDF
   writer (tagged, TrimBox and BleedBox, page labels, reproducible bytes).
 - ``output``: the print edition through the build cache, laid out in chunks or whole.

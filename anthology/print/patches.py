@@ -17,6 +17,19 @@ never wrong. ``tests/test_print_patches.py`` fails as soon as one of them no lon
 - ``image_names``: ``weasyprint.document.original_get_image_from_uri``, so that an image of the book
   is named in the PDF from its address inside the book's folder, not from the folder's absolute
   path: the same sources give the same bytes wherever they are built. Fallback: WeasyPrint's names.
+- ``notes_kept``: ``weasyprint.layout.block._linebox_layout``, rebuilt from its source with one line
+  changed (``NOTES_REPORT``): when a paragraph's second line does not fit at the foot of a page
+  (its first line alone would be an orphan), WeasyPrint made room for it by moving notes already
+  set on the page, whose calls are above, to the next page; with the patch the paragraph goes to
+  the next page as orphan control always has it, and every note stays on the page of its call.
+  Fallback: WeasyPrint's way, notes now and then a page after their calls.
+- ``whole_lines``: ``weasyprint.text.line_break.split_first_line`` as ``weasyprint.layout.inline``
+  calls it, rebuilt with one line changed (``FIT_TEST``). A run of text followed by an inline
+  element (emphasis, a link) ends in a space; when the run fit the line but for that space,
+  WeasyPrint took it for one word too long for the line and set its first word alone on a line of
+  its own ("trust" above a full line). With the patch the run fits when it does without its
+  trailing space (as WeasyPrint already judges a line's end elsewhere), and the line is broken
+  where it should be. Fallback: WeasyPrint's way, a one-word line now and then.
 """
 
 from __future__ import annotations
@@ -42,6 +55,7 @@ TARGETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "image_names": ("weasyprint.document", "original_get_image_from_uri", ("cache", "url_fetcher", "options", "url", "forced_mime_type", "context", "orientation")),
     "notes_kept": ("weasyprint.layout.block", "_linebox_layout", ("context", "box", "index", "child", "new_children", "page_is_empty")),
     "whole_lines": ("weasyprint.text.line_break", "split_first_line", ("text", "style", "context", "max_width", "justification_spacing")),
+    "structure_notes": ("weasyprint.pdf.tags", "_build_box_tree", ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")),
 }
 # The line of ``_linebox_layout`` that moves notes off their page, and what ``notes_kept`` puts in its place.
 NOTES_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
@@ -230,3 +244,37 @@ def whole_lines() -> Iterator[None]:
 
     with _swapped(inline, "split_first_line", _rebuilt("whole_lines", inline.split_first_line)):
         yield
+
+
+Describe = Callable[[Any, Any, int, dict[int, Any], dict[Any, Any]], Callable[[list[Any]], None]]
+
+
+@contextlib.contextmanager
+def structure_notes(describe: Describe) -> Iterator[bool]:
+    """While active, ``describe(box, pdf, page_number, nums, marked)`` is called before WeasyPrint
+    makes the structure element of each box (``nums``: the page's marked-content numbers so far, to
+    structure elements; ``marked``: the text boxes and images drawn on the page, to their numbers),
+    and the function it returns is called with what WeasyPrint made for the box: its element, or for
+    the page, html and body boxes the elements of their children. An error in either leaves the
+    element as WeasyPrint makes it. Yields False (nothing wrapped) when WeasyPrint no longer builds
+    its structure tree there."""
+    if unusable("structure_notes"):
+        yield False
+        return
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+
+    def build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: dict[int, Any], annotations: Any, marked: Any) -> Iterator[Any]:
+        try:
+            done: Callable[[list[Any]], None] | None = describe(box, pdf, page_number, nums, marked)
+        except Exception:  # anything unexpected: the element as WeasyPrint makes it
+            done = None
+        made = list(original(box, parent, pdf, page_number, nums, annotations, marked))
+        if done is not None:
+            with contextlib.suppress(Exception):
+                done(made)
+        yield from made
+
+    with _swapped(tags, "_build_box_tree", build_box_tree):
+        yield True
