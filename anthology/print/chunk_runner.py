@@ -25,6 +25,7 @@ import pikepdf
 
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..context import BuildContext
+from ..interrupts import forking
 from ..layout import Edition
 from ..project.model import Book
 from . import chunks as chunking
@@ -86,9 +87,10 @@ class _Slot:
         return len(self.running) <= depth
 
     def submit(self, job: ChunkJob) -> Future[ChunkResult]:
-        if self.pool is None:
-            self.pool, self.given = self.start(), 0
-        future = self.pool.submit(run_in_worker, job)
+        with forking():  # the first job given to a new pool forks its process
+            if self.pool is None:
+                self.pool, self.given = self.start(), 0
+            future = self.pool.submit(run_in_worker, job)
         self.given += 1
         self.running.append(future)
         return future
