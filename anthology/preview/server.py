@@ -98,6 +98,7 @@ class BuildState:
     warnings: list[str] = field(default_factory=list)
     built_at: float = 0.0
     seconds: float = 0.0
+    build: int = 0  # goes up by one with every build (the checker's answer after it changes only ``version``)
 
 
 class Preview:
@@ -139,24 +140,47 @@ class Preview:
     def html_dir(self) -> Path:
         return self.output_dir / "html"
 
-    def rebuild(self) -> BuildState:
-        """Check and build the HTML edition; never raises: a failure is kept in the state and shown in the page."""
+    def rebuild(self, check_first: bool = False) -> BuildState:
+        """Build and check the HTML edition; never raises: a failure is kept in the state and shown in
+        the page. After a save, the pages are published as soon as they are built (the open page
+        reloads then), and again with the checker's answer only when its warnings or errors differ
+        from those shown; ``check_first`` (the first build) publishes once, after both. When the
+        build fails, the checker's full list of problems is shown, else the build's own."""
         started = time.perf_counter()
-        error: str | None = None
-        warnings: list[str] = []
         with self._build_lock:
-            try:
-                checked = check_book(self.project_dir)
-                if checked.errors:
-                    raise ConfigError(checked.errors)
-                warnings = [d.format(self.project_dir) for d in checked.warnings]
-                self.warn(checked.warnings)
-                # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
-                build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False)
-            except AnthologyError as exc:
-                error = exc.format(self.project_dir)
-            except Exception as exc:  # a preview keeps serving whatever went wrong; the page says what
-                error = "anthology failed unexpectedly:\n" + "".join(traceback.format_exception_only(exc)).strip()
+            # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
+            error = _failure(lambda: build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False), self.project_dir)
+            if error is None and not check_first:
+                self._publish(None, self.state.warnings, started, built=True)
+            checked, warnings = self._check()
+            if error is not None or check_first:
+                self._publish(checked or error, warnings, started, built=True)
+            elif checked is not None or warnings != self.state.warnings:
+                self._publish(checked, warnings, started, built=False)
+        state = self.state
+        if state.error:
+            self.say("build failed:\n" + state.error)
+        else:
+            count = len(state.warnings)
+            noted = f" with {count} warning{'s' if count != 1 else ''} ('anthology check' lists them)" if count else ""
+            self.say(f"built in {state.seconds:.1f} s{noted}")
+        return state
+
+    def _check(self) -> tuple[str | None, list[str]]:
+        """The checker's errors (formatted, or None) and warnings; the warnings are handed to ``warn``."""
+        warnings: list[str] = []
+
+        def check() -> None:
+            checked = check_book(self.project_dir)
+            if checked.errors:
+                raise ConfigError(checked.errors)
+            warnings.extend(d.format(self.project_dir) for d in checked.warnings)
+            self.warn(checked.warnings)
+
+        return _failure(check, self.project_dir), warnings
+
+    def _publish(self, error: str | None, warnings: list[str], started: float, built: bool) -> None:
+        """A new state for the pages (``built``: of a new build, which the print view follows)."""
         with self._changed:
             self.state = BuildState(
                 version=self.state.version + 1,
@@ -164,15 +188,9 @@ class Preview:
                 warnings=warnings,
                 built_at=time.time(),
                 seconds=time.perf_counter() - started,
+                build=self.state.build + (1 if built else 0),
             )
             self._changed.notify_all()
-        if error:
-            self.say("build failed:\n" + error)
-        else:
-            count = len(warnings)
-            noted = f" with {count} warning{'s' if count != 1 else ''} ('anthology check' lists them)" if count else ""
-            self.say(f"built in {self.state.seconds:.1f} s{noted}")
-        return self.state
 
     def wait_for_change(self, since: int, timeout: float) -> BuildState:
         with self._changed:
@@ -182,7 +200,7 @@ class Preview:
     @property
     def print_current(self) -> bool:
         """Whether the print edition was laid out from the current sources."""
-        return self._print_version == self.state.version
+        return self._print_version == self.state.build
 
     def print_pages(self, make: bool = True, renumber: bool = False) -> tuple[PrintView | None, str | None]:
         """The print edition's pages as last laid out (their images drawn when first asked for, see
@@ -190,7 +208,7 @@ class Preview:
         sources have changed (only the chunks they changed), or with ``renumber`` when some pages
         print the numbers of an earlier layout (those chunks too). The pages stay those of the last
         good layout when one fails."""
-        version = self.state.version
+        version = self.state.build
         if make and (version != self._print_version or renumber and self._view is not None and self._view.renumbered):
             with self._build_lock:
                 try:
@@ -257,7 +275,7 @@ class Preview:
 
     def start(self) -> None:
         """Build once, then serve and watch in background threads."""
-        self.rebuild()
+        self.rebuild(check_first=True)
         handler = _handler_for(self)
         try:
             server = _Server((self.host, self.port), handler)
@@ -455,6 +473,18 @@ class _Server(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
+
+
+def _failure(work: Callable[[], object], project_dir: Path | None = None) -> str | None:
+    """Do ``work``; what went wrong, as the page shows it, or None. A preview keeps serving whatever
+    went wrong."""
+    try:
+        work()
+    except AnthologyError as exc:
+        return exc.format(project_dir)
+    except Exception as exc:
+        return "anthology failed unexpectedly:\n" + "".join(traceback.format_exception_only(exc)).strip()
+    return None
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:
