@@ -304,7 +304,7 @@ class Preview:
                     self.say("not watched: " + note)
             try:
                 for changes in watchfiles.watch(
-                    *folders, watch_filter=_relevant, stop_event=self._stop, debounce=400, step=80,
+                    *folders, watch_filter=_relevant, stop_event=self._stop, debounce=400, step=30,
                     raise_interrupt=False, recursive=False, rust_timeout=200, yield_on_timeout=True,
                 ):
                     if self._stop.is_set():
