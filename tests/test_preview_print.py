@@ -1,5 +1,6 @@
-"""The preview's print view after a save: only the chunks the save changed are laid out, and the pages
-it shows read as the built PDF's, page for page, numbers included; a chapter that grows leaves the
+"""The preview's print view after a save: only the chunks the save changed are laid out (a chapter
+saved is laid out on its own from then on), and the pages it shows read as the built PDF's, page for
+page, numbers included; a chapter that grows leaves the
 pages after it numbered as before (marked, and said) until they are numbered again.
 
 Every wait is for an event (the preview's next build, an HTTP answer), never for a length of time.
@@ -104,10 +105,15 @@ def image(preview: Preview, number: int) -> bytes:
 def test_a_saved_edit_shows_in_the_print_view_as_in_the_built_pdf(preview: Preview, book: Path) -> None:
     first, _ = lay_out(preview)
     assert (first.chunks, first.laid) == (5, 5)
-    kept = {page.pdf: page.pdf.stat().st_mtime_ns for page in first.pages}
-    save(preview, book / "chapters" / "05-c.md", chapter("Chapter 5", "Author 2", body(extra="A sentence EDITEDWORD saved now.")))
+    source = book / "chapters" / "05-c.md"
+    save(preview, source, chapter("Chapter 5", "Author 2", body(extra="A sentence saved first.")))
+    view, _ = lay_out(preview)
+    # chapters 5 to 8 were one chunk: now chapter 5 is one, 6 to 8 another; the PDF's date did not change the others
+    assert (view.chunks, view.laid) == (6, 2)
+    kept = {page.pdf: page.pdf.stat().st_mtime_ns for page in view.pages}
+    save(preview, source, chapter("Chapter 5", "Author 2", body(extra="A sentence EDITEDWORD saved now.")))
     view, page = lay_out(preview)
-    assert view.laid == 1  # the chunk of chapters 5 to 8; the PDF's date did not change the others
+    assert (view.chunks, view.laid) == (6, 1)  # chapter 5 alone
     assert len(view.pages) == len(first.pages) and not view.renumbered
     assert 'id="anthology-preview-renumbered"' not in page
     for shown in view.pages:  # every other chunk is shown from the very file it was shown from

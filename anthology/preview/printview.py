@@ -12,6 +12,11 @@ the list of contributors), which the view marks (``PrintView.renumbered``) and t
 button that lays them out again with their new numbers (``renumber``). A PDF built by ``anthology
 build`` is always numbered throughout.
 
+The chapters saved since the print view was first laid out (the last ``RECENT`` of them) are each laid
+out as a chunk of their own, the other chapters of their group around them (see ``chunks.chunks``):
+the first save of a chapter lays out its group anew, in up to three chunks, and each save of it
+after that lays out that one chapter.
+
 A book with no date (neither in anthology.toml nor in a chapter) is dated by its newest chapter
 file, and the date is written into every chunk's PDF: each save would then change every chunk. The
 print view's PDFs are never handed out, so they are dated 1 January 2000 instead.
@@ -30,13 +35,15 @@ import pikepdf
 
 from ..build import read_and_render
 from ..cache import FOLDER as CACHE_FOLDER
-from ..cache import Cache
+from ..cache import Cache, digest
 from ..context import BuildContext
+from ..markup.render import ChapterMarkup
 from ..markup.workers import default_jobs
 from ..print.profiles import print_settings
 from ..project.model import Book
 
 CHUNKS = "chunks"  # the folder of the chunks' PDFs, in the preview's own folder
+RECENT = 4  # the chapters saved last, each laid out on its own
 STEADY_DATE = "946684800"  # 2000-01-01T00:00:00Z: the date of the print view's PDFs of a book with none
 
 
@@ -66,6 +73,23 @@ class PrintView:
         return [n for n, page in enumerate(self.pages, start=1) if page.renumbered]
 
 
+class Edits:
+    """The chapters saved since the print view was first laid out, the last saved last."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}  # chapter id -> the hash of the chapter and its markup
+        self.recent: list[str] = []
+
+    def update(self, markups: list[ChapterMarkup]) -> frozenset[str]:
+        """The ids of the last ``RECENT`` chapters that changed, with those that changed since the last call."""
+        now = {m.chapter.id: digest([repr(m.chapter), m.xhtml]) for m in markups}
+        changed = [key for key, value in now.items() if key in self.seen and self.seen[key] != value]
+        self.recent = [key for key in self.recent if key in now and key not in changed] + changed
+        self.recent = self.recent[-RECENT:]
+        self.seen = now
+        return frozenset(self.recent)
+
+
 def roman(number: int) -> str:
     """``number`` in lower-case roman numerals, as a PDF's page labels write them (/S /r)."""
     out = []
@@ -76,12 +100,13 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
-def lay_out_view(project_dir: Path, folder: Path, renumber: bool = False, jobs: int | None = None) -> PrintView | None:
+def lay_out_view(project_dir: Path, folder: Path, renumber: bool = False, jobs: int | None = None, edits: Edits | None = None) -> PrintView | None:
     """The print view of the book in ``project_dir``, its chunks' PDFs written into ``folder``/chunks
-    (each named by its cache key and first page number: an unchanged chunk's file stays as it is). Chunks come from the
-    book's build/.cache and are laid out into it; ``renumber`` also lays out again the chunks whose
-    pages have moved. None when the book cannot be shown in chunks (a short book, or one whose
-    chunks do not stand in for one document): the caller then builds the PDF."""
+    (each named by its cache key and first page number: an unchanged chunk's file stays as it is).
+    Chunks come from the book's build/.cache and are laid out into it; ``renumber`` also lays out
+    again the chunks whose pages have moved; ``edits`` follows the chapters saved, each then laid
+    out on its own. None when the book cannot be shown in chunks (a short book, or one whose chunks
+    do not stand in for one document): the caller then builds the PDF."""
     from ..print.chunk_runner import lay_out_chunks  # WeasyPrint is loaded only when the print view is asked for
     from ..print.engine import print_edition
 
@@ -91,7 +116,8 @@ def lay_out_view(project_dir: Path, folder: Path, renumber: bool = False, jobs: 
     settings = print_settings(book.config.print)
     context = BuildContext(book, markups, settings, cache, jobs)
     with _steady_date(book):
-        laid = lay_out_chunks(context, print_edition(book, markups, settings), renumber=renumber)
+        alone = edits.update(markups) if edits is not None else frozenset()
+        laid = lay_out_chunks(context, print_edition(book, markups, settings), renumber=renumber, alone=alone)
     if laid is None:
         return None
     into = folder / CHUNKS

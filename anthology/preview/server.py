@@ -43,7 +43,7 @@ import watchfiles
 from ..build import build
 from ..check import check_book
 from ..errors import AnthologyError, ConfigError, Diagnostic
-from .printview import PrintView, lay_out_view, page_width, prune, whole_view
+from .printview import Edits, PrintView, lay_out_view, page_width, prune, whole_view
 
 PREFIX = "/_preview/"
 MAX_WATCHED_FOLDERS = 4096
@@ -127,6 +127,7 @@ class Preview:
         self._print_version = -1
         self._print_error: str | None = None
         self._view: PrintView | None = None  # the print edition's pages as last laid out
+        self._edits = Edits()  # the chapters saved, which the print view lays out on their own
         self._page_width = 0  # pixels, of the page images
         self._draw_lock = threading.Lock()
         self._stop = threading.Event()
@@ -225,7 +226,7 @@ class Preview:
         """The print view from the chunks' PDFs; else (a short book) from the PDF that a build makes,
         which is all there is (None) without poppler-utils' pdftoppm to draw the pages."""
         drawable = shutil.which("pdftoppm") is not None
-        view = lay_out_view(self.project_dir, self.output_dir, renumber) if drawable else None
+        view = lay_out_view(self.project_dir, self.output_dir, renumber, edits=self._edits) if drawable else None
         if view is None:
             pdf = build(self.project_dir, "pdf", self.output_dir).outputs[0][1]
             view = whole_view(pdf, self.output_dir / "pages") if drawable else None

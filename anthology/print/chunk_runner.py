@@ -206,7 +206,8 @@ def _result_json(result: ChunkResult) -> bytes:
     return json.dumps(fields, sort_keys=True).encode("utf-8")
 
 
-def _from_cache(cache: Cache, key: str) -> ChunkResult | None:
+def _from_cache(cache: Cache, key: str, index: int) -> ChunkResult | None:
+    """The chunk stored under ``key``, as chunk ``index`` of this build (it may have had another place)."""
     meta = cache.read_json(KIND, key, "meta.json")
     if not isinstance(meta, dict):
         return None
@@ -218,6 +219,7 @@ def _from_cache(cache: Cache, key: str) -> ChunkResult | None:
             return None
         meta["bookmarks"] = [[tuple(mark) for mark in page] for page in meta["bookmarks"]]
         meta["starts"] = [tuple(start) for start in meta["starts"]]
+        meta["index"] = index
         result = ChunkResult(pdf=data, **meta)
     except (KeyError, TypeError, ValueError, OSError):
         return None
@@ -268,7 +270,7 @@ class _Sequence:
         else laid out by ``runner``."""
         todo = []
         for made in jobs:
-            cached = _from_cache(self.cache, self.keys[made.index])
+            cached = _from_cache(self.cache, self.keys[made.index], made.index)
             if cached is not None and usable(cached):
                 into[made.index] = cached
             else:
@@ -405,27 +407,28 @@ def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
     return _joined(in_order, sequence, context.book)
 
 
-def lay_out_chunks(context: BuildContext, edition: Edition, renumber: bool = False) -> LaidOut | None:
+def lay_out_chunks(context: BuildContext, edition: Edition, renumber: bool = False, alone: frozenset[str] = frozenset()) -> LaidOut | None:
     """The print edition's chunks as ``make_joined`` makes them, without the join; ``renumber``
-    False lays out only the chunks whose text changed (see the module's docstring). None when the
-    chunks cannot stand in for one document."""
-    made = _made_in_chunks(context, edition, joining=False, renumber=renumber)
+    False lays out only the chunks whose text changed (see the module's docstring); the documents
+    named in ``alone`` are chunks of their own (see ``chunks.chunks``). None when the chunks cannot
+    stand in for one document."""
+    made = _made_in_chunks(context, edition, joining=False, renumber=renumber, alone=alone)
     if made is None:
         return None
     in_order, sequence, keys = made
     if not _stands_in(in_order):
         return None
-    kinds = tuple(chunk.kind for chunk in chunks(edition, chunking.CHUNK_DOCUMENTS))
+    kinds = tuple(chunk.kind for chunk in chunks(edition, chunking.CHUNK_DOCUMENTS, alone))
     return LaidOut(tuple(in_order), tuple(keys[r.index] for r in in_order), kinds, frozenset(sequence.laid))
 
 
 def _made_in_chunks(
-    context: BuildContext, edition: Edition, joining: bool, renumber: bool,
+    context: BuildContext, edition: Edition, joining: bool, renumber: bool, alone: frozenset[str] = frozenset(),
 ) -> tuple[list[ChunkResult], _Sequence, dict[int, str]] | None:
     """Every chunk laid out or taken from the cache, in the book's order, with the sequence that
     joined them (when ``joining``) and the chunks' cache keys; None when they cannot stand in for one document."""
     book, settings, cache, jobs = context.book, context.settings, context.cache, context.jobs
-    parts = chunks(edition, chunking.CHUNK_DOCUMENTS)
+    parts = chunks(edition, chunking.CHUNK_DOCUMENTS, alone)
     if len(parts) < 3:
         return None
     title = book_title(edition)
@@ -438,13 +441,15 @@ def _made_in_chunks(
     def job(index: int, css: str, body_position: int | None, start: int | None, numbers: dict[str, int] | None = None) -> ChunkJob:
         text, drop = chunk_text(edition, parts, index, numbers or {})
         made = ChunkJob(index, parts[index].kind, text, css, drop, body_position, start)
-        keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.body), str(made.start)])
+        # Not the body chunk's position: its layout does not depend on it (its first page number is
+        # stored with it), so a chunk keeps its entry when the chunks before it are cut otherwise.
+        keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.start)])
         return made
 
     linking = {i for i in body if xref_targets(parts[i])}  # body chunks with links to other chapters
     rough = _rough_numbers(parts, body, linking)
     body_jobs = [job(i, chunk_css(n > 0, title), n, None, rough.get(i)) for n, i in enumerate(body)]
-    found = {i: _from_cache(cache, keys[i]) for i in body}
+    found = {i: _from_cache(cache, keys[i], i) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
     todo = [made for made, i in zip(body_jobs, body, strict=True) if found[i] is None]
