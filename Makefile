@@ -29,7 +29,7 @@ book: install
 	$(BIN)/anthology build .
 
 lint: install-test
-	$(BIN)/ruff check anthology
+	$(BIN)/ruff check anthology tests scripts
 	$(BIN)/mypy
 
 check: lint

@@ -29,6 +29,7 @@ from .layout.xrefs import CrossReferences
 from .markup.cache import MarkupCache
 from .markup.render import IMAGE_TYPES, ChapterMarkup, book_matter, render_chapter
 from .markup.workers import default_jobs, render_chapters_in
+from .print_checks import font_coverage, hyphenation_warnings
 from .project.config import CONFIG_NAME, BookSettings, Config, Person, key_line, load_config
 from .project.labels import primary as labels_primary
 from .project.model import Book, Chapter, build_book
@@ -86,7 +87,8 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
     config = _load_config(project_dir, report)
     paths = _chapter_files(project_dir, config, report)
     sources = [source for source in (_read_source(path, project_dir, report) for path in paths) if source is not None]
-    book = build_book(config or _stand_in_config(project_dir), sources, _read_matter(config, report))
+    matter_sources = _read_matter(config, report)
+    book = build_book(config or _stand_in_config(project_dir), sources, matter_sources)
     markups = render_chapters_in(book.chapters, jobs or default_jobs(), book_dir=project_dir,
                                  cache=MarkupCache(cache, project_dir, write=False), collect=True)
     references = CrossReferences(project_dir, markups)
@@ -101,6 +103,8 @@ def check_book(project_dir: Path, jobs: int | None = None, cache: Cache | None =
     if config is not None:
         _check_editors(config, report)
         _check_labels(config, book.chapters, report)
+        report.diagnostics.extend(font_coverage(config, [s.path for s in sources] + [m.path for m in matter_sources]))
+        report.diagnostics.extend(hyphenation_warnings(config, book.chapters, language_name))
     _check_unused_images(project_dir, markups + matter, report)
     if preflight and config is not None and not report.errors:
         report.diagnostics.extend(_print_preflight(book, markups, cache))

@@ -17,6 +17,7 @@ WXR_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <channel>
   <title>Test blog</title>
   <link>https://blog.example.org</link>
+  <language>en-GB</language>
   <wp:wxr_version>1.2</wp:wxr_version>
   <wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[annb]]></wp:author_login><wp:author_display_name><![CDATA[Ann Bee]]></wp:author_display_name></wp:author>
   <wp:author><wp:author_id>2</wp:author_id><wp:author_login><![CDATA[editor]]></wp:author_login><wp:author_display_name><![CDATA[Blog Editor]]></wp:author_display_name></wp:author>

@@ -134,7 +134,7 @@ def test_messy_book_pdf_links_land_on_the_right_page(messy: tuple[Path, str]) ->
         assert start is not None and ("Ann Author" in texts[start] or "Writer" in texts[start]), texts[start]
     # A note call lands on the page that holds the note's text (without its full stop, which the
     # right-to-left chapter sets at the left of the English sentence).
-    for page, name, target in links:
+    for _page, name, target in links:
         if re.fullmatch(r"c\d+-fn-1", name):
             assert target is not None and "A note that every chapter has" in texts[target]
     for uri in pdf_external_links(pdf):

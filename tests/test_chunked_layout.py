@@ -80,7 +80,7 @@ def test_chunked_layout_reads_the_same_as_one_document(both: tuple[Path, Path]) 
     assert got["labels"] == expected["labels"]
     assert got["outline"] == expected["outline"]  # every chapter starts on the same page
     assert got["links"] == expected["links"]
-    for number, (want, have) in enumerate(zip(expected["texts"], got["texts"])):  # type: ignore[arg-type]
+    for number, (want, have) in enumerate(zip(expected["texts"], got["texts"], strict=True)):  # type: ignore[arg-type]
         assert have == want, f"page {number + 1}"
 
 

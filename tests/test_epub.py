@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -124,7 +125,7 @@ def test_chapters_carry_roles_language_and_ordered_headings(big: Epub) -> None:
         assert tree.get("lang") == section.get("lang") == ("cy" if welsh else "en-GB")
         levels = [int(h.tag[-1]) for h in tree.iter() if isinstance(h.tag, str) and re.fullmatch(r"\{[^}]+\}h[1-6]", h.tag)]
         assert levels[0] == 1
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (name, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (name, levels)
 
 
 def test_footnotes_are_popup_asides_in_their_own_chapter(big: Epub) -> None:

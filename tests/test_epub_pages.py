@@ -75,7 +75,7 @@ def check_markers(epub_path: Path, pdf_path: Path) -> int:
     markers = marker_texts(epub)
     assert len(markers) == len(pages)
     checked = 0
-    for number, (page_text, (label, name, before, after)) in enumerate(zip(pages, markers)):
+    for number, (page_text, (label, name, before, after)) in enumerate(zip(pages, markers, strict=True)):
         printed = printed_number(page_text)
         if printed is not None:
             assert label == printed, (number, label, printed)

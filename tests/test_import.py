@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 import zipfile
 from html import escape as html_escape
 from pathlib import Path
@@ -153,6 +154,32 @@ def test_rss_feed(tmp_path: Path) -> None:
     assert found["02-week-two.md"]["author"] == ["Cy Dee"]
     assert found["02-week-two.md"]["date"] == dt.date(2019, 5, 13)
     assert "The *long* version." in (book / "chapters" / "01-week-one-what-we-learnt.md").read_text()
+
+
+def test_import_into_an_empty_folder_writes_the_books_settings(tmp_path: Path) -> None:
+    """No anthology.toml yet: the import writes one, titled and in the language the blog gives, and it builds."""
+    book = tmp_path / "new-blog-book"
+    result = run("import", str(write_wxr(tmp_path / "wxr")), str(book))
+    assert result.exit_code == 0, result.output
+    assert "its title is 'Test blog', from the WordPress export, its language 'en-GB'" in result.output
+    settings = tomllib.loads((book / "anthology.toml").read_text(encoding="utf-8"))
+    assert settings["book"] == {"title": "Test blog", "language": "en-GB"}
+    assert "# isbn = " in (book / "anthology.toml").read_text(encoding="utf-8")  # every setting, commented
+    assert [p.name for p in (book / "chapters").iterdir() if p.name.startswith(".")] == []
+    build(book, "epub")
+    assert epubcheck_messages(book / "build" / "new-blog-book.epub") == []
+
+    atom = tmp_path / "atom-book"
+    assert run("import", str(write_atom(tmp_path / "atom")), str(atom)).exit_code == 0
+    assert tomllib.loads((atom / "anthology.toml").read_text(encoding="utf-8"))["book"] == {"title": "Co-production blog", "language": "en"}
+    docx = tmp_path / "essays-2019"
+    result = run("import", str(write_docx(tmp_path / "word" / "a.docx")), str(docx))
+    assert "its title is from the folder's name" in result.output
+    assert tomllib.loads((docx / "anthology.toml").read_text(encoding="utf-8"))["book"]["title"] == "Essays 2019"
+    kept = (book / "anthology.toml").read_text(encoding="utf-8").replace("Test blog", "My own title")
+    (book / "anthology.toml").write_text(kept, encoding="utf-8")
+    assert run("import", str(write_rss(tmp_path / "rss")), str(book)).exit_code == 0
+    assert (book / "anthology.toml").read_text(encoding="utf-8") == kept  # a book's own settings are never replaced
 
 
 def test_saved_blog_page_like_the_sample_book(tmp_path: Path) -> None:

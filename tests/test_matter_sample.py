@@ -46,7 +46,7 @@ def test_pdf_contributors_page_uses_bylines(sample_build: Path) -> None:
     page = normalise_space(pdf_page_texts(sample_build / f"{SLUG}.pdf")[-1])
     positions = [page.index(name) for name, _ in BIOS]
     assert positions == sorted(positions)
-    for name, bio in BIOS:
+    for _name, bio in BIOS:
         assert bio in page
     assert "Foreword" not in " ".join(pdf_page_texts(sample_build / f"{SLUG}.pdf"))  # nothing invented
 

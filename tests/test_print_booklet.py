@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import pikepdf
@@ -100,14 +101,14 @@ def test_creep_moves_each_sheet_towards_the_fold_more_than_the_last() -> None:
     assert imposed.creep_mm == pytest.approx((0, 0.25, 0.5, 0.75))
     sides = _placements(imposed.data)
     shifts = []
-    for number, side in enumerate(sides):
+    for _number, side in enumerate(sides):
         (left_clip, left_origin), (right_clip, right_origin) = side
         left_shift, right_shift = left_origin - left_clip, right_origin - right_clip
         assert left_shift == pytest.approx(-right_shift, abs=1e-3)  # both halves towards the fold
         shifts.append(left_shift / MM)
     fronts = shifts[0::2]
     assert fronts == pytest.approx([0, 0.25, 0.5, 0.75], abs=1e-3)
-    assert all(b > a for a, b in zip(fronts, fronts[1:]))
+    assert all(b > a for a, b in itertools.pairwise(fronts))
     assert shifts[1::2] == pytest.approx(fronts, abs=1e-3)
 
 

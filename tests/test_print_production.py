@@ -151,6 +151,16 @@ def test_pdfx_has_an_output_intent_no_rgb_and_embedded_fonts(big: Path, printer:
             described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             assert any(k in described.FontDescriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert not [page for page in pdf.pages if "/Annots" in page.obj]  # no links on the printed pages
+    tree, elements = pdf.Root.StructTreeRoot, []  # ... nor in the structure tree: no element leads to a removed link
+    stack = [tree]
+    while stack:
+        kids = stack.pop().get("/K")
+        kids = [kids] if isinstance(kids, pikepdf.Dictionary) else list(kids or [])
+        elements += [k for k in kids if isinstance(k, pikepdf.Dictionary)]
+        stack += [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") not in ("/MCR", "/OBJR")]
+    assert any(e.get("/S") == "/Link" for e in elements) and not [e for e in elements if e.get("/Type") == "/OBJR"]
+    values = list(tree.ParentTree.Nums)[1::2]
+    assert values and all(isinstance(v, pikepdf.Array) for v in values)
     if printer == "kdp":
         assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1a:2003" and pdf.pdf_version == "1.4"
         assert "/Outlines" not in pdf.Root  # KDP refuses bookmarks

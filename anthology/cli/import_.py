@@ -85,6 +85,11 @@ def import_command(
     click.echo(f"imported {len(report.written)} of {report.read} posts from {report.kind} {source.name}" + (f"; {'; '.join(left)}" if left else ""))
     if report.linked:
         click.echo(f"{report.linked} link{'s' if report.linked != 1 else ''} to imported posts now lead to their chapters")
+    if report.settings is not None:
+        title = f"'{report.settings.title}', from the {report.kind}" if report.settings.title else "from the folder's name"
+        language = f"'{report.settings.language}'" if report.settings.language else "'en' (the source gives none)"
+        click.echo(f"wrote {project_dir / 'anthology.toml'}: the book's settings, every one explained; its title is {title}, "
+                   f"its language {language}. Edit them there, then: anthology build {project_dir}")
     if report.downloaded or report.failed:
         failed = f"; {len(report.failed)} failed (see the warnings above)" if report.failed else ""
         click.echo(f"downloaded {report.downloaded} of {report.downloaded + len(report.failed)} images{failed}")

@@ -27,6 +27,7 @@ from ..layout import Document, Edition, lay_out, stamp
 from ..layout.accessibility import AccessibilityFacts, accessibility_facts
 from ..layout.cover import Cover, load_cover
 from ..layout.documents import EXTENSIONS, render_template
+from ..layout.fonts import FontFace, fallback_faces, font_faces
 from ..layout.outline import Entry
 from ..markup.render import ChapterMarkup
 from ..print.figures import figures
@@ -131,7 +132,8 @@ def creators(book: Book, package: epub.EpubBook) -> None:
 
 def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, cover: Cover) -> EpubParts:
     """The cover page and the edition's documents as XHTML, with the print edition's page markers."""
-    edition = lay_out(book, [figures(m) for m in markups], "epub")  # a lone image is a figure, as in print
+    # a lone image is a figure, as in print; the book fonts are the reading system's choice, the fallbacks are shipped
+    edition = lay_out(book, [figures(m) for m in markups], "epub", fonts_css=font_faces(font_url, book.config.fallback_fonts, book=False))
     parts = EpubParts(edition, cover)
     body = render_template(edition.environment, "cover.html", cover=cover, book=book)
     cover_page = Document("cover", "cover", book.config.labels.text("cover"), book.language, Markup(body))
@@ -146,11 +148,18 @@ def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | No
     return parts
 
 
+def font_url(face: FontFace) -> str:
+    return f"../fonts/{face.file_name}"  # relative to styles/base.css
+
+
 def documents(parts: EpubParts, package: epub.EpubBook, transform: Transform | None) -> list[XhtmlDocument]:
     edition = parts.edition
     for sheet in edition.stylesheets:
         uid = "style-" + sheet.name.rsplit("/", 1)[-1].removesuffix(".css")
         package.add_item(epub.EpubItem(uid=uid, file_name=sheet.name, media_type="text/css", content=sheet.css.encode("utf-8")))
+    for n, face in enumerate(fallback_faces(edition.book.config.fallback_fonts), start=1):
+        kind = "font/otf" if face.file_name.endswith(".otf") else "font/ttf"
+        package.add_item(epub.EpubItem(uid=f"font-{n}", file_name=f"fonts/{face.file_name}", media_type=kind, content=face.path.read_bytes()))
     image = epub.EpubItem(uid="cover-image", file_name=parts.cover.file_name, media_type=parts.cover.media_type, content=parts.cover.data)
     image.properties = ["cover-image"]
     package.add_item(image)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..artifacts import Artifact
 from ..context import BuildContext
 from ..layout import Edition, lay_out
-from ..layout.fonts import FontFace, book_fonts, font_faces
+from ..layout.fonts import FontFace, book_fonts, fallback_faces, font_faces
 from ..markup.render import ChapterMarkup
 from ..project.model import Book
 from .registry import Format, Made
@@ -16,7 +16,7 @@ def font_url(face: FontFace) -> str:
 
 
 def html_edition(book: Book, markups: list[ChapterMarkup]) -> Edition:
-    return lay_out(book, markups, "html", fonts_css=font_faces(font_url))
+    return lay_out(book, markups, "html", fonts_css=font_faces(font_url, book.config.fallback_fonts))
 
 
 def make_html(context: BuildContext) -> Artifact:
@@ -31,7 +31,7 @@ def make_html(context: BuildContext) -> Artifact:
             files[edition.file_name(document)] = edition.page(document).encode("utf-8")
     for sheet in edition.stylesheets:
         files[sheet.name] = sheet.css.encode("utf-8")
-    for face in book_fonts():
+    for face in book_fonts() + fallback_faces(book.config.fallback_fonts):
         files[f"fonts/{face.file_name}"] = face.path.read_bytes()
     for asset in edition.assets:
         files[asset.name] = asset.source.read_bytes()

@@ -17,13 +17,17 @@ from PIL import Image
 from ..errors import Diagnostic, ImportSourceError
 from ..project.config import CONFIG_NAME
 from ..project.safety import inside
+from ..project.scaffold import config_text, title_from_folder
 from ..project.sources import CHAPTER_DIR
+from .about import About, about_feed
 from .detect import open_source
 from .download import Downloaded, DownloadError, Progress, fetch_images
+from .feeds import AtomFeed, RssFeed
 from .htmltomd import parse, take_front_matter, to_markdown
 from .images import IMAGE_DIR, ImageSink
 from .post import Post, Selection, parse_selection
 from .visibility import Include, describe
+from .wordpress import WordPressExport
 from .writer import ChapterWriter, Written, address_key, front_matter
 
 __all__ = ["ImportReport", "Include", "Post", "Selection", "import_source", "parse_selection"]
@@ -40,6 +44,7 @@ class ImportReport:
     linked: int = 0  # links to another imported post that now lead to its chapter
     downloaded: int = 0  # images fetched from the web (--fetch-images)
     failed: list[str] = field(default_factory=list)  # addresses of images that could not be fetched
+    settings: About | None = None  # set when the import wrote the book's anthology.toml (there was none)
 
 
 def import_source(
@@ -117,11 +122,11 @@ def import_source(
         report.linked = writer.link_chapters(addresses)
         if remote:
             _download(remote, writer, report, project_dir, allow_local, progress)
+        if not (project_dir / CONFIG_NAME).exists():
+            report.settings = about_feed(source) if isinstance(reader, (WordPressExport, RssFeed, AtomFeed)) else About()
+            writer.stage(project_dir / CONFIG_NAME, config_text(report.settings.title or title_from_folder(project_dir),
+                                                                report.settings.language or "en"), [])
         writer.commit()
-        if not (project_dir / CONFIG_NAME).is_file():
-            report.warnings.append(
-                Diagnostic(project_dir / "anthology.toml", "not found: the chapters are written, but the book needs its settings to build", level="warning", hint="see docs/configuration.md, 'anthology.toml'")
-            )
     finally:
         writer.discard()
     return report

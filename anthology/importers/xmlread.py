@@ -8,7 +8,7 @@ an ImportSourceError that names the file and the line.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -20,7 +20,7 @@ from ..errors import Diagnostic, ImportSourceError
 Event = tuple[str, ET.Element | tuple[str, str]]
 
 
-def iterparse(path: Path, events: tuple[str, ...] = ("start", "end")) -> Iterator[Event]:
+def iterparse(path: Path, events: tuple[str, ...] = ("start", "end")) -> Generator[Event, None, None]:
     """iterparse over a file with defusedxml's guards; errors name the file and line."""
     try:
         handle: IO[bytes] = path.open("rb")

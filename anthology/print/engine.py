@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import os
 from collections.abc import Iterator
@@ -31,14 +32,16 @@ from ..layout.fonts import FontFace, book_fonts, font_faces
 from ..layout.stamp import build_date
 from ..markup.render import ChapterMarkup
 from ..project.model import Book
-from . import patches
+from . import hyphenation, patches
 from .call_stack import roomy
 from .fetcher import LocalFetcher
 from .figures import figures
+from .font_config import BookFontConfiguration
 from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
 from .static_fonts import static_instances
+from .structure import TAGS_VERSION, Describer
 
 __all__ = ["DEFAULT_VARIANT", "PrintResult", "make_pdf", "print_edition", "render", "write"]
 
@@ -68,7 +71,7 @@ def settings_for(book: Book) -> PrintSettings:
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
     settings = settings or settings_for(book)
-    edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url))
+    edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
     return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
@@ -94,13 +97,19 @@ class RenderContext:
             return html.render(stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
 
 
+def font_roots(book: Book) -> list[Path]:
+    """The folders a layout reads from: the book's, the package's and those of the fonts."""
+    fonts = [f.path for f in book_fonts()] + [f.path for f in book.config.fallback_fonts]
+    return [book.config.project_dir.resolve(), PACKAGE_DIR] + sorted({path.parent.resolve() for path in fonts})
+
+
 def render_context(edition: Edition) -> RenderContext:
     book = edition.book
     project = book.config.project_dir.resolve()
     base_url = project.as_uri() + "/"
-    roots = [project, PACKAGE_DIR] + sorted({f.path.parent.resolve() for f in book_fonts()})
-    fetcher = LocalFetcher(roots, list(edition.assets))
-    font_config = FontConfiguration()
+    fetcher = LocalFetcher(font_roots(book), list(edition.assets))
+    hyphenation.register()
+    font_config = BookFontConfiguration()
     css = [weasyprint.CSS(string=s.css, base_url=base_url, url_fetcher=fetcher, font_config=font_config) for s in edition.stylesheets]
     return RenderContext(base_url, fetcher, font_config, css)
 
@@ -109,11 +118,11 @@ def render_sheet(book: Book, html: str, css: str) -> tuple[weasyprint.Document, 
     """A page made here rather than from the edition (a cover), laid out like the edition: with the
     book's fonts, reading only the book's folder and the package's files."""
     project = book.config.project_dir.resolve()
-    roots = [project, PACKAGE_DIR] + sorted({f.path.parent.resolve() for f in book_fonts()})
-    fetcher = LocalFetcher(roots, [])
-    font_config = FontConfiguration()
+    fetcher = LocalFetcher(font_roots(book), [])
+    hyphenation.register()
+    font_config = BookFontConfiguration()
     base_url = project.as_uri() + "/"
-    sheet = weasyprint.CSS(string=font_faces(font_url) + css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    sheet = weasyprint.CSS(string=font_faces(font_url, book.config.fallback_fonts) + css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[sheet], font_config=font_config)
     return document, fetcher
@@ -188,7 +197,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     document.metadata.modified = date
     identifier = book.config.book.identifier.encode("utf-8")
     try:
-        with _source_date(when), static_instances(), patches.flate_level():
+        with _source_date(when), static_instances(), patches.flate_level(), patches.structure_notes(Describer()):
             data = document.write_pdf(
                 pdf_variant=settings.pdf_variant or None,
                 pdf_identifier=identifier,
@@ -212,9 +221,13 @@ def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> s
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
     """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
-    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"tags {TAGS_VERSION}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
         part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
-    ]
+    ] + [_file_digest(font.path) for font in book.config.fallback_fonts]  # a font file changed in place
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @roomy  # see anthology.print.call_stack

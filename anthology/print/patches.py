@@ -39,6 +39,7 @@ TARGETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "flate_level": ("pydyf", "zlib", ()),
     "font_cleaning": ("weasyprint.pdf.fonts", "Font.clean", ("self", "to_unicode", "hinting")),
     "image_names": ("weasyprint.document", "original_get_image_from_uri", ("cache", "url_fetcher", "options", "url", "forced_mime_type", "context", "orientation")),
+    "structure_notes": ("weasyprint.pdf.tags", "_build_box_tree", ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")),
 }
 
 
@@ -167,3 +168,37 @@ def image_names(base_url: str) -> Iterator[None]:
 
     with _swapped(document, "original_get_image_from_uri", get_image_from_uri):
         yield
+
+
+Describe = Callable[[Any, Any, int, dict[int, Any], dict[Any, Any]], Callable[[list[Any]], None]]
+
+
+@contextlib.contextmanager
+def structure_notes(describe: Describe) -> Iterator[bool]:
+    """While active, ``describe(box, pdf, page_number, nums, marked)`` is called before WeasyPrint
+    makes the structure element of each box (``nums``: the page's marked-content numbers so far, to
+    structure elements; ``marked``: the text boxes and images drawn on the page, to their numbers),
+    and the function it returns is called with what WeasyPrint made for the box: its element, or for
+    the page, html and body boxes the elements of their children. An error in either leaves the
+    element as WeasyPrint makes it. Yields False (nothing wrapped) when WeasyPrint no longer builds
+    its structure tree there."""
+    if unusable("structure_notes"):
+        yield False
+        return
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+
+    def build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: dict[int, Any], annotations: Any, marked: Any) -> Iterator[Any]:
+        try:
+            done: Callable[[list[Any]], None] | None = describe(box, pdf, page_number, nums, marked)
+        except Exception:  # anything unexpected: the element as WeasyPrint makes it
+            done = None
+        made = list(original(box, parent, pdf, page_number, nums, annotations, marked))
+        if done is not None:
+            with contextlib.suppress(Exception):
+                done(made)
+        yield from made
+
+    with _swapped(tags, "_build_box_tree", build_box_tree):
+        yield True

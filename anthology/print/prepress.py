@@ -30,6 +30,7 @@ from PIL import Image
 from ..errors import BuildError, Diagnostic
 from .colour import Converter, OutputProfile, find_output_profile, neutral
 from .profiles import PrintSettings
+from .tagging import drop_annotation_references, tag_structure
 
 PT_PER_MM = 72 / 25.4
 
@@ -287,11 +288,13 @@ def check_pdfx(pdf: pikepdf.Pdf, settings: PrintSettings) -> None:
 
 
 def strip_interactive(pdf: pikepdf.Pdf, bookmarks: bool) -> None:
-    """No annotations (links) on the printed pages, as PDF/X asks inside the BleedBox; with
+    """No annotations (links) on the printed pages, as PDF/X asks inside the BleedBox, and none in
+    the structure tree (its Link elements keep their text); with
     ``bookmarks``, no outline either (KDP and IngramSpark refuse bookmarks and annotations)."""
     for page in pdf.pages:
         if "/Annots" in page.obj:
             del page.obj["/Annots"]
+    drop_annotation_references(pdf)
     for key in ("/AcroForm",) + (("/Outlines", "/PageMode") if bookmarks else ()):
         if key in pdf.Root:
             del pdf.Root[key]
@@ -315,6 +318,7 @@ def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir
     output = find_output_profile(settings.output_profile, project_dir or Path.cwd(), config_path) if settings.pdfx else None
     with pikepdf.open(io.BytesIO(data)) as pdf:
         added = 0
+        tag_structure(pdf)  # before the colours: it rewrites marked content in the pages
         if bound:
             set_boxes(pdf, settings, rtl)
             added = pad_pages(pdf, settings, rtl)

@@ -15,6 +15,8 @@ from ..print.profiles import PrintTable
 from ..text import slugify
 from . import schema
 from .booklet_settings import BOOKLET_FIELDS, BookletSettings, booklet_table
+from .fonts import FallbackFont
+from .fonts import resolve as resolve_fonts
 from .isbns import FORMATS as ISBN_FORMATS
 from .isbns import InvalidIsbn, normalise_isbn
 from .labels import Labels, braced_names, primary
@@ -210,6 +212,13 @@ class BookSettings:
     url: str | None = schema.key(
         web_url, doc='url = "https://example.org/the-book" (where the book can be found)', help="Where the book can be found on the web.", example='"https://example.org/the-book"', shown="none", default=None,
     )
+    fallback_fonts: tuple[str, ...] = schema.key(
+        names, doc='fallback_fonts = ["fonts/NotoSansSymbols2-Regular.ttf", "Noto Sans"]',
+        help="Fonts for the characters the book fonts lack (★, 中文, emoji), tried in order: a .ttf or .otf file in the book's folder, or the family "
+             "name of an installed pip font package (fontpkg-…). They are embedded in the PDF and shipped in the EPUB and the HTML edition; `check` "
+             "names every character no font has.",
+        example='["fonts/NotoSansSymbols2-Regular.ttf"]', shown="none: a character the book fonts lack prints as an empty box, and check warns", default=(),
+    )
 
 
 BOOK_FIELDS = schema.fields_of(BookSettings)
@@ -251,6 +260,7 @@ class Config:
     parts: tuple[PartSettings, ...] = ()
     labels: Labels = field(default_factory=Labels)
     booklet: BookletSettings = field(default_factory=BookletSettings)  # [booklet], with its defaults
+    fallback_fonts: tuple[FallbackFont, ...] = ()  # [book] fallback_fonts, each font read and checked
 
 
 def derive_identifier(title: str) -> str:
@@ -383,6 +393,9 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
                 hint="with parts, list each chapter under its part and remove [book] chapters",
             )
         )
+    fallback_fonts, font_problems = resolve_fonts(tables.get("book", {}).get("fallback_fonts", ()), project_dir)
+    for problem in font_problems:
+        diagnostics.append(Diagnostic(path, str(problem), line=key_line(source, "book", "fallback_fonts"), key="book.fallback_fonts", hint=problem.hint))
     if diagnostics:
         raise ConfigError(diagnostics)
     book = tables["book"]
@@ -402,6 +415,7 @@ def parse_config(data: dict[str, Any], source: str, path: Path, project_dir: Pat
         contributors=contributors,
         parts=parts,
         labels=labels,
+        fallback_fonts=fallback_fonts,
     )
 
 

@@ -144,7 +144,7 @@ def new_book(folder: Path, title: str | None = None, language: str = "en", autho
         existing = folder / CONFIG_NAME
         hint = "it already holds a book" if existing.is_file() else "choose a new or empty folder"
         raise ConfigError(Diagnostic(folder, "is not empty; anthology new will not overwrite anything", hint=hint))
-    book_title = title or _title_from_folder(folder)
+    book_title = title or title_from_folder(folder)
     files = {
         CONFIG_NAME: config_text(book_title, language),
         f"{CHAPTER_DIR}/01-welcome.md": chapter_text("Welcome", [author], dt.date.today(), EXAMPLE_BODY),
@@ -160,7 +160,7 @@ def new_book(folder: Path, title: str | None = None, language: str = "en", autho
     return written
 
 
-def _title_from_folder(folder: Path) -> str:
+def title_from_folder(folder: Path) -> str:
     name = folder.resolve().name
     words = re.split(r"[-_\s]+", name)
     title = " ".join(w[:1].upper() + w[1:] for w in words if w)
