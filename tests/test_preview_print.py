@@ -71,9 +71,11 @@ def save(preview: Preview, source: Path, text: str) -> None:
 
 
 def text_of(pdf: Path, page: int) -> str:
+    """A page's text as poppler reads it. A hyphen that ends a line is read as U+2010 from a chunk's
+    PDF and as the soft hyphen of the line's ActualText from a built one (its structure pass)."""
     done = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
                           capture_output=True, text=True, check=True, timeout=PATIENCE)
-    return done.stdout
+    return done.stdout.replace("\u00ad", "\u2010")
 
 
 def shown_texts(view: PrintView) -> list[str]:

@@ -432,16 +432,16 @@ class Preview:
         if view is not None and view.pages:
             pages = view.pages
             laid = f" · {view.laid} of {view.chunks} parts laid out for this view, the others as they were" if view.chunks else ""
-            parts.append(f"{len(pages)} pages{laid}</header>")
+            parts.append(f" · {len(pages)} pages{laid}</header>")
             moved = view.renumbered
             if moved:
                 parts.append(
-                    '<p id="anthology-preview-renumbered">'
+                    '<div id="anthology-preview-renumbered">'
                     f"Pages {pages[moved[0] - 1].label} to {pages[moved[-1] - 1].label} (outlined) print the page numbers "
                     "they had before the pages ahead of them grew or shrank, and so do their entries in the contents: "
                     "only what you changed was laid out again."
                     + self.print_form("Number them again", "anthology-preview-renumber", renumber=True)
-                    + " (lays out every page after the change; a built PDF is always numbered throughout)</p>"
+                    + " (lays out every page after the change; a built PDF is always numbered throughout)</div>"
                 )
             parts.append('<main class="spreads">')
             numbered = list(enumerate(pages, start=1))
