@@ -66,6 +66,25 @@ def _smarty() -> tuple[Any, threading.Lock]:
     return markdown.Markdown(extensions=["smarty"], extension_configs={"smarty": {"smart_angled_quotes": False}}), threading.Lock()
 
 
+# A hyphen with a space on either side stands for a dash: an en dash. The space before a spaced en or
+# em dash becomes a no-break space, so the dash ends a line rather than starts one.
+_SPACED_HYPHEN = re.compile(r"[ \t\r\n]+-(?=[ \t\r\n])")
+_SPACED_DASH = re.compile(r"(?<=\S)[ \t\r\n]+([\u2013\u2014])(?=[ \t\r\n]|$)|^[ \t\r\n]+([\u2013\u2014])(?=[ \t\r\n])")
+
+
+def spaced_dashes(text: str, bind: bool = True) -> str:
+    """'No - I get' -> 'No\u00a0\u2013 I get'; 'so \u2014 then' -> 'so\u00a0\u2014 then' (the dash stays with the word before).
+
+    A hyphen without a space on both sides (a compound, '-5', '1990-2000') is left as it is. Without
+    ``bind`` the spaces stay ordinary ones (for metadata: titles in bookmarks, records and file names)."""
+    space = "\u00a0" if bind else " "
+    if "-" in text:
+        text = _SPACED_HYPHEN.sub(space + "\u2013", text)
+    if bind and ("\u2013" in text or "\u2014" in text):
+        text = _SPACED_DASH.sub(lambda m: space + (m.group(1) or m.group(2)), text)
+    return text
+
+
 @functools.lru_cache(maxsize=8192)
 def smarten(text: str) -> str:
     """Smart typography for plain text such as titles: curly quotes, dashes and ellipses, as in the body."""
@@ -76,4 +95,4 @@ def smarten(text: str) -> str:
         converted = converter.reset().convert(text.replace("<", "&lt;"))
     inner = converted.removeprefix("<p>").removesuffix("</p>")
     plain = re.sub(r"<[^>]+>", "", inner)
-    return html.unescape(plain)
+    return spaced_dashes(html.unescape(plain), bind=False)

@@ -58,12 +58,12 @@ def test_block_editor_post_keeps_every_block(tmp_path: Path) -> None:
     report = import_source(source, book)
     (text,) = chapters(book).values()
     body = text.split("---\n", 2)[2]
-    # a table straight after a paragraph is a table, with its caption
-    assert "| Employee | Salary |\n| --- | --- |\n| Ann | 12 |" in body and "*Pay in 2019*" in body
+    # a table straight after a paragraph is a table, with its caption (the chapters' 'Table:' form)
+    assert "| Employee | Salary |\n| --- | --- |\n| Ann | 12 |\n\nTable: Pay in 2019\n" in body
     # an ordered list stays ordered, nested lists too
     assert re.search(r"^1\. +First\n2\. +Second\n +1\. +Second, part one\n3\. +Third$", body, re.M), body
-    # verse keeps its lines (hard breaks) and stanzas, and is not code
-    assert "The rain came down  \n\u00a0\u00a0on the *hill* and road\n\nand then it stopped." in body
+    # verse keeps its lines and stanzas, in the chapters' verse form (a line block), and is not code
+    assert "\n\n| The rain came down\n| \u00a0\u00a0on the *hill* and road\n|\n| and then it stopped.\n\n" in body
     assert '```\nprint("hi")\nx = \\[1, 2\\]\n```' in body or '```\nprint("hi")\nx = [1, 2]\n```' in body
     assert "> Nothing about us without us.\n>\n> — A slogan" in body
     assert "> Ask first.\n>\n> — Ann Bee" in body
@@ -71,7 +71,9 @@ def test_block_editor_post_keeps_every_block(tmp_path: Path) -> None:
     # block-editor footnotes come from the post meta
     assert "A paragraph[^1] and another[^2]." in body
     assert "[^1]: The first note." in body and "[^2]: The *second* note." in body
-    assert "*The team at work*" in body and "*First picture*" in body and "*Our gallery*" in body
+    # a picture's caption is the image's title (a captioned figure in every edition); a gallery's stays a line
+    assert re.search(r'!\[Five people\]\([^ )]+ "The team at work"\)', body) and re.search(r'!\[Again\]\([^ )]+ "First picture"\)', body)
+    assert "*Our gallery*" in body
     assert "Video: [https://video.example.org/watch?v=abc](https://video.example.org/watch?v=abc)" in body and "*Our launch*" in body
     messages = [w.message for w in report.warnings]
     assert any("item 1 'Blocks'" in m and "'core/latest-posts' block" in m for m in messages), messages
@@ -82,8 +84,10 @@ def test_block_editor_post_keeps_every_block(tmp_path: Path) -> None:
     assert epubcheck_messages(epub) == []
     with zipfile.ZipFile(epub) as archive:
         xhtml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml"))
-    assert re.search(r"The rain came down<br\s*/>\s*\u00a0\u00a0on the <em>hill</em>", xhtml), "verse lines"
+    assert re.search(r'<div class="verse">\s*<div class="stanza">\s*<p class="line">The rain came down</p>\s*'
+                     r'<p class="line">\u00a0\u00a0on the <em>hill</em> and road</p>\s*</div>\s*<div class="stanza">', xhtml), "verse lines"
     assert "Second, part one" in xhtml and xhtml.count("<ol") >= 2 and "The first note." in xhtml
+    assert "<caption>Pay in 2019</caption>" in xhtml and "<figcaption>The team at work</figcaption></figure>" in xhtml
     assert xhtml.count("<blockquote") == 2 and "<!--" not in xhtml
 
 
@@ -135,8 +139,8 @@ def test_shortcodes_become_figures_or_named_warnings(tmp_path: Path) -> None:
     report = import_source(source, book)
     (text,) = chapters(book).values()
     body = text.split("---\n", 2)[2]
-    assert "*Ruth, aged 91, at home*" in body  # the caption="…" attribute
-    assert "*Our first meeting*" in body and "![Second]" in body  # the gallery, from the attachments
+    assert '"Ruth, aged 91, at home")' in body  # the caption="…" attribute, as the image's title (its caption)
+    assert '"Our first meeting")' in body and "![Second]" in body  # the gallery, from the attachments
     assert "Sound recording: [https://blog.example.org/wp-content/uploads/talk.mp3]" in body
     assert "Video: [https://blog.example.org/wp-content/uploads/clip.mp4]" in body and "*The launch*" in body
     assert "Embedded content: [https://video.example.org/watch?v=xyz]" in body
@@ -478,7 +482,7 @@ def test_gallery_of_the_posts_attached_pictures_and_embedded_frames(tmp_path: Pa
     report = import_source(write_wxr_items(tmp_path / "wp", items), book)
     texts = chapters(book)
     body = texts["01-gallery-day.md"]
-    assert body.index("*Setting off*") < body.index("*Arriving*")
+    assert body.index('"Setting off")') < body.index('"Arriving")')
     assert "Embedded content: [https://video.example.org/embed/77](https://video.example.org/embed/77)" in body and "*The march*" in body
     assert "[gallery" not in texts["02-no-pictures.md"]
     messages = [w.message for w in report.warnings]

@@ -10,7 +10,6 @@ from PIL import Image
 
 from anthology.build import load_book
 from anthology.markup.render import ChapterMarkup, render_chapters
-from anthology.print.figures import figures
 from anthology.print.notes import notes_at_calls
 from anthology.print.profiles import PROFILES, PrintSettings, page_css
 from anthology.print.running_heads import running_head
@@ -61,11 +60,11 @@ def test_notes_move_to_their_calls_for_print_only(tmp_path: Path) -> None:
     assert printed.xhtml.index("Text.") < printed.xhtml.index("First para.") < printed.xhtml.index("Again.")
 
 
-def test_lone_images_become_captioned_figures(tmp_path: Path) -> None:
+def test_lone_images_become_captioned_figures_in_every_edition(tmp_path: Path) -> None:
     root = write_book(tmp_path / "book", {"a.md": chapter("Pictures", "Ann Author", '![A](p.png "The caption")\n\nText ![B](p.png) inline.\n')})
     Image.new("RGB", (10, 10)).save(root / "chapters" / "p.png")
     book = load_book(root)
-    printed = figures(render_chapters(book.chapters)[0])
+    printed = render_chapters(book.chapters)[0]  # the markup every edition lays out
     assert printed.xhtml.count("<figure") == 1
     assert "<figcaption>The caption</figcaption></figure>" in printed.xhtml
     assert "Text <img" in printed.xhtml

@@ -14,7 +14,9 @@ import pydyf
 import pytest
 import weasyprint.document
 import weasyprint.layout
+from weasyprint.layout import block, inline
 from weasyprint.pdf import fonts, tags
+from weasyprint.text import line_break
 
 from anthology.print import patches
 
@@ -49,6 +51,8 @@ def test_a_moved_target_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", elsewhere)
     monkeypatch.setattr(fonts.Font, "clean", elsewhere)
     monkeypatch.setattr(pydyf, "zlib", object())
+    monkeypatch.setattr(block, "_linebox_layout", elsewhere)
+    monkeypatch.setattr(line_break, "split_first_line", elsewhere)
     monkeypatch.setattr(tags, "_build_box_tree", elsewhere)
     assert all(patches.unusable(name) for name in patches.TARGETS)
     with patches.margin_state(lambda context, state: state) as wrapped:
@@ -56,6 +60,11 @@ def test_a_moved_target_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     with patches.image_names("file:///book/"), patches.font_cleaning(lambda font: None), patches.flate_level():
         assert weasyprint.document.original_get_image_from_uri is elsewhere and fonts.Font.clean is elsewhere
         assert not isinstance(pydyf.zlib, type(zlib))
+    with patches.notes_kept():
+        assert block._linebox_layout is elsewhere
+    layout_name = inline.split_first_line
+    with patches.whole_lines():
+        assert inline.split_first_line is layout_name
     with patches.structure_notes(lambda *args: lambda made: None) as wrapped:
         assert not wrapped and tags._build_box_tree is elsewhere
 
@@ -65,6 +74,46 @@ def test_images_are_named_from_their_address_inside_the_book() -> None:
     assert here == patches.image_id("file:///tmp/x/chapters/a.png", "file:///tmp/x/")
     assert here != patches.image_id("file:///tmp/x/chapters/b.png", "file:///tmp/x/")
     assert patches.image_id("file:///usr/share/fonts/x.png", "file:///tmp/x/") is None
+
+
+def test_notes_kept_changes_one_line_of_weasyprint() -> None:
+    """The rebuilt line layout is WeasyPrint's own but for the line that moves notes off their page
+    (tests/test_print_notes.py shows what that line did); a WeasyPrint that rewrote the line is left
+    alone, and test_every_patch_finds_what_it_wraps fails."""
+    import inspect
+
+    original = block._linebox_layout
+    assert inspect.getsource(original).count(patches.NOTES_REPORT) == 1
+    with patches.notes_kept():
+        rebuilt = block._linebox_layout
+        assert rebuilt is not original and rebuilt.__globals__ is block.__dict__
+        assert rebuilt.__code__.co_firstlineno == original.__code__.co_firstlineno
+    assert block._linebox_layout is original
+
+
+def test_whole_lines_changes_one_line_of_weasyprint() -> None:
+    """The rebuilt split_first_line is WeasyPrint's own but for its fit test (tests/test_print_notes.py
+    shows the one-word lines it left); only the line layout's name for it is swapped."""
+    import inspect
+
+    original = inline.split_first_line
+    assert original is line_break.split_first_line
+    assert inspect.getsource(original).count(patches.FIT_TEST) == 1
+    with patches.whole_lines():
+        rebuilt = inline.split_first_line
+        assert rebuilt is not original and rebuilt.__globals__ is line_break.__dict__
+        assert line_break.split_first_line is original
+    assert inline.split_first_line is original
+
+
+def test_a_patch_whose_line_changed_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def _linebox_layout(context: object, box: object, index: object, child: object, new_children: object, page_is_empty: object) -> None:
+        return None
+
+    monkeypatch.setattr(block, "_linebox_layout", _linebox_layout)
+    assert "no longer says" in (patches.unusable("notes_kept") or "")
+    with patches.notes_kept():
+        assert block._linebox_layout is _linebox_layout
 
 
 def test_the_structure_patch_tells_each_element_what_it_is() -> None:

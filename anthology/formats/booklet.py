@@ -22,6 +22,7 @@ import pikepdf
 from ..artifacts import Artifact
 from ..context import BuildContext
 from ..errors import BuildError, Diagnostic
+from ..print.metadata import copy_properties
 from ..print.profiles import booklet_settings
 from ..project.booklet_settings import BookletSettings
 from .registry import Format, Made
@@ -121,7 +122,7 @@ def impose(pdf: bytes, title: str | None = None, rtl: bool = False, paper_mm: fl
         page = out.add_blank_page(page_size=(sheet_width, sheet_height))
         page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
         page.obj.Contents = out.make_stream(b"\n".join(commands))
-    out.docinfo["/Title"] = (title or "") + " (booklet for saddle stitching)"
+    copy_properties(source, out, (title or "") + " (booklet for saddle stitching)")
     out.docinfo["/Producer"] = "anthology"
     data = io.BytesIO()
     out.save(data, deterministic_id=True)

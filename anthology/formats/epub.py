@@ -30,7 +30,6 @@ from ..layout.documents import EXTENSIONS, render_template
 from ..layout.fonts import FontFace, fallback_faces, font_faces
 from ..layout.outline import Entry
 from ..markup.render import ChapterMarkup
-from ..print.figures import figures
 from ..project.model import Book, Contributor
 from .ncx import finish_ncx
 from .registry import Format, Made
@@ -132,8 +131,8 @@ def creators(book: Book, package: epub.EpubBook) -> None:
 
 def gather(book: Book, markups: list[ChapterMarkup], pagination: Pagination | None, cover: Cover) -> EpubParts:
     """The cover page and the edition's documents as XHTML, with the print edition's page markers."""
-    # a lone image is a figure, as in print; the book fonts are the reading system's choice, the fallbacks are shipped
-    edition = lay_out(book, [figures(m) for m in markups], "epub", fonts_css=font_faces(font_url, book.config.fallback_fonts, book=False))
+    # the book fonts are the reading system's choice, the fallbacks are shipped
+    edition = lay_out(book, markups, "epub", fonts_css=font_faces(font_url, book.config.fallback_fonts, book=False))
     parts = EpubParts(edition, cover)
     body = render_template(edition.environment, "cover.html", cover=cover, book=book)
     cover_page = Document("cover", "cover", book.config.labels.text("cover"), book.language, Markup(body))

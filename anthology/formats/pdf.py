@@ -1,5 +1,6 @@
 """The print PDF (``--format pdf``): the print edition laid out by ``anthology.print``, through the
-build cache, with the image preflight's warnings (an image printed below 300 ppi). Its pagination
+build cache, with the image preflight's warnings (an image printed below 300 ppi) and a warning for each note
+too long for the foot of a page (``notes.too_long_notes``). Its pagination
 gives the EPUB made in the same build its print page numbers."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 
 def make_pdf(context: BuildContext) -> Made:
+    from ..print.notes import too_long_notes
     from ..print.output import print_output  # WeasyPrint is loaded only when a print edition is made
     from ..print.preflight import image_warnings
 
@@ -23,7 +25,7 @@ def make_pdf(context: BuildContext) -> Made:
     warnings = tuple(image_warnings(result.artifact.data or b"", context.markups, context.book.config.project_dir)) + tuple(
         Diagnostic(None, f"refused to load {url}", level="warning", hint="only files inside the book's folder are used")
         for url in result.refused
-    )
+    ) + tuple(too_long_notes(context.markups, context.settings))
     return Made(result.artifact, result.pagination, warnings)
 
 

@@ -30,6 +30,7 @@ _NOTES_HEADING = re.compile(r"^(foot|end)?notes:?$", re.IGNORECASE)
 _FOOTNOTE_MARK = "AnthologyNote{}Ref"
 _LINE_START = re.compile(r"(^|\n)(\s*)(?:([#>+-])|([~=])|(\d+)([.)])(?=\s|$))")
 _ESCAPE_ALWAYS = re.compile(r"([\[\]`|])")
+_CAPTION = "data-anthology-caption"  # a picture's caption, set on its <img> before conversion
 
 
 _ALL_BLOCKS = r"(?:table|thead|tfoot|caption|colgroup|col|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|blockquote|address|p|h[1-6]|hr|section|article|aside|header|footer|nav|figure|figcaption|details|summary)"
@@ -199,7 +200,17 @@ class _Converter(MarkdownConverter):
         if not src:
             return ""
         alt = alt.replace("[", "(").replace("]", ")").replace("\n", " ")
-        return f"![{alt}]({src})"
+        title = str(el.get(_CAPTION, ""))  # never a page's own title attribute (a tooltip, often a file name)
+        return f'![{alt}]({src} "{title}")' if title and not any(c in title for c in '"\\\n') else f"![{alt}]({src})"
+
+    def convert_div(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A verse (``<div class="verse">``, one paragraph per stanza, a line break per line) becomes
+        the chapters' verse form: a line block, each line '| ', '|' between stanzas."""
+        if "verse" not in (el.get("class") or []) or "_inline" in parent_tags:
+            return str(super().convert_div(el, text, parent_tags))  # type: ignore[misc]
+        stanzas = [s for s in re.split(r"\n[ \t]*\n", text.strip("\n")) if s.strip()]
+        lines = ["\n".join("| " + line.rstrip() for line in re.split(r" {2}\n|\\\n|\n", stanza)) for stanza in stanzas]
+        return "\n\n" + "\n|\n".join(lines) + "\n\n" if lines else ""
 
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         text = text.strip()
@@ -217,6 +228,7 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
         sink.warnings.append(
             f"{merged} merged table cell{'s' if merged != 1 else ''} split so the columns line up (each text stays in the first part): check how the table reads"
         )
+    _captions(soup)
     notes = _take_footnotes(soup)
     converter = _Converter(
         sink,
@@ -239,6 +251,31 @@ def to_markdown(soup: Tag, sink: ImageSink) -> str:
         lines = text.split("\n")
         parts.append(f"[^{number}]: " + "\n".join([lines[0]] + ["    " + l if l.strip() else "" for l in lines[1:]]))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _captions(soup: Tag) -> None:
+    """Captions in the chapters' own forms: a picture's caption becomes the image's title (a captioned
+    figure in every edition), a table's a ``Table:`` paragraph after it. A caption a title cannot hold
+    (quotes, a backslash, links) stays an italic line below the picture."""
+    for figure in soup.find_all("figure"):
+        caption = figure.find("figcaption", recursive=False)
+        if not isinstance(caption, Tag):
+            continue
+        tables = figure.find_all("table")
+        images = [i for i in figure.find_all("img") if i.find_parent("figure") is figure]
+        if len(tables) == 1 and not images:
+            paragraph = soup.new_tag("p") if isinstance(soup, BeautifulSoup) else BeautifulSoup("", "html.parser").new_tag("p")
+            paragraph.append("Table: ")
+            for child in list(caption.contents):
+                paragraph.append(child.extract())
+            caption.decompose()
+            tables[0].insert_after(paragraph)
+            continue
+        text = " ".join(caption.get_text(" ").split())
+        if len(images) != 1 or not text or caption.find("a") is not None or any(c in text for c in '"\\'):
+            continue
+        images[0][_CAPTION] = text
+        caption.decompose()
 
 
 def _span(cell: Tag, name: str) -> int:

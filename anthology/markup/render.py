@@ -1,11 +1,13 @@
 """Markdown to well-formed XHTML: one function, used for every output.
 
-Python-Markdown (footnotes, tables, attr_list, toc, smart typography) writes HTML; nh3 cleans any raw
+Python-Markdown (footnotes, tables, attr_list, toc, smart typography, verse and backslash line breaks
+from ``verse``) writes HTML; nh3 cleans any raw
 HTML to an allow-list; lxml re-reads the result and we write it back as namespaced XHTML, with every
 id prefixed by the chapter's prefix (unique across the book), headings shifted so the chapter title is
 the only level-one heading, footnotes split out as Note records, images collected as assets, and
-links to other chapters' Markdown files recorded as CrossReference records (layout resolves them).
-The serialised XHTML never holds a named entity.
+links to other chapters' Markdown files recorded as CrossReference records (layout resolves them),
+spaced hyphens made dashes (``typography``), lone images made figures and ``Table:`` paragraphs made
+table captions (``captions``). The serialised XHTML never holds a named entity.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from ..errors import Diagnostic, SourceError, collect
 from ..project.config import CONFIG_NAME
 from ..project.model import Book, Chapter, Matter
 from ..project.safety import Refusal, case_variant, is_remote, local_file
+from .captions import figures, table_captions
 from .images import ImageProblem, inspect_image
 from .namespaces import EPUB_NS, XHTML_NS, local_name
 from .repair import repair, unwrap
+from .typography import dashes
+from .verse import VerseExtension
 
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
@@ -227,7 +232,7 @@ class _State:
 
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["footnotes", "tables", "attr_list", "toc", "smarty", "sane_lists", "fenced_code"],
+        extensions=["footnotes", "tables", "attr_list", "toc", "smarty", "sane_lists", "fenced_code", VerseExtension()],
         extension_configs={
             "smarty": {"substitutions": SMART_QUOTES},
             "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
@@ -476,7 +481,7 @@ def _collect_images(root: etree._Element, state: _State) -> None:
 
 
 def _mark_image_paragraphs(root: etree._Element) -> None:
-    """A paragraph that holds images and nothing else gets the class ``image``: the stylesheets
+    """A paragraph that holds images and nothing else (several: one alone is a figure) gets the class ``image``: the stylesheets
     centre it and never indent it, whatever a reading system does to paragraphs."""
     for para in root.iter(f"{{{XHTML_NS}}}p"):
         children = list(para)
@@ -780,6 +785,8 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
             raise
         return ChapterMarkup(chapter=chapter, xhtml="", diagnostics=tuple(error.diagnostics))
     repair(root)
+    table_captions(root)
+    dashes(root)
     _prefix_ids(root, state)
     _check_links(root, state)
     _break_long_words(root)
@@ -789,6 +796,7 @@ def render_chapter(chapter: Chapter | Matter, book_dir: Path | None = None, coll
     _check_undefined_notes(root, state)
     headings = _shift_headings(root)
     _collect_images(root, state)
+    figures(root)
     _mark_image_paragraphs(root)
     if state.problems and not collect:
         raise SourceError(state.problems)

@@ -117,7 +117,8 @@ def _css_string(text: str) -> str:
 
 
 def book_title(edition: Edition) -> str | None:
-    """The text ``string(book-title)`` takes in one document: that of the title page's heading."""
+    """The text ``string(book-title)`` takes in one document: the title page heading's running head
+    (``running_heads``), else its text."""
     page = next((d for d in edition.documents if d.kind == "titlepage"), None)
     if page is None:
         return None
@@ -127,7 +128,9 @@ def book_title(edition: Edition) -> str | None:
     except etree.XMLSyntaxError:
         return None
     heading = next(root.iter(f"{{{XHTML_NS}}}h1"), None)
-    return None if heading is None else " ".join("".join(heading.itertext()).split())
+    if heading is None:
+        return None
+    return heading.get("data-running-head") or " ".join("".join(heading.itertext()).split())
 
 
 def anchors(chunk: Chunk) -> set[str]:

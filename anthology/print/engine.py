@@ -35,8 +35,8 @@ from ..project.model import Book
 from . import hyphenation, patches
 from .call_stack import roomy
 from .fetcher import LocalFetcher
-from .figures import figures
 from .font_config import BookFontConfiguration
+from .metadata import set_properties
 from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
@@ -71,7 +71,7 @@ def settings_for(book: Book) -> PrintSettings:
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
     settings = settings or settings_for(book)
-    edition = lay_out(book, [figures(notes_at_calls(m)) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
+    edition = lay_out(book, [notes_at_calls(m) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
     return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
@@ -93,7 +93,7 @@ class RenderContext:
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config))
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        with patches.image_names(self.base_url):
+        with patches.image_names(self.base_url), patches.notes_kept(), patches.whole_lines():
             return html.render(stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
 
 
@@ -195,6 +195,7 @@ def write(book: Book, document: weasyprint.Document, settings: PrintSettings, bo
     date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = date
     document.metadata.modified = date
+    set_properties(document.metadata, book)
     identifier = book.config.book.identifier.encode("utf-8")
     try:
         with _source_date(when), static_instances(), patches.flate_level(), patches.structure_notes(Describer()):
@@ -221,7 +222,7 @@ def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> s
 
 def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
     """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
-    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"tags {TAGS_VERSION}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"tags {TAGS_VERSION}", f"notes {patches.NOTES_KEPT}", f"lines {patches.FITS_WITHOUT_TRAILING_SPACE}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
         part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
     ] + [_file_digest(font.path) for font in book.config.fallback_fonts]  # a font file changed in place
 

@@ -4,15 +4,29 @@ The markup stage splits each chapter's notes out as Note records; the EPUB and H
 them after the chapter. For print, ``notes_at_calls`` puts each note's text right after its call as
 a ``<span class="footnote">`` that the print stylesheet floats to the foot of the page
 (``float: footnote``), so WeasyPrint sets it on the page of the call.
+
+WeasyPrint never splits a note across pages: a note taller than the note area (three quarters of
+the page, see print.css) is set whole on the page after its call and runs past that page's foot.
+``too_long_notes`` warns of each note that long, for the build to report.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from lxml import etree
 
+from ..errors import Diagnostic
 from ..markup.render import XHTML_NS, ChapterMarkup, Note, serialise_fragment
+from ..project.model import Chapter
+from .profiles import PrintSettings
+
+PT_PER_MM = 72 / 25.4
+NOTE_AREA = 0.75  # of the text block's height: @footnote's max-height in print.css
+NOTE_TYPE = 0.8  # the notes' type size, of the body's
+NOTE_LEADING = 1.32  # their line height
+CHARACTER = 0.5  # an average character's width, in ems
 
 _WRAP = f'<div xmlns="{XHTML_NS}" xmlns:epub="http://www.idpf.org/2007/ops">'
 # Block elements a note may hold; inside a paragraph they become spans displayed as blocks.
@@ -102,3 +116,40 @@ def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
     # A note whose call was lost (never expected from the markup stage) still reaches the reader.
     left = tuple(n for n in markup.notes if n.id not in placed)
     return dataclasses.replace(markup, xhtml=serialise_fragment(root), notes=left)
+
+
+def note_capacity(settings: PrintSettings) -> int:
+    """About how many characters of note text the note area of a page holds in ``settings``'s profile."""
+    profile = settings.profile
+    size = profile.font_size * NOTE_TYPE
+    lines = (profile.text_height * NOTE_AREA * PT_PER_MM - 8) / (size * NOTE_LEADING)
+    per_line = (profile.width - profile.inner - profile.outer) * PT_PER_MM / (size * CHARACTER)
+    return int(lines * per_line)
+
+
+def _line_of(chapter: Chapter, text: str) -> int | None:
+    words = text.split()[:4]
+    if not words:
+        return None
+    found = re.search(r"\W+".join(re.escape(w) for w in words), chapter.markdown)
+    return None if found is None else chapter.body_line + chapter.markdown.count("\n", 0, found.start())
+
+
+def too_long_notes(markups: list[ChapterMarkup], settings: PrintSettings) -> list[Diagnostic]:
+    """A warning for each note too long for the foot of a page (90% of ``note_capacity``, so as to
+    be sure): it will be set on the next page and run past its foot."""
+    limit = int(note_capacity(settings) * 0.9)
+    warnings = []
+    for markup in markups:
+        chapter = markup.chapter
+        if not isinstance(chapter, Chapter):
+            continue
+        for note in markup.notes:
+            text = " ".join("".join(parse_fragment(note.xhtml).itertext()).split())
+            if len(text) > limit:
+                warnings.append(Diagnostic(
+                    chapter.source, f"note {note.number} is too long for the foot of a page ({len(text)} characters; "
+                    f"the notes of a page in the {settings.profile.name} profile hold about {limit}): it is set on the page after its call "
+                    "and runs past its foot",
+                    line=_line_of(chapter, text), level="warning", hint="shorten the note, or move part of it into the chapter's text"))
+    return warnings

@@ -17,11 +17,25 @@ never wrong. ``tests/test_print_patches.py`` fails as soon as one of them no lon
 - ``image_names``: ``weasyprint.document.original_get_image_from_uri``, so that an image of the book
   is named in the PDF from its address inside the book's folder, not from the folder's absolute
   path: the same sources give the same bytes wherever they are built. Fallback: WeasyPrint's names.
+- ``notes_kept``: ``weasyprint.layout.block._linebox_layout``, rebuilt from its source with one line
+  changed (``NOTES_REPORT``): when a paragraph's second line does not fit at the foot of a page
+  (its first line alone would be an orphan), WeasyPrint made room for it by moving notes already
+  set on the page, whose calls are above, to the next page; with the patch the paragraph goes to
+  the next page as orphan control always has it, and every note stays on the page of its call.
+  Fallback: WeasyPrint's way, notes now and then a page after their calls.
+- ``whole_lines``: ``weasyprint.text.line_break.split_first_line`` as ``weasyprint.layout.inline``
+  calls it, rebuilt with one line changed (``FIT_TEST``). A run of text followed by an inline
+  element (emphasis, a link) ends in a space; when the run fit the line but for that space,
+  WeasyPrint took it for one word too long for the line and set its first word alone on a line of
+  its own ("trust" above a full line). With the patch the run fits when it does without its
+  trailing space (as WeasyPrint already judges a line's end elsewhere), and the line is broken
+  where it should be. Fallback: WeasyPrint's way, a one-word line now and then.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import inspect
@@ -39,8 +53,21 @@ TARGETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "flate_level": ("pydyf", "zlib", ()),
     "font_cleaning": ("weasyprint.pdf.fonts", "Font.clean", ("self", "to_unicode", "hinting")),
     "image_names": ("weasyprint.document", "original_get_image_from_uri", ("cache", "url_fetcher", "options", "url", "forced_mime_type", "context", "orientation")),
+    "notes_kept": ("weasyprint.layout.block", "_linebox_layout", ("context", "box", "index", "child", "new_children", "page_is_empty")),
+    "whole_lines": ("weasyprint.text.line_break", "split_first_line", ("text", "style", "context", "max_width", "justification_spacing")),
     "structure_notes": ("weasyprint.pdf.tags", "_build_box_tree", ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")),
 }
+# The line of ``_linebox_layout`` that moves notes off their page, and what ``notes_kept`` puts in its place.
+NOTES_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+NOTES_KEPT = "report = False"
+# The line of ``split_first_line`` that judges whether a run of text fits, and ``whole_lines``'s own.
+FIT_TEST = "if resume_index is None and first_line_width <= max_width:"
+FITS_WITHOUT_TRAILING_SPACE = (
+    "if resume_index is None and (first_line_width <= max_width or (space_collapse and text.endswith(' ') and line_size("
+    "create_layout(text.rstrip(' '), style, context, max_width, justification_spacing).get_first_line()[0], style)[0] <= max_width)):"
+)
+# What each rebuilt function must say once, and what it says instead.
+REWRITES = {"notes_kept": (NOTES_REPORT, NOTES_KEPT), "whole_lines": (FIT_TEST, FITS_WITHOUT_TRAILING_SPACE)}
 
 
 def _target(name: str) -> Any:
@@ -67,6 +94,16 @@ def unusable(name: str) -> str | None:
         return f"{module_name}.{path} has no signature to check"
     if have[: len(parameters)] != parameters:
         return f"{module_name}.{path} takes {', '.join(have)}, not {', '.join(parameters)}"
+    if name in REWRITES:
+        try:
+            source = inspect.getsource(found)
+        except (OSError, TypeError):
+            return f"{module_name}.{path} has no source to read"
+        old = REWRITES[name][0]
+        if source.count(old) != 1:
+            return f"{module_name}.{path} no longer says '{old}' once"
+    if name == "whole_lines" and getattr(importlib.import_module("weasyprint.layout.inline"), "split_first_line", None) is not found:
+        return "weasyprint.layout.inline no longer calls split_first_line by that name"
     return None
 
 
@@ -167,6 +204,45 @@ def image_names(base_url: str) -> Iterator[None]:
         return image
 
     with _swapped(document, "original_get_image_from_uri", get_image_from_uri):
+        yield
+
+
+@functools.cache
+def _rebuilt(name: str, original: Any) -> Any:
+    """WeasyPrint's function ``original`` compiled again with the line ``REWRITES[name]`` replaces,
+    in the namespace of its own module."""
+    old, new = REWRITES[name]
+    module = importlib.import_module(original.__module__)
+    lines, first = inspect.getsourcelines(original)
+    source = "\n" * (first - 1) + "".join(lines).replace(old, new)  # its own line numbers in tracebacks
+    namespace: dict[str, Any] = {}
+    exec(compile(source, inspect.getfile(original), "exec"), module.__dict__, namespace)  # noqa: S102 - WeasyPrint's own code, one line changed
+    return namespace[original.__name__]
+
+
+@contextlib.contextmanager
+def notes_kept() -> Iterator[None]:
+    """While active, WeasyPrint never moves a note whose call is set on a page to a later page to
+    make room for a line of text (see ``NOTES_REPORT``)."""
+    if unusable("notes_kept"):
+        yield
+        return
+    from weasyprint.layout import block
+
+    with _swapped(block, "_linebox_layout", _rebuilt("notes_kept", block._linebox_layout)):
+        yield
+
+
+@contextlib.contextmanager
+def whole_lines() -> Iterator[None]:
+    """While active, a run of text that fits a line but for its trailing space is set whole on the
+    line (see ``FIT_TEST``)."""
+    if unusable("whole_lines"):
+        yield
+        return
+    from weasyprint.layout import inline
+
+    with _swapped(inline, "split_first_line", _rebuilt("whole_lines", inline.split_first_line)):
         yield
 
 

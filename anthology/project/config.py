@@ -160,6 +160,10 @@ class BookSettings:
     subtitle: str | None = schema.key(
         schema.text, help="Shown under the title on the title page.", example='"Posts from our blog"', shown="none", default=None,
     )
+    running_head: str | None = schema.key(
+        schema.text, help="The title in the print edition's left-hand page heads, for a title too long for one line.", example='"Our Anthology"',
+        shown="the title (cut at a word when too long)", default=None,
+    )
     identifier: str = schema.key(
         schema.text, doc="a stable identifier such as urn:uuid:… or an ISBN", help="A stable identifier for the EPUB: a URN, or an ISBN.", example='"urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"', shown="urn:isbn:… from the EPUB's ISBN, else a URN made from the title",
     )

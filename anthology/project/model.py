@@ -61,6 +61,7 @@ class Chapter:
     byline: str | None = None
     date: dt.date | None = None
     summary: str | None = None
+    running_head: str | None = None  # the title in the print edition's page heads, when shorter than the title
     first_published: str | None = None  # the web address where the piece first appeared
     license: License | None = None
     epigraph: Epigraph | None = None
@@ -300,6 +301,7 @@ def build_book(config: Config, sources: list[ChapterSource], matter: list[Matter
                 byline=smarten(meta["byline"]) if meta.get("byline") else None,
                 date=meta.get("date"),
                 summary=smarten(meta["summary"]) if meta.get("summary") else None,
+                running_head=smarten(meta["running_head"]) if meta.get("running_head") else None,
                 first_published=meta.get("source"),
                 license=meta.get("license"),
                 epigraph=Epigraph(smarten(epigraph.text), smarten(epigraph.source) if epigraph.source else None) if epigraph else None,

@@ -69,6 +69,7 @@ CHAPTER_FIELDS = [
     Field("date", schema.date, doc="date: 2019-11-01"),
     Field("lang", schema.language, doc="lang: en-GB"),
     Field("summary", schema.text, doc="summary: one or two sentences shown under the title"),
+    Field("running_head", schema.text, doc="running_head: a short title for the print edition's page heads"),
     Field("source", web_address, doc="source: https://… (where the piece first appeared)"),
     Field("license", license_id, doc="license: CC-BY-4.0 (an SPDX licence id)"),
     Field("epigraph", epigraph, doc="epigraph: a quotation, or 'text: …' and 'source: …' indented below it"),
