@@ -581,12 +581,13 @@ def test_laying_out_the_print_edition_needs_a_post_with_the_token(preview: objec
     assert _request(preview, "GET", "/_preview/book.pdf")[0] == 404
     assert _request(preview, "POST", "/_preview/print", body=b"token=guess")[0] == 403
     assert _request(preview, "POST", "/_preview/print", body=b"")[0] == 403
-    assert not list(output.glob("*.pdf"))  # nothing was laid out, nothing written
+    assert _request(preview, "POST", "/_preview/book.pdf", body=b"token=guess")[0] == 403
+    assert not list(output.rglob("*.pdf"))  # nothing was laid out, nothing written
     page = _request(preview, "GET", "/ch01-alpha.html")[1].decode()
     assert f'name="token" value="{preview.token}"' in page  # type: ignore[attr-defined]
     status, _ = _request(preview, "POST", "/_preview/print", body=f"token={preview.token}".encode())  # type: ignore[attr-defined]
     assert status == 303
-    assert list(output.glob("*.pdf"))
+    assert list(output.rglob("*.pdf"))
 
 
 @pytest.mark.parametrize("since", ["9" * 5000, "1.5", "x", "-"])
