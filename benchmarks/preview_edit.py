@@ -99,9 +99,9 @@ def main() -> None:
                 before = preview.state.version
                 target.write_text(original.rstrip("\n") + f"\n\n{sentence}\n", encoding="utf-8")
                 saved = time.monotonic()
-                shown = wait_for(lambda: sentence in fetch(page), 120)
+                shown = wait_for(lambda sentence=sentence: sentence in fetch(page), 120)
                 # the open page reloads when the preview's build version changes; the print view is asked for then
-                wait_for(lambda: preview.state.version != before, 120)
+                wait_for(lambda before=before: preview.state.version != before, 120)
                 lay_out(preview)  # served once the PDF of the saved sources is laid out
                 served = time.monotonic()
                 view, error = preview.print_pages(make=False)
