@@ -259,3 +259,22 @@ def test_a_table_across_a_page_is_one_table_with_one_header(tagged: Built) -> No
         cells = [e for e in table.walk() if e.s == "/TD"]
         assert cells and all({bytes(h) for h in cell.obj.A.Headers} <= ids for cell in cells)
     assert sum(1 for e in first.walk() if e.s == "/TR") == 40
+
+
+def test_a_note_of_several_paragraphs_is_one_note(tmp_path: Path) -> None:
+    """A note of two paragraphs and a list: WeasyPrint wraps the lines before its second paragraph
+    in an anonymous block of the note's own element, which was tagged a second Note, with the same
+    /ID, inside the first (Matterhorn 19-004: IDs unique). One Note, holding the note's text in order."""
+    from helpers import chapter, write_book
+
+    note = "[^1]: NOTEA first paragraph.\n\n    NOTEB second paragraph.\n\n    - NOTEC an item\n    - NOTED another\n"
+    book = write_book(tmp_path / "book", {"a.md": chapter(body=f"A paragraph with a call.[^1] And more.\n\n{note}")})
+    build(book, "pdf")
+    path = next((book / "build").glob("*.pdf"))
+    with pikepdf.open(path) as pdf:
+        root = document(pdf)
+        notes = [e for e in root.walk() if e.s == "/Note"]
+        assert len(notes) == 1 and not any(a.s == "/Note" for a in notes[0].ancestors())
+        known = texts(root, struct_text(path))
+        read = " ".join(known[mark] for mark in marks_in_order(notes[0]))
+        assert [read.index(m) for m in ("NOTEA", "NOTEB", "NOTEC", "NOTED")] == sorted(read.index(m) for m in ("NOTEA", "NOTEB", "NOTEC", "NOTED"))

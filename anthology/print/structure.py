@@ -15,7 +15,8 @@ folios), each number followed by ``/Header``, ``/Footer`` or (at the sides) ``/P
 makes elements for them that the tree does not hold.
 
 And, in WeasyPrint's own keys: a note (``span.footnote`` with an id) becomes a ``Note`` with that
-``/ID``; an element whose ``lang`` differs from its parent's gets ``/Lang``; a line's text that ends in
+``/ID`` (its own box only: the anonymous blocks WeasyPrint makes of the same element inside it, around
+the lines before a second paragraph or a list, are not Notes); an element whose ``lang`` differs from its parent's gets ``/Lang``; a line's text that ends in
 a hyphen of hyphenation gets ``/ActualText`` without it, so the word is read whole; a figure's
 ``/BBox`` is given in the page's coordinates (WeasyPrint writes its CSS box, from the top of the page,
 in CSS pixels); the contents (``nav``) is a ``Sect`` like the other pieces of front matter.
@@ -30,7 +31,7 @@ import pydyf
 from weasyprint.formatting_structure import boxes
 
 MARK = "AnthologyTag"
-TAGS_VERSION = 1  # one more whenever the tags come out otherwise: a layout cached before is made again
+TAGS_VERSION = 2  # one more whenever the tags come out otherwise: a layout cached before is made again
 PX_TO_PT = 0.75
 SOFT_HYPHEN = "\u00ad"  # how PDF writes a hyphen of hyphenation in a text (ISO 32000-1, 14.8.2.2.3)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -44,6 +45,12 @@ def _lang(element: Any) -> str | None:
     return element.get("lang") or element.get(XML_LANG)
 
 
+def _is_note(element: Any) -> bool:
+    """A note's span with its id (``notes.notes_at_calls``)."""
+    return (element is not None and isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] == "span"
+            and "footnote" in (element.get("class") or "").split() and bool(element.get("id")))
+
+
 def _hyphenated(box: Any) -> str | None:
     """The text of ``box`` without the hyphen of hyphenation it ends with, or None."""
     if not isinstance(box, boxes.TextBox):
@@ -54,6 +61,17 @@ def _hyphenated(box: Any) -> str | None:
     return box.text[: -len(hyphen)]
 
 
+def _hyphenated_texts(box: Any, marked: dict[Any, Any]) -> dict[int, str]:
+    """The text of each line of ``box`` ending in a hyphen of hyphenation, without it, by its marked content's number."""
+    texts = {}
+    for child in getattr(box, "children", ()):
+        for each in child.children if isinstance(child, boxes.LineBox) else [child]:
+            text = _hyphenated(each)
+            if text is not None and each in marked:
+                texts[marked[each]["mcid"]] = text
+    return texts
+
+
 class Describer:
     """The ``describe`` of ``patches.structure_notes`` for one document's write."""
 
@@ -62,6 +80,7 @@ class Describer:
         self.parents: dict[Any, tuple[Any, int]] = {}  # element -> its parent, its place among the parent's children
         self.root: Any = None
         self.page_height = 0.0
+        self.open_notes: set[Any] = set()  # the notes whose boxes are being tagged (an anonymous block inside one is not a Note)
 
     def _know(self, page: Any) -> None:
         """The document's elements' parents (WeasyPrint's elements know only their children)."""
@@ -97,17 +116,18 @@ class Describer:
             self._know(box)
         if isinstance(box, boxes.MarginBox):
             return self._margin(box, pdf, page_number, nums)
-        texts = {}
-        for child in getattr(box, "children", ()):
-            for each in child.children if isinstance(child, boxes.LineBox) else [child]:
-                text = _hyphenated(each)
-                if text is not None and each in marked:
-                    texts[marked[each]["mcid"]] = text
+        texts = _hyphenated_texts(box, marked)
+        source = box.element
+        opens_note = _is_note(source) and source not in self.open_notes
+        if opens_note:
+            self.open_notes.add(source)
 
         def done(made: list[Any]) -> None:
+            if opens_note:
+                self.open_notes.discard(source)
             for element in made:
                 if MARK not in element:
-                    self._describe(element, box)
+                    self._describe(element, box, opens_note)
             for mcid, text in texts.items():
                 reference = nums.get(mcid)
                 owner = None if reference is None else _object(pdf, reference)
@@ -129,7 +149,7 @@ class Describer:
 
         return done
 
-    def _describe(self, element: Any, box: Any) -> None:
+    def _describe(self, element: Any, box: Any, note: bool) -> None:
         mark = pydyf.Dictionary()
         element[MARK] = mark
         source = box.element
@@ -143,7 +163,7 @@ class Describer:
             return
         own = "::" not in tag
         classes = (source.get("class") or "").split()
-        if own and tag == "span" and "footnote" in classes and source.get("id"):
+        if own and note:
             element["S"] = "/Note"
             element["ID"] = pydyf.String(source.get("id"))
         elif own and tag == "a" and "noteref" in classes and (source.get("href") or "").startswith("#"):
