@@ -166,6 +166,14 @@ def test_pdfx_has_an_output_intent_no_rgb_and_embedded_fonts(big: Path, printer:
         assert "/Outlines" not in pdf.Root  # KDP refuses bookmarks
 
 
+def test_a_pdfx_4_is_the_same_bytes_from_two_builds(big: Path, tmp_path: Path) -> None:
+    """WeasyPrint names a PDF/X-4 with a random xmpMM:DocumentID (and a file identifier made from it)."""
+    first = (_build(big, "print-shop") / "print-test.pdf").read_bytes()
+    build(big, "pdf", tmp_path, print_options={"printer": "print-shop"}, use_cache=False, jobs=1)
+    assert (tmp_path / "print-test.pdf").read_bytes() == first
+    assert str(pikepdf.open(io.BytesIO(first)).open_metadata()["xmpMM:DocumentID"]).startswith("xmp.did:")
+
+
 @pytest.mark.parametrize("printer", ["office", "print-shop", "kdp", "ingramspark"])
 def test_text_and_rules_are_gray_in_every_print_profile(big: Path, printer: str) -> None:
     operators = _operators(_pdf(big, printer))

@@ -9,6 +9,9 @@ document information and the XMP's ``dc:creator`` (one entry) agree, as PDF/A as
 
 from __future__ import annotations
 
+import hashlib
+import re
+import uuid
 from typing import Any
 
 import pikepdf
@@ -56,6 +59,26 @@ def language_in_xmp(pdf: pikepdf.Pdf) -> None:
         return
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta["dc:language"] = [str(lang)]
+
+
+_RANDOM_ID = re.compile(r"xmp\.did:[0-9a-fA-F-]{36}")
+
+
+def stable_document_id(pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint gives a PDF/X-4 a random ``xmpMM:DocumentID``, so two builds of the same book would
+    differ (in the XMP and in the file identifier made from it); both are made instead from the XMP,
+    its random part left out, and the pages' contents."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        if "xmpMM:DocumentID" not in meta:
+            return
+        hasher = hashlib.sha256(_RANDOM_ID.sub("", str(meta)).encode("utf-8"))
+        for page in pdf.pages:
+            contents = page.obj.get("/Contents")
+            for stream in contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []:
+                hasher.update(stream.read_raw_bytes())
+        meta["xmpMM:DocumentID"] = f"xmp.did:{uuid.UUID(bytes=hasher.digest()[:16], version=5)}"
+    # the file identifier's permanent half was made from bytes holding the random ID: made again likewise
+    pdf.trailer.ID = pikepdf.Array([pikepdf.String(hasher.digest()[16:]), pikepdf.String(hasher.digest()[16:])])
 
 
 def copy_properties(source: pikepdf.Pdf, out: pikepdf.Pdf, title: str) -> None:

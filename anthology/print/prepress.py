@@ -29,7 +29,7 @@ from PIL import Image
 
 from ..errors import BuildError, Diagnostic
 from .colour import Converter, OutputProfile, find_output_profile, neutral
-from .metadata import language_in_xmp
+from .metadata import language_in_xmp, stable_document_id
 from .profiles import PrintSettings
 from .tagging import drop_annotation_references, tag_structure
 
@@ -330,6 +330,7 @@ def prepare(data: bytes, settings: PrintSettings, rtl: bool = False, project_dir
             check_pdfx(pdf, settings)
             add_output_intent(pdf, output)
         language_in_xmp(pdf)
+        stable_document_id(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                  fix_metadata_version=False)
