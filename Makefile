@@ -29,7 +29,7 @@ book: install
 	$(BIN)/anthology build .
 
 lint: install-test
-	$(BIN)/ruff check anthology tests scripts
+	$(BIN)/ruff check anthology tests scripts benchmarks
 	$(BIN)/mypy
 
 check: lint

@@ -29,6 +29,7 @@ from .project.safety import stylesheet_warnings
 from .project.sources import read_chapters, read_matter
 
 if TYPE_CHECKING:
+    from .markup.render import ChapterMarkup
     from .print.pagemap import Pagination
 
 PRINT_KIND = "print"  # print.output.KIND, named here so that an EPUB alone need not import WeasyPrint
@@ -145,6 +146,20 @@ def check_sources(book: Book, formats: tuple[str, ...]) -> None:
         named_cover(book)
 
 
+def read_and_render(project_dir: Path, jobs: int, cache: Cache, say: Callable[[Step], None] = lambda step: None) -> tuple[Book, list[ChapterMarkup]]:
+    """The book and its chapters' markup (from ``cache`` or this process's memory when unchanged);
+    the editors' texts rendered too, so that an error in one stops the build now."""
+    book = load_book(project_dir)
+    total = len(book.chapters)
+    markups = render_chapters_in(
+        book.chapters, jobs, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)),
+        book_dir=project_dir, cache=MarkupCache(cache, project_dir),
+    )
+    render_matter.cache_clear()  # images may have changed since an earlier build in this process
+    render_book_matter(book)  # the editors' texts: rendered once, laid out with the chapters
+    return book, markups
+
+
 def build(
     project_dir: Path,
     formats: str | Iterable[str] | None = None,
@@ -182,17 +197,11 @@ def build(
     target = Path(output_dir) if output_dir is not None else project_dir / "build"
     check_output_folder(target)
     say(Step("read"))
-    book = load_book(project_dir)
-    settings = print_settings(book.config.print, print_options)
-    total = len(book.chapters)
     jobs = jobs or default_jobs()
     cache = Cache(project_dir / "build" / CACHE_FOLDER if use_cache else None)
-    markups = render_chapters_in(
-        book.chapters, jobs, each=lambda chapter: say(Step("chapter", str(chapter.source), chapter.number, total)),
-        book_dir=project_dir, cache=MarkupCache(cache, project_dir),
-    )
-    render_matter.cache_clear()  # images may have changed since an earlier build in this process
-    render_book_matter(book)  # the editors' texts: an error stops the build now; rendered once, laid out with the chapters
+    book, markups = read_and_render(project_dir, jobs, cache, say)
+    settings = print_settings(book.config.print, print_options)
+    total = len(book.chapters)
     check_sources(book, chosen)
     report = BuildReport(chapters=total, words=sum(m.word_count for m in markups))
     # The warnings of the chapters and the editors' texts come from the checker, which runs first;

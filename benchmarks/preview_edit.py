@@ -6,9 +6,10 @@ build/.cache, as it is after the first look), then saves one chapter in the midd
 a new sentence, several times, and prints for each save:
 
 - html: seconds from the save until the preview serves that chapter's HTML page with the sentence;
-- print: seconds from the save until the print view (``/_preview/print``) is served from a PDF whose
+- print: seconds from the save until the print view (``/_preview/print``) is served with pages whose
   text holds the sentence, plus the time to draw the image of the page that shows it (the print
-  view draws each page's image when the browser first asks for it).
+  view draws each page's image when the browser first asks for it, from the PDF of the chunk of
+  the print edition that holds it; a save lays out only the chunks it changed).
 
     python benchmarks/preview_edit.py --chapters 200 --edits 3
 """
@@ -31,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402 (the benchmark's own generator, beside this file)
 
 from anthology.build import load_book  # noqa: E402
+from anthology.preview.printview import PrintView  # noqa: E402
 from anthology.preview.server import Preview  # noqa: E402
 
 
@@ -54,11 +56,14 @@ def wait_for(condition, timeout: float, interval: float = 0.02) -> float:  # typ
     raise TimeoutError(f"not seen within {timeout:.0f} s")
 
 
-def page_holding(pdf: Path, word: str) -> int | None:
-    """The number of the PDF's first page whose text holds ``word``."""
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-    for number, text in enumerate(done.stdout.split("\f"), start=1):
-        if word in text:
+def page_holding(view: PrintView, word: str) -> int | None:
+    """The number (place in the book, from 1) of the print view's first page whose text holds ``word``."""
+    texts: dict[Path, list[str]] = {}
+    for number, page in enumerate(view.pages, start=1):
+        if page.pdf not in texts:
+            done = subprocess.run(["pdftotext", str(page.pdf), "-"], capture_output=True, text=True, check=True)
+            texts[page.pdf] = done.stdout.split("\f")
+        if word in texts[page.pdf][page.page - 1]:
             return number
     return None
 
@@ -94,15 +99,17 @@ def main() -> None:
                 before = preview.state.version
                 target.write_text(original.rstrip("\n") + f"\n\n{sentence}\n", encoding="utf-8")
                 saved = time.monotonic()
-                shown = wait_for(lambda: sentence in fetch(page), 120)
+                shown = wait_for(lambda sentence=sentence: sentence in fetch(page), 120)
                 # the open page reloads when the preview's build version changes; the print view is asked for then
-                wait_for(lambda: preview.state.version != before, 120)
+                wait_for(lambda before=before: preview.state.version != before, 120)
                 lay_out(preview)  # served once the PDF of the saved sources is laid out
                 served = time.monotonic()
-                pdf = next(iter(sorted(preview.output_dir.glob("*.pdf"))))
-                number = page_holding(pdf, marker)
+                view, error = preview.print_pages(make=False)
+                if view is None or error:
+                    raise AssertionError(f"no print view: {error}")
+                number = page_holding(view, marker)
                 if number is None:
-                    raise AssertionError("the print view was served from a PDF without the edit")
+                    raise AssertionError("the print view was served without the edit")
                 begun = time.monotonic()
                 with urllib.request.urlopen(preview.url + f"_preview/pages/page-{number}.png?token={preview.token}", timeout=120) as image:
                     assert image.read(8) == b"\x89PNG\r\n\x1a\n"
@@ -110,7 +117,9 @@ def main() -> None:
                 printed = served - saved + drawn
                 html_times.append(shown - saved)
                 print_times.append(printed)
-                print(f"edit {edit}: html {shown - saved:.2f} s, print {printed:.2f} s (page {number})", flush=True)
+                moved = f", {len(view.renumbered)} pages numbered as before" if view.renumbered else ""
+                print(f"edit {edit}: html {shown - saved:.2f} s, print {printed:.2f} s (page {number}; "
+                      f"{view.laid} of {view.chunks} chunks laid out{moved})", flush=True)
             print(f"load average after: {os.getloadavg()[0]:.1f}")
             print(f"median of {args.edits}: html {statistics.median(html_times):.2f} s (target < 1 s), "
                   f"print {statistics.median(print_times):.2f} s (target < 5 s)")

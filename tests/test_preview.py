@@ -117,8 +117,12 @@ def test_print_view_draws_the_pages(server: Preview) -> None:
     assert get(server.url + "_preview/pages/page-1.png?token=wrong")[0] == 403
     status, kind, png = get(server.url + f"_preview/pages/page-1.png?token={server.token}")
     assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
-    status, kind, pdf = get(server.url + "_preview/book.pdf")
-    assert status == 200 and pdf.startswith(b"%PDF")
+    assert get(server.url + "_preview/book.pdf")[0] == 404  # the pages come from the chunks' PDFs: none joined yet
+    assert 'action="/_preview/book.pdf"' in page  # the button that makes the PDF to download
+    assert post(server.url + "_preview/book.pdf", b"token=wrong")[0] == 403
+    status, kind, pdf = post(server.url + "_preview/book.pdf", f"token={server.token}".encode())
+    assert status == 200 and kind == "application/pdf" and pdf.startswith(b"%PDF")
+    assert get(server.url + "_preview/book.pdf")[2] == pdf
     assert get(server.url + "_preview/pages/../book.pdf")[0] == 404
     assert get(server.url + "_preview/nothing")[0] == 404
 

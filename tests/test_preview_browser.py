@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +77,24 @@ def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview,
     )
     assert pages >= 2
     browser.screenshot(tmp_path / "print.png")
+
+    # a save while the print view is open: it lays out again what changed, by itself, and reloads
+    before = browser.evaluate("performance.timeOrigin")
+    chapter.write_text(chapter.read_text().replace("Freshly edited words", "Printed QQ7ZZ anew"), encoding="utf-8")
+    wait_until(
+        lambda: browser.evaluate(f"performance.timeOrigin > {before} && location.pathname === '/_preview/print'"
+                                 " && document.getElementById('anthology-preview-layout') === null")
+        and _print_view_holds(preview, "QQ7ZZ"),
+        what="the open print view to show the saved edit",
+    )
+
+
+def _print_view_holds(preview: Preview, words: str) -> bool:
+    view, _ = preview.print_pages(make=False)
+    if view is None or not preview.print_current:
+        return False
+    texts = (subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout for pdf in {p.pdf for p in view.pages})
+    return any(words in text for text in texts)
 
 
 # Text of the page (outside the preview's toolbar) that the toolbar's box overlaps, as seen now.

@@ -33,7 +33,7 @@ import mammoth
 import mammoth.documents as docs
 
 from ..errors import Diagnostic, ImportSourceError
-from ..markup.workers import ignore_interrupt
+from ..interrupts import forking, ignore_in_worker
 from .bylines import date_from_iso, turn_name
 from .post import Post
 from .xmlread import child_text
@@ -204,9 +204,11 @@ def convert_in_time(path: Path, drop_caps: list[str]) -> tuple[str, list[str], i
     (where a system cannot fork, in this process without a time limit)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return _convert(path, drop_caps)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=ignore_interrupt)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=ignore_in_worker)
     try:
-        return pool.submit(_convert, path, drop_caps).result(timeout=MAX_CONVERT_SECONDS)
+        with forking():
+            future = pool.submit(_convert, path, drop_caps)
+        return future.result(timeout=MAX_CONVERT_SECONDS)
     except FuturesTimeout:
         processes: dict[int, multiprocessing.process.BaseProcess] = getattr(pool, "_processes", None) or {}
         for process in list(processes.values()):

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import Diagnostic, SourceError
+from ..interrupts import forking, ignore_in_worker
 from ..project.model import Chapter
 from .cache import MarkupCache
 from .render import ChapterMarkup, render_chapter
@@ -72,12 +73,6 @@ def _render(book_dir: Path | None, collect: bool, chapter: Chapter) -> ChapterMa
                            hint="split the chapter, or look for thousands of brackets, asterisks or HTML tags inside one another")]
 
 
-def ignore_interrupt() -> None:
-    """A worker's initialiser: Ctrl-C is the parent's to handle (it stops the workers and says so);
-    a worker that took it too would print its own traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def render_chapters_in(
     chapters: tuple[Chapter, ...],
     jobs: int,
@@ -100,8 +95,10 @@ def render_chapters_in(
         fresh: Iterator[ChapterMarkup | list[Diagnostic]] = map(partial(_render, book_dir, collect), missing)
         return _gather(chapters, kept, fresh, each, cache)
     chunk = max(1, len(missing) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupt) as pool:
-        return _gather(chapters, kept, pool.map(partial(_render, book_dir, collect), missing, chunksize=chunk), each, cache)
+    with ProcessPoolExecutor(max_workers=workers, initializer=ignore_in_worker) as pool:
+        with forking():  # the workers are forked as the chapters are handed out
+            fresh = pool.map(partial(_render, book_dir, collect), missing, chunksize=chunk)
+        return _gather(chapters, kept, fresh, each, cache)
 
 
 def _gather(

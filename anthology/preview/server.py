@@ -3,7 +3,9 @@
 The preview builds into a temporary folder (the book's own build/ is left alone). Pages it serves
 get a small script and toolbar added on the way out, never in the built files: the script waits on
 ``/_preview/version`` and reloads the page when a new build is ready; a failed build keeps the last
-good pages and shows the errors over them. ``/_preview/print`` shows the print edition's pages.
+good pages and shows the errors over them. ``/_preview/print`` shows the print edition's pages,
+drawn from the PDFs of its chunks, of which a save lays out again only those it changed (see
+``printview``).
 
 Only requests whose Host is the preview's own address and port are answered (a web page that
 rebinds its own name to 127.0.0.1 gets 403), and what costs a build or writes files (laying out the
@@ -35,11 +37,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pikepdf
 import watchfiles
 
 from ..build import build
 from ..check import check_book
 from ..errors import AnthologyError, ConfigError, Diagnostic
+from .printview import Edits, PrintView, lay_out_view, page_width, prune, whole_view
 
 PREFIX = "/_preview/"
 MAX_WATCHED_FOLDERS = 4096
@@ -94,6 +98,7 @@ class BuildState:
     warnings: list[str] = field(default_factory=list)
     built_at: float = 0.0
     seconds: float = 0.0
+    build: int = 0  # goes up by one with every build (the checker's answer after it changes only ``version``)
 
 
 class Preview:
@@ -121,7 +126,8 @@ class Preview:
         self._build_lock = threading.Lock()
         self._print_version = -1
         self._print_error: str | None = None
-        self._page_count = 0
+        self._view: PrintView | None = None  # the print edition's pages as last laid out
+        self._edits = Edits()  # the chapters saved, which the print view lays out on their own
         self._page_width = 0  # pixels, of the page images
         self._draw_lock = threading.Lock()
         self._stop = threading.Event()
@@ -135,24 +141,47 @@ class Preview:
     def html_dir(self) -> Path:
         return self.output_dir / "html"
 
-    def rebuild(self) -> BuildState:
-        """Check and build the HTML edition; never raises: a failure is kept in the state and shown in the page."""
+    def rebuild(self, check_first: bool = False) -> BuildState:
+        """Build and check the HTML edition; never raises: a failure is kept in the state and shown in
+        the page. After a save, the pages are published as soon as they are built (the open page
+        reloads then), and again with the checker's answer only when its warnings or errors differ
+        from those shown; ``check_first`` (the first build) publishes once, after both. When the
+        build fails, the checker's full list of problems is shown, else the build's own."""
         started = time.perf_counter()
-        error: str | None = None
-        warnings: list[str] = []
         with self._build_lock:
-            try:
-                checked = check_book(self.project_dir)
-                if checked.errors:
-                    raise ConfigError(checked.errors)
-                warnings = [d.format(self.project_dir) for d in checked.warnings]
-                self.warn(checked.warnings)
-                # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
-                build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False)
-            except AnthologyError as exc:
-                error = exc.format(self.project_dir)
-            except Exception as exc:  # a preview keeps serving whatever went wrong; the page says what
-                error = "anthology failed unexpectedly:\n" + "".join(traceback.format_exception_only(exc)).strip()
+            # use_cache False: the book's build/ is left alone; this process's renderings are kept in memory
+            error = _failure(lambda: build(self.project_dir, "html", self.output_dir, use_cache=False, durable=False), self.project_dir)
+            if error is None and not check_first:
+                self._publish(None, self.state.warnings, started, built=True)
+            checked, warnings = self._check()
+            if error is not None or check_first:
+                self._publish(checked or error, warnings, started, built=True)
+            elif checked is not None or warnings != self.state.warnings:
+                self._publish(checked, warnings, started, built=False)
+        state = self.state
+        if state.error:
+            self.say("build failed:\n" + state.error)
+        else:
+            count = len(state.warnings)
+            noted = f" with {count} warning{'s' if count != 1 else ''} ('anthology check' lists them)" if count else ""
+            self.say(f"built in {state.seconds:.1f} s{noted}")
+        return state
+
+    def _check(self) -> tuple[str | None, list[str]]:
+        """The checker's errors (formatted, or None) and warnings; the warnings are handed to ``warn``."""
+        warnings: list[str] = []
+
+        def check() -> None:
+            checked = check_book(self.project_dir)
+            if checked.errors:
+                raise ConfigError(checked.errors)
+            warnings.extend(d.format(self.project_dir) for d in checked.warnings)
+            self.warn(checked.warnings)
+
+        return _failure(check, self.project_dir), warnings
+
+    def _publish(self, error: str | None, warnings: list[str], started: float, built: bool) -> None:
+        """A new state for the pages (``built``: of a new build, which the print view follows)."""
         with self._changed:
             self.state = BuildState(
                 version=self.state.version + 1,
@@ -160,15 +189,9 @@ class Preview:
                 warnings=warnings,
                 built_at=time.time(),
                 seconds=time.perf_counter() - started,
+                build=self.state.build + (1 if built else 0),
             )
             self._changed.notify_all()
-        if error:
-            self.say("build failed:\n" + error)
-        else:
-            count = len(warnings)
-            noted = f" with {count} warning{'s' if count != 1 else ''} ('anthology check' lists them)" if count else ""
-            self.say(f"built in {self.state.seconds:.1f} s{noted}")
-        return self.state
 
     def wait_for_change(self, since: int, timeout: float) -> BuildState:
         with self._changed:
@@ -178,50 +201,72 @@ class Preview:
     @property
     def print_current(self) -> bool:
         """Whether the print edition was laid out from the current sources."""
-        return self._print_version == self.state.version
+        return self._print_version == self.state.build
 
-    def print_pages(self, make: bool = True) -> tuple[Path | None, list[Path], str | None]:
-        """The print edition's PDF and its pages' images (drawn when first asked for, see ``page_image``);
-        with ``make``, the PDF is built again when the sources have changed."""
-        version = self.state.version
-        pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
-        pages_dir = self.output_dir / "pages"
-        if make and version != self._print_version:
+    def print_pages(self, make: bool = True, renumber: bool = False) -> tuple[PrintView | None, str | None]:
+        """The print edition's pages as last laid out (their images drawn when first asked for, see
+        ``page_image``), and why the latest layout failed; with ``make``, laid out again when the
+        sources have changed (only the chunks they changed), or with ``renumber`` when some pages
+        print the numbers of an earlier layout (those chunks too). The pages stay those of the last
+        good layout when one fails."""
+        version = self.state.build
+        if make and (version != self._print_version or renumber and self._view is not None and self._view.renumbered):
             with self._build_lock:
                 try:
-                    report = build(self.project_dir, "pdf", self.output_dir)
-                    pdf = report.outputs[0][1]
+                    self._view = self._lay_out(renumber)
                     self._print_error = None
-                    shutil.rmtree(pages_dir, ignore_errors=True)
-                    self._page_count, self._page_width = 0, 0
-                    if shutil.which("pdftoppm") and shutil.which("pdfinfo"):
-                        pages_dir.mkdir()
-                        self._page_count, self._page_width = _page_count_and_width(pdf)
                 except AnthologyError as exc:
                     self._print_error = exc.format(self.project_dir)
-                except (OSError, subprocess.SubprocessError, ValueError) as exc:
+                except (OSError, subprocess.SubprocessError, ValueError, pikepdf.PdfError) as exc:
                     self._print_error = f"the pages could not be drawn: {exc}"
                 self._print_version = version
-        pages = [pages_dir / f"page-{n}.png" for n in range(1, self._page_count + 1)]
-        return pdf, pages, self._print_error
+        return self._view, self._print_error
+
+    def _lay_out(self, renumber: bool) -> PrintView | None:
+        """The print view from the chunks' PDFs; else (a short book) from the PDF that a build makes,
+        which is all there is (None) without poppler-utils' pdftoppm to draw the pages."""
+        drawable = shutil.which("pdftoppm") is not None
+        view = lay_out_view(self.project_dir, self.output_dir, renumber, edits=self._edits) if drawable else None
+        if view is None:
+            pdf = build(self.project_dir, "pdf", self.output_dir).outputs[0][1]
+            view = whole_view(pdf, self.output_dir / "pages") if drawable else None
+        prune(self.output_dir, [view, self._view])  # the files of the view shown until now go with the next
+        self._page_width = page_width(view.pages[0].pdf, PAGE_RESOLUTION) if view is not None and view.pages else 0
+        return view
+
+    def book_pdf(self) -> Path | None:
+        """The print edition's PDF as a build makes it, when one was made (see ``make_book_pdf``)."""
+        return next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
+
+    def make_book_pdf(self) -> str | None:
+        """Build the print edition's PDF (joined from the chunks laid out for the print view, all
+        numbered throughout) for download; why it could not be made, or None."""
+        with self._build_lock:
+            try:
+                build(self.project_dir, "pdf", self.output_dir)
+            except AnthologyError as exc:
+                return exc.format(self.project_dir)
+        return None
 
     def page_image(self, name: str) -> Path | None:
-        """The image of one page of the print edition (``page-12.png``), drawn from the PDF the first
-        time it is asked for: the print view shows at once, and a browser asks only for the pages it shows."""
+        """The image of one page of the print view (``page-12.png``: its twelfth page), drawn from the
+        PDF that holds it the first time it is asked for: the print view shows at once, and a
+        browser asks only for the pages it shows. An image stays while its chunk is unchanged."""
         found = re.fullmatch(r"page-([1-9][0-9]*)\.png", name)
-        pdf = next(iter(sorted(self.output_dir.glob("*.pdf"))), None)
-        if found is None or pdf is None or int(found.group(1)) > self._page_count:
+        view = self._view
+        if found is None or view is None or int(found.group(1)) > len(view.pages):
             return None
-        path = self.output_dir / "pages" / name
+        page = view.pages[int(found.group(1)) - 1]
         with self._draw_lock:
-            if not path.is_file():
-                number = found.group(1)
+            if not page.image.is_file():
+                partial = page.image.with_name(f".{page.image.stem}")
                 subprocess.run(
-                    ["pdftoppm", "-r", str(PAGE_RESOLUTION), "-png", "-f", number, "-l", number, "-singlefile",
-                     str(pdf), str(path.with_suffix(""))],
+                    ["pdftoppm", "-r", str(PAGE_RESOLUTION), "-png", "-f", str(page.page), "-l", str(page.page), "-singlefile",
+                     str(page.pdf), str(partial)],
                     check=True, capture_output=True, timeout=120,
                 )
-        return path
+                os.replace(partial.with_suffix(".png"), page.image)
+        return page.image
 
     # serving -----------------------------------------------------------------------------------
 
@@ -231,7 +276,7 @@ class Preview:
 
     def start(self) -> None:
         """Build once, then serve and watch in background threads."""
-        self.rebuild()
+        self.rebuild(check_first=True)
         handler = _handler_for(self)
         try:
             server = _Server((self.host, self.port), handler)
@@ -260,7 +305,7 @@ class Preview:
                     self.say("not watched: " + note)
             try:
                 for changes in watchfiles.watch(
-                    *folders, watch_filter=_relevant, stop_event=self._stop, debounce=400, step=80,
+                    *folders, watch_filter=_relevant, stop_event=self._stop, debounce=400, step=30,
                     raise_interrupt=False, recursive=False, rust_timeout=200, yield_on_timeout=True,
                 ):
                     if self._stop.is_set():
@@ -342,11 +387,13 @@ class Preview:
             warnings += f'<span class="warn" id="anthology-preview-watch" title="{listed}">not watching everything</span>'
         return f'<div id="anthology-preview-bar">Preview · {status}{warnings}{link}</div>'
 
-    def print_form(self, label: str, element_id: str) -> str:
-        """A button that lays out the print edition: a POST with this session's token."""
+    def print_form(self, label: str, element_id: str, action: str = "print", renumber: bool = False) -> str:
+        """A button that lays out the print edition (or makes its PDF, ``action`` "book.pdf"): a POST
+        with this session's token."""
+        extra = '<input type="hidden" name="renumber" value="1"/>' if renumber else ""
         return (
-            f'<form method="post" action="{PREFIX}print" style="display:inline">'
-            f'<input type="hidden" name="token" value="{self.token}"/>'
+            f'<form method="post" action="{PREFIX}{action}" style="display:inline">'
+            f'<input type="hidden" name="token" value="{self.token}"/>{extra}'
             f'<button id="{element_id}" type="submit" class="anthology-preview-button">{html.escape(label)}</button></form>'
         )
 
@@ -359,30 +406,53 @@ class Preview:
 
     def print_page(self) -> str:
         """The print edition as it was last laid out; a button lays it out again when it is stale."""
-        pdf, pages, error = self.print_pages(make=False)
+        view, error = self.print_pages(make=False)
+        pdf = self.book_pdf()
         parts = [
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Print edition · preview</title>',
             "<style>body{margin:0;background:#6b6f76;font:14px system-ui,sans-serif;color:#fff}"
             "header{padding:.8rem 1.2rem;background:#2b2f36}header a{color:#9cc9ff;margin-right:1rem}"
             ".spreads{display:flex;flex-direction:column;align-items:center;gap:1.2rem;padding:1.5rem}"
             ".spread{display:flex;gap:2px}.spread img{box-shadow:0 2px 8px rgba(0,0,0,.4);background:#fff}"
-            ".spread .first{margin-left:calc(var(--w) + 2px)}iframe{width:100%;height:90vh;border:0}</style>",
+            "iframe{width:100%;height:90vh;border:0}.spread img.renumbered{outline:3px solid #ffb020}"
+            "#anthology-preview-renumbered{background:#5a4312;margin:0;padding:.5rem 1.2rem}</style>",
             "</head><body><header><strong>Print edition</strong> · ",
             '<a href="/">back to the HTML edition</a>',
         ]
         if not self.print_current:
-            label = "Lay out the print edition" if pdf is None else "Lay it out again (the sources changed)"
+            label = "Lay out the print edition" if view is None and pdf is None else "Lay it out again (the sources changed)"
             parts.append(self.print_form(label, "anthology-preview-layout"))
-        if pdf is not None and pdf.is_file():
+            if view is not None and view.chunks and not self.state.error:
+                # laid out before, in parts: the open print view lays out again what a save changed, by itself
+                parts.append('<script>document.getElementById("anthology-preview-layout").click();</script>')
+        if view is not None and view.chunks:
+            parts.append(self.print_form("make the PDF to download", "anthology-preview-pdf", action="book.pdf"))
+        elif pdf is not None and pdf.is_file():
             parts.append(f'<a href="{PREFIX}book.pdf" download="{html.escape(pdf.name)}">download the PDF</a>')
-        if pages:
-            parts.append(f"{len(pages)} pages</header><main class=\"spreads\">")
-            spreads = [[pages[0]]] + [pages[i : i + 2] for i in range(1, len(pages), 2)]
-            for number, spread in enumerate(spreads):
+        if view is not None and view.pages:
+            pages = view.pages
+            laid = f" · {view.laid} of {view.chunks} parts laid out for this view, the others as they were" if view.chunks else ""
+            parts.append(f" · {len(pages)} pages{laid}</header>")
+            moved = view.renumbered
+            if moved:
+                parts.append(
+                    '<div id="anthology-preview-renumbered">'
+                    f"Pages {pages[moved[0] - 1].label} to {pages[moved[-1] - 1].label} (outlined) print the page numbers "
+                    "they had before the pages ahead of them grew or shrank, and so do their entries in the contents: "
+                    "only what you changed was laid out again."
+                    + self.print_form("Number them again", "anthology-preview-renumber", renumber=True)
+                    + " (lays out every page after the change; a built PDF is always numbered throughout)</div>"
+                )
+            parts.append('<main class="spreads">')
+            numbered = list(enumerate(pages, start=1))
+            spreads = [numbered[:1]] + [numbered[i : i + 2] for i in range(1, len(numbered), 2)]
+            for index, spread in enumerate(spreads):
                 images = "".join(
-                    f'<img src="{PREFIX}pages/{p.name}?token={self.token}" alt="page {pages.index(p) + 1}"'
-                    f'{" class=first" if number == 0 else ""} loading="lazy"/>'
-                    for p in spread
+                    f'<img src="{PREFIX}pages/page-{n}.png?token={self.token}" alt="page {html.escape(p.label)}"'
+                    + (f' class="renumbered" title="numbered {html.escape(p.printed or "")} in an earlier layout"' if p.renumbered else "")
+                    + (' style="margin-left:calc(var(--w) + 2px)"' if index == 0 else "")
+                    + ' loading="lazy"/>'
+                    for n, p in spread
                 )
                 parts.append(f'<div class="spread" style="--w:{self._page_width}px">{images}</div>')
             parts.append("</main>")
@@ -404,6 +474,18 @@ class _Server(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
+
+
+def _failure(work: Callable[[], object], project_dir: Path | None = None) -> str | None:
+    """Do ``work``; what went wrong, as the page shows it, or None. A preview keeps serving whatever
+    went wrong."""
+    try:
+        work()
+    except AnthologyError as exc:
+        return exc.format(project_dir)
+    except Exception as exc:
+        return "anthology failed unexpectedly:\n" + "".join(traceback.format_exception_only(exc)).strip()
+    return None
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:
@@ -447,16 +529,6 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _page_count_and_width(pdf: Path) -> tuple[int, int]:
-    """The number of pages of a PDF and the width in pixels of their images (poppler-utils' pdfinfo)."""
-    done = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60)
-    count = re.search(r"^Pages:\s+(\d+)", done.stdout, re.MULTILINE)
-    size = re.search(r"^Page size:\s+([0-9.]+) x", done.stdout, re.MULTILINE)
-    if count is None or size is None:
-        raise ValueError("pdfinfo does not say how many pages the PDF has")
-    return int(count.group(1)), round(float(size.group(1)) / 72 * PAGE_RESOLUTION)
-
-
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Serves the HTML edition of ``preview`` with the preview's pages and routes under PREFIX; answers
     only requests addressed to the preview, and lays the print edition out only on a POST with its token."""
@@ -492,7 +564,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if not self._host_allowed():
             return
         path = unquote(urlsplit(self.path).path)
-        if path != PREFIX + "print":
+        if path not in (PREFIX + "print", PREFIX + "book.pdf"):
             self.send_error(HTTPStatus.NOT_FOUND)
             return
         try:
@@ -502,14 +574,21 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if not 0 <= length <= 4096:
             self._send("400: a bad request body\n", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
             return
-        token = parse_qs(self.rfile.read(length).decode("ascii", "replace")).get("token", [""])[0]
+        form = parse_qs(self.rfile.read(length).decode("ascii", "replace"))
+        token = form.get("token", [""])[0]
         if not secrets.compare_digest(token.encode(), self.preview.token.encode()):
             self._send("403: laying out the print edition needs the button of the preview's own page\n",
                        "text/plain; charset=utf-8", HTTPStatus.FORBIDDEN)
             return
-        self.preview.print_pages(make=True)
+        if path == PREFIX + "book.pdf":
+            error = self.preview.make_book_pdf()
+            if error:
+                self._send(f"The PDF could not be made:\n\n{error}\n", "text/plain; charset=utf-8", HTTPStatus.UNPROCESSABLE_ENTITY)
+                return
+        else:
+            self.preview.print_pages(make=True, renumber=form.get("renumber", [""])[0] == "1")
         self.send_response(HTTPStatus.SEE_OTHER)
-        self.send_header("Location", PREFIX + "print")
+        self.send_header("Location", path)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -550,8 +629,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         elif route == "print":
             self._send(self.preview.print_page(), "text/html; charset=utf-8")
         elif route == "book.pdf":
-            pdf, _, _ = self.preview.print_pages(make=False)
-            self._send_file(pdf, "application/pdf")
+            self._send_file(self.preview.book_pdf(), "application/pdf")
         elif route.startswith("pages/") and "/" not in route[6:]:
             if not secrets.compare_digest(query.get("token", [""])[0].encode(), self.preview.token.encode()):
                 self.send_error(HTTPStatus.FORBIDDEN, "a page image is drawn only for the preview's own print view")

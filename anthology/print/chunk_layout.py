@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -26,6 +25,7 @@ from lxml import etree
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
 
+from ..interrupts import ignore_in_worker
 from ..layout import Edition
 from ..markup.render import XHTML_NS
 from ..project.model import Book
@@ -141,9 +141,7 @@ def start_worker(setup: Setup, ledger: Ledger) -> None:
     """Initialiser of a worker process (forked: nothing here is pickled)."""
     global _SETUP, _LEDGER
     _SETUP, _LEDGER = setup, ledger
-    # Ctrl-C reaches every process of the terminal's group: the parent stops the workers and says
-    # so; a worker that took it as well would print its own traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_in_worker()  # Ctrl-C is the parent's to handle (see interrupts)
     # A worker lays out a few chunks and exits: what their layout leaves in reference cycles goes
     # with the process, so the cycle collector, which would spend a tenth of the time, stays off.
     gc.disable()

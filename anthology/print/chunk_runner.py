@@ -6,6 +6,13 @@ page number has changed is laid out again), ``back`` and ``front`` (they print t
 numbers), ``check`` (every chunk opens on a right-hand page and numbers its pages as one document
 would; otherwise None, and the caller lays out the book as one document), ``join``.
 
+``lay_out_chunks`` stops before the join: the preview's print view shows the chunks' pages as they
+are. Without ``renumber`` it lays out only the chunks whose text changed; a chunk whose text is
+unchanged keeps its cached layout even when the pages before it grew or shrank (its pages then
+print the numbers they were laid out with), and the numbers that other chunks print for its pages
+(the contents, the list of contributors, links between chapters) are those it was laid out with,
+so that they too stay as they were.
+
 A chunk's cache entry is keyed by everything its layout reads that is known beforehand (its XHTML
 and stylesheet, the edition's stylesheets, the print settings, the PDF's date and identifier, the
 versions of the libraries) and holds its PDF, the number of its first page and what the join and
@@ -25,6 +32,7 @@ import pikepdf
 
 from ..cache import Cache, digest, file_digests, files_unchanged
 from ..context import BuildContext
+from ..interrupts import forking
 from ..layout import Edition
 from ..project.model import Book
 from . import chunks as chunking
@@ -86,9 +94,10 @@ class _Slot:
         return len(self.running) <= depth
 
     def submit(self, job: ChunkJob) -> Future[ChunkResult]:
-        if self.pool is None:
-            self.pool, self.given = self.start(), 0
-        future = self.pool.submit(run_in_worker, job)
+        with forking():  # the first job given to a new pool forks its process
+            if self.pool is None:
+                self.pool, self.given = self.start(), 0
+            future = self.pool.submit(run_in_worker, job)
         self.given += 1
         self.running.append(future)
         return future
@@ -199,7 +208,8 @@ def _result_json(result: ChunkResult) -> bytes:
     return json.dumps(fields, sort_keys=True).encode("utf-8")
 
 
-def _from_cache(cache: Cache, key: str) -> ChunkResult | None:
+def _from_cache(cache: Cache, key: str, index: int) -> ChunkResult | None:
+    """The chunk stored under ``key``, as chunk ``index`` of this build (it may have had another place)."""
     meta = cache.read_json(KIND, key, "meta.json")
     if not isinstance(meta, dict):
         return None
@@ -211,6 +221,7 @@ def _from_cache(cache: Cache, key: str) -> ChunkResult | None:
             return None
         meta["bookmarks"] = [[tuple(mark) for mark in page] for page in meta["bookmarks"]]
         meta["starts"] = [tuple(start) for start in meta["starts"]]
+        meta["index"] = index
         result = ChunkResult(pdf=data, **meta)
     except (KeyError, TypeError, ValueError, OSError):
         return None
@@ -231,16 +242,18 @@ class _Sequence:
     """The chunks handed to the join as soon as each is final, in a fixed order (the body, the back
     matter, the front matter; the join puts the front matter's pages first), so that the bytes do
     not depend on which worker finished first. A body chunk is final when laid out in this build,
-    or when its cached layout starts on the page that the chunks before it end on. Each chunk laid
-    out is stored in the cache when it is joined, and its PDF then let go."""
+    or when its cached layout starts on the page that the chunks before it end on (any cached
+    layout, without ``renumber``). Each chunk laid out is stored in the cache when it is joined, and
+    its PDF then let go (kept, without ``joining``)."""
 
     def __init__(self, body: list[int], found: dict[int, ChunkResult | None], cache: Cache, keys: dict[int, str], keep: int,
-                 held: set[int] | None = None) -> None:
+                 held: set[int] | None = None, joining: bool = True, renumber: bool = True) -> None:
         self.body, self.found, self.cache, self.keys, self.keep = body, found, cache, keys, keep
         # body chunks to be laid out again with the page numbers of their links to other chapters:
         # not joined until ``release``
         self.held = set(held or ())
-        self.joining = Joining()
+        self.joining: Joining | None = Joining() if joining else None
+        self.renumber = renumber
         self.results: dict[int, ChunkResult] = {}
         self.laid: set[int] = set()
         self.next = 0  # position in ``body`` of the next chunk to join
@@ -259,7 +272,7 @@ class _Sequence:
         else laid out by ``runner``."""
         todo = []
         for made in jobs:
-            cached = _from_cache(self.cache, self.keys[made.index])
+            cached = _from_cache(self.cache, self.keys[made.index], made.index)
             if cached is not None and usable(cached):
                 into[made.index] = cached
             else:
@@ -282,7 +295,7 @@ class _Sequence:
             result = self.results.get(index)
             if result is None:
                 cached = self.found[index]
-                if cached is None or cached.start != self.page:
+                if cached is None or (self.renumber and cached.start != self.page):
                     return  # still being laid out, or to be laid out again from another first page
                 result = self.results[index] = cached
             if index in self.held:
@@ -297,10 +310,11 @@ class _Sequence:
 
     def join(self, result: ChunkResult) -> None:
         index = result.index
-        self.joining.add(result.pdf, index)
+        if self.joining is not None:
+            self.joining.add(result.pdf, index)
         if index in self.laid:
             self._store(result)
-        self.results[index] = replace(result, pdf=b"")
+        self.results[index] = replace(result, pdf=b"") if self.joining is not None else result
 
 
 def side_by_side(front: ChunkJob, back: ChunkJob, body: Sequence[ChunkJob]) -> bool:
@@ -332,7 +346,7 @@ def _rough_numbers(parts: list[chunking.Chunk], body: list[int], linking: set[in
 
 def _with_xref_pages(
     parts: list[chunking.Chunk], body: list[int], linking: set[int], results: dict[int, ChunkResult], found: dict[int, ChunkResult | None],
-    job: Callable[..., ChunkJob], title: str | None, runner: _Runner, sequence: _Sequence,
+    job: Callable[..., ChunkJob], title: str | None, runner: _Runner, sequence: _Sequence, renumber: bool = True,
 ) -> bool:
     """The body chunks that link to other chapters laid out again, now that every body page number is
     known, printing their targets' pages; False when that changes how many pages one of them has
@@ -344,7 +358,7 @@ def _with_xref_pages(
         job(index, chunk_css(position > 0, title), position, None, {t: numbers[t] for t in xref_targets(parts[index]) if t in numbers})
         for position, index in enumerate(body) if index in linking
     ]
-    sequence.made(runner, again, final, usable=lambda cached: cached.start == first[cached.index].start)  # type: ignore[union-attr]
+    sequence.made(runner, again, final, usable=lambda cached: not renumber or cached.start == first[cached.index].start)  # type: ignore[union-attr]
     if any(final[i].pages != first[i].pages for i in linking):  # type: ignore[union-attr]
         return False
     sequence.release(final)
@@ -360,12 +374,63 @@ def _body_starts(body: list[int], results: dict[int, ChunkResult], found: dict[i
     return starts, page
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """The print edition's chunks, each as laid out, in the book's order (not joined)."""
+
+    results: tuple[ChunkResult, ...]
+    keys: tuple[str, ...]  # each chunk's cache key (a body chunk's leaves out the number of its first page)
+    kinds: tuple[str, ...]  # "front", "body" or "back"
+    laid: frozenset[int]  # the chunks laid out by this call (the others came from the cache)
+
+
+def _moved_body(body: list[int], body_jobs: list[ChunkJob], found: dict[int, ChunkResult | None], runner: _Runner, sequence: _Sequence) -> int:
+    """With ``sequence.renumber``, the cached body chunks whose first page has moved laid out again;
+    the number that the page after the body gets. Without, nothing is laid out, and the back matter
+    goes on from the number of the last body page as laid out (the page after the body unless a
+    cached chunk keeps the numbers of an earlier layout)."""
+    results = sequence.results
+    starts, page = _body_starts(body, results, found)
+    if sequence.renumber:
+        runner.run([made for made, i in zip(body_jobs, body, strict=True) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
+        return page
+    last = results.get(body[-1]) or found[body[-1]]
+    return (last.start or 1) + last.pages  # type: ignore[union-attr]
+
+
 def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
     """The print edition (``edition``, of ``context.settings``) laid out in chunks by ``context.jobs``
     processes and joined; None when the chunks cannot stand in for one document (the caller then
     lays it out whole)."""
+    made = _made_in_chunks(context, edition, joining=True, renumber=True)
+    if made is None:
+        return None
+    in_order, sequence, _ = made
+    return _joined(in_order, sequence, context.book)
+
+
+def lay_out_chunks(context: BuildContext, edition: Edition, renumber: bool = False, alone: frozenset[str] = frozenset()) -> LaidOut | None:
+    """The print edition's chunks as ``make_joined`` makes them, without the join; ``renumber``
+    False lays out only the chunks whose text changed (see the module's docstring); the documents
+    named in ``alone`` are chunks of their own (see ``chunks.chunks``). None when the chunks cannot
+    stand in for one document."""
+    made = _made_in_chunks(context, edition, joining=False, renumber=renumber, alone=alone)
+    if made is None:
+        return None
+    in_order, sequence, keys = made
+    if not _stands_in(in_order):
+        return None
+    kinds = tuple(chunk.kind for chunk in chunks(edition, chunking.CHUNK_DOCUMENTS, alone))
+    return LaidOut(tuple(in_order), tuple(keys[r.index] for r in in_order), kinds, frozenset(sequence.laid))
+
+
+def _made_in_chunks(
+    context: BuildContext, edition: Edition, joining: bool, renumber: bool, alone: frozenset[str] = frozenset(),
+) -> tuple[list[ChunkResult], _Sequence, dict[int, str]] | None:
+    """Every chunk laid out or taken from the cache, in the book's order, with the sequence that
+    joined them (when ``joining``) and the chunks' cache keys; None when they cannot stand in for one document."""
     book, settings, cache, jobs = context.book, context.settings, context.cache, context.jobs
-    parts = chunks(edition, chunking.CHUNK_DOCUMENTS)
+    parts = chunks(edition, chunking.CHUNK_DOCUMENTS, alone)
     if len(parts) < 3:
         return None
     title = book_title(edition)
@@ -378,25 +443,26 @@ def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
     def job(index: int, css: str, body_position: int | None, start: int | None, numbers: dict[str, int] | None = None) -> ChunkJob:
         text, drop = chunk_text(edition, parts, index, numbers or {})
         made = ChunkJob(index, parts[index].kind, text, css, drop, body_position, start)
-        keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.body), str(made.start)])
+        # Not the body chunk's position: its layout does not depend on it (its first page number is
+        # stored with it), so a chunk keeps its entry when the chunks before it are cut otherwise.
+        keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.start)])
         return made
 
     linking = {i for i in body if xref_targets(parts[i])}  # body chunks with links to other chapters
     rough = _rough_numbers(parts, body, linking)
     body_jobs = [job(i, chunk_css(n > 0, title), n, None, rough.get(i)) for n, i in enumerate(body)]
-    found = {i: _from_cache(cache, keys[i]) for i in body}
+    found = {i: _from_cache(cache, keys[i], i) for i in body}
     counts = [found[i].pages if found[i] is not None else -1 for i in body]  # type: ignore[union-attr]
     setup = Setup(edition, book, settings)
     todo = [made for made, i in zip(body_jobs, body, strict=True) if found[i] is None]
     runner = _Runner(setup, counts, jobs, len(todo) or 1, todo[0] if todo else None)
-    sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking)
+    sequence = _Sequence(body, found, cache, keys, keep=2 * len(parts) + 4, held=linking, joining=joining, renumber=renumber)
     results = sequence.results
     try:
         # The cached chunks ahead of the first to lay out are joined while it is laid out.
         runner.run(todo, sequence.laid_out, meanwhile=sequence.advance)
-        starts, page = _body_starts(body, results, found)
-        runner.run([made for made, i in zip(body_jobs, body, strict=True) if i not in results and found[i].start != starts[i]], sequence.laid_out)  # type: ignore[union-attr]
-        if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, runner, sequence):
+        page = _moved_body(body, body_jobs, found, runner, sequence)
+        if linking and not _with_xref_pages(parts, body, linking, results, found, job, title, runner, sequence, renumber):
             return None
         assert sequence.body_done
         order = [results[i] for i in body]
@@ -437,19 +503,26 @@ def make_joined(context: BuildContext, edition: Edition) -> Joined | None:
         return None
     finally:
         runner.close()
-    return _joined([results[i] for i in range(len(parts))], sequence, book)
+    return [results[i] for i in range(len(parts))], sequence, keys
+
+
+def _stands_in(in_order: list[ChunkResult]) -> bool:
+    """Whether the chunks stand in for one document: none had a problem, each opens on a right-hand page."""
+    if any(result.problem for result in in_order):
+        return False
+    position = 0
+    for result in in_order:
+        if position % 2:
+            return False
+        position += result.pages
+    return True
 
 
 def _joined(in_order: list[ChunkResult], sequence: _Sequence, book: Book) -> Joined | None:
     """The chunks, every one laid out, joined into the book; None when one had a problem or would not
     open on a right-hand page, as in one document."""
-    if any(result.problem for result in in_order):
+    if not _stands_in(in_order) or sequence.joining is None:
         return None
-    position = 0
-    for result in in_order:
-        if position % 2:
-            return None
-        position += result.pages
     pdf = sequence.joining.finish(bookmark_tree(in_order), in_order[0].pages)
     pages = sum(r.pages for r in in_order)
     pagination = pagination_of(

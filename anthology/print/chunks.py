@@ -67,8 +67,11 @@ class ChunkJob:
     start: int | None  # the number of its first page when known beforehand (the back matter)
 
 
-def chunks(edition: Edition, size: int = CHUNK_DOCUMENTS) -> list[Chunk]:
-    """The edition's documents in chunks: front (up to the first body document), body, back."""
+def chunks(edition: Edition, size: int = CHUNK_DOCUMENTS, alone: frozenset[str] = frozenset()) -> list[Chunk]:
+    """The edition's documents in chunks: front (up to the first body document), body ``size``
+    documents at a time, back. A body document whose id is in ``alone`` is a chunk of its own, its
+    group's others before and after it chunks of their own too, so that the other groups stay as
+    they are (the preview lays out a chapter being edited by itself)."""
     documents = edition.documents
     first = next((i for i, d in enumerate(documents) if d.body_matter), None)
     if first is None:
@@ -76,10 +79,24 @@ def chunks(edition: Edition, size: int = CHUNK_DOCUMENTS) -> list[Chunk]:
     last = max(i for i, d in enumerate(documents) if d.body_matter)
     out = [Chunk(documents[:first], "front")]
     body = documents[first : last + 1]
-    out += [Chunk(body[i : i + size], "body") for i in range(0, len(body), size)]
+    out += [Chunk(piece, "body") for i in range(0, len(body), size) for piece in _cut(body[i : i + size], alone)]
     if last + 1 < len(documents):
         out.append(Chunk(documents[last + 1 :], "back"))
     return out
+
+
+def _cut(group: tuple[Document, ...], alone: frozenset[str]) -> list[tuple[Document, ...]]:
+    """``group`` cut before and after each document named in ``alone``."""
+    pieces: list[tuple[Document, ...]] = []
+    current: list[Document] = []
+    for document in group:
+        if document.id in alone:
+            pieces += [tuple(current)] if current else []
+            pieces.append((document,))
+            current = []
+        else:
+            current.append(document)
+    return pieces + ([tuple(current)] if current else [])
 
 
 def _end_marker(document: Document) -> Document:
