@@ -401,7 +401,7 @@ def _check_editors(config: Config, report: CheckReport) -> None:
     except tomllib.TOMLDecodeError:
         pass
     report.diagnostics.append(
-        Diagnostic(config.path, "no editors are named: the title page lists every author instead, and catalogues "
+        Diagnostic(config.path, "no editors are named: the title page names the authors instead (six at most), and catalogues "
                    "have no editor to file the book under", line=key_line(source, "book", "book"), key="book.editors",
                    hint='add editors = ["Ann Bee"] under [book], or editors = [] for a book that has none', level="warning")
     )

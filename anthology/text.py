@@ -72,6 +72,25 @@ _SPACED_HYPHEN = re.compile(r"[ \t\r\n]+-(?=[ \t\r\n])")
 _SPACED_DASH = re.compile(r"(?<=\S)[ \t\r\n]+([\u2013\u2014])(?=[ \t\r\n]|$)|^[ \t\r\n]+([\u2013\u2014])(?=[ \t\r\n])")
 
 
+# French spacing, as writers type it: « mot », « mot » ; mot : the space inside guillemets and the space
+# before ; : ! ? become no-break spaces, so a guillemet never ends (or starts) a line without its word and
+# a line never starts with the punctuation. Guillemets used the other way (»Wort«), without spaces, are left.
+_OPEN_GUILLEMET = re.compile(r"(?:(?<=[\s(\[\u2013\u2014])|^)([\u00ab\u2039])[ \t\r\n]+(?=\S|$)")
+_CLOSE_GUILLEMET = re.compile(r"(?:(?<=\S)|^)[ \t\r\n]+([\u00bb\u203a])(?=[\s.,;:!?)\]\u2026\u2013\u2014]|$)")
+_HIGH_PUNCTUATION = re.compile(r"(?:(?<=\S)|^)[ \t\r\n]+([;:!?]+)(?=[\s\u00bb\u203a)\]]|$)")
+
+
+def french_spaces(text: str) -> str:
+    """'dit-elle ; « Oui »' -> 'dit-elle\u00a0; «\u00a0Oui\u00a0»' (guillemets and ; : ! ? keep to their words)."""
+    if "\u00ab" in text or "\u2039" in text:
+        text = _OPEN_GUILLEMET.sub(lambda m: m.group(1) + "\u00a0", text)
+    if "\u00bb" in text or "\u203a" in text:
+        text = _CLOSE_GUILLEMET.sub(lambda m: "\u00a0" + m.group(1), text)
+    if " ;" in text or " :" in text or " !" in text or " ?" in text or "\n" in text:
+        text = _HIGH_PUNCTUATION.sub(lambda m: "\u00a0" + m.group(1), text)
+    return text
+
+
 def spaced_dashes(text: str, bind: bool = True) -> str:
     """'No - I get' -> 'No\u00a0\u2013 I get'; 'so \u2014 then' -> 'so\u00a0\u2014 then' (the dash stays with the word before).
 

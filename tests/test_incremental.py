@@ -7,9 +7,11 @@ fail, so a cache hit is proved, not assumed.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 from helpers import chapter, write_book
 from PIL import Image
@@ -26,13 +28,14 @@ pytestmark = pytest.mark.slow  # builds whole books
 SLUG = "test-book"
 
 
-def _book(root: Path) -> Path:
+def _book(root: Path, dated: bool = True) -> Path:
     chapters = {}
     for n in range(1, 9):
         body = f"Chapter {n} opens here.[^a]\n\n" + ("Words of the story go on. " * (20 + 10 * n)) + "\n\n[^a]: A note.\n"
         if n == 3:
             body += "\n![A blue square](square.png)\n"
-        chapters[f"{n:02d}-c.md"] = chapter(title=f"Chapter {n}", author=f"Author {n}", body=body, date="2020-01-02")
+        dates = {"date": "2020-01-02"} if dated else {}
+        chapters[f"{n:02d}-c.md"] = chapter(title=f"Chapter {n}", author=f"Author {n}", body=body, **dates)
     root = write_book(root, chapters)
     Image.new("RGB", (40, 40), "#2040a0").save(root / "chapters" / "square.png")
     return root
@@ -114,6 +117,29 @@ def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Pat
     assert len(list((root / "build" / ".cache" / "print").iterdir())) == 2
     incremental = _outputs(root / "build")
     assert incremental == _cold(root, "epub,pdf")
+
+
+def test_an_edit_to_a_book_without_dates_lays_out_its_chunk_and_the_front_matter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book with no date is dated by its newest chapter file, which a save changes: only the front
+    matter, whose dates the PDF carries, is laid out again with the edited chapter's chunk."""
+    monkeypatch.setattr(chunking, "CHUNK_DOCUMENTS", 2)
+    root = _book(tmp_path / "book", dated=False)
+    build(root, "pdf", jobs=1)
+    edited = root / "chapters" / "05-c.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("opens here", "begins here"), encoding="utf-8")
+    os.utime(edited, (2_000_000_000, 2_000_000_000))  # a later save than any before: the book's date moves
+    laid: list[tuple[str, int]] = []
+
+    def spy(job: ChunkJob, *args: object) -> object:
+        laid.append((job.kind, job.index))
+        return lay_out_chunk(job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chunk_runner, "lay_out_chunk", spy)
+    build(root, "pdf", jobs=1)
+    assert sorted(laid) == [("body", 3), ("front", 0)]
+    with pikepdf.open(root / "build" / f"{SLUG}.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20330518")  # the saved file's time (2,000,000,000 s)
+    assert _outputs(root / "build") == _cold(root, "pdf")
 
 
 @pytest.mark.parametrize("change", ["stylesheet", "image", "page size"])

@@ -285,3 +285,25 @@ def test_pruning_keeps_every_entry_of_the_last_build(tmp_path: Path, rendered: l
     rendered.clear()
     _warm(root)
     assert rendered == []
+
+
+@pytest.mark.parametrize("module", ["anthology/markup/typography.py", "anthology/markup/verse.py", "anthology/markup/captions.py", "anthology/text.py"])
+def test_an_edit_to_any_module_that_renders_is_a_cache_miss(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dashes, French spacing, verse and captions are made outside render.py: an edit there must not
+    # let a build reuse markup rendered by the code before it.
+    target = Path(markup_cache.__file__).parents[2] / module
+    read_bytes = Path.read_bytes
+
+    def edited(self: Path) -> bytes:
+        data = read_bytes(self)
+        return data + b"\n# edited\n" if self.resolve() == target.resolve() else data
+
+    markup_cache._renderer.cache_clear()
+    before = markup_cache._renderer()
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    markup_cache._renderer.cache_clear()
+    try:
+        assert markup_cache._renderer() != before
+    finally:
+        monkeypatch.undo()
+        markup_cache._renderer.cache_clear()

@@ -106,3 +106,17 @@ def test_html_edition_links_resolve(sample_build: Path) -> None:
     assert 'href="styles/base.css"' in chapter and (html / "styles" / "base.css").is_file()
     css = (html / "styles" / "base.css").read_text()
     assert 'url("../fonts/literata-normal.ttf")' in css and (html / "fonts" / "literata-normal.ttf").is_file()
+
+
+def test_pdf_bylines_are_never_hyphenated(sample_build: Path) -> None:
+    """A byline's role line names people too ('… and father to Stanley'): none of its words is split at a line's end."""
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", str(sample_build / f"{SLUG}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    chapters = Path(__file__).parents[1] / "chapters"
+    bylines = [m.group(1).strip('"') for f in sorted(chapters.glob("*.md")) if (m := re.search(r"^byline: (.+)$", f.read_text(encoding="utf-8"), re.M))]
+    words = {w for line in bylines for w in re.findall(r"\w+", line)}
+    assert "Stanley" in words
+    broken = {a + b for a, b in re.findall(r"(\w+)[-\u2010\u00ad]\n(\w+)", out)}
+    assert not broken & words, broken & words

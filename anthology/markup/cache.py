@@ -17,7 +17,6 @@ import dataclasses
 import functools
 import hashlib
 import json
-import sys
 import unicodedata
 from collections import OrderedDict
 from pathlib import Path
@@ -27,13 +26,13 @@ import nh3
 import PIL
 from lxml import etree
 
-from .. import __version__
+from .. import __version__, text
 from ..cache import Cache, digest, file_digest
 from ..errors import Diagnostic
 from ..project import safety
 from ..project.model import Chapter, Matter
 from ..project.safety import local_file
-from . import images, render, repair
+from . import render
 from .render import Asset, ChapterMarkup, CrossReference, Heading, Image, Note, Read
 
 KIND = "markup"
@@ -42,12 +41,18 @@ MEMO_SIZE = 4096  # renderings kept in memory by one process (a long preview ses
 _MEMO: OrderedDict[str, ChapterMarkup] = OrderedDict()
 
 
+def renderer_sources() -> list[Path]:
+    """The source files the rendering runs: every module of this package (Markdown extensions, repair,
+    typography, captions, …) and the shared text and safety helpers."""
+    return sorted(Path(__file__).parent.glob("*.py")) + [Path(str(text.__file__)), Path(str(safety.__file__))]
+
+
 @functools.cache
 def _renderer() -> tuple[str, ...]:
     """What the rendering code is: versions of it and of its libraries, and the source of our modules."""
     code = hashlib.sha256()
-    for module in (render, repair, safety, images, sys.modules[__name__]):
-        code.update(Path(str(module.__file__)).read_bytes())
+    for source in renderer_sources():
+        code.update(source.name.encode() + b"\0" + source.read_bytes())
     return (
         FORMAT, __version__, markdown.__version__, getattr(nh3, "__version__", ""), repr(etree.LXML_VERSION),
         repr(etree.LIBXML_VERSION), PIL.__version__, unicodedata.unidata_version, code.hexdigest(),

@@ -247,7 +247,7 @@ def _lay_out(job: ChunkJob, setup: Setup, ledger: Ledger) -> ChunkResult:
                 problem = "the stylesheets number the pages otherwise than the chunks assume"
                 break
     document = document.copy(pages[:kept])
-    data = write(setup.book, document, setup.settings)
+    data = write(setup.book, document, setup.settings, dated=job.kind == "front")  # the joined PDF's dates are the front matter's
     return ChunkResult(
         index=job.index,
         pdf=data,

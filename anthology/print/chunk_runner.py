@@ -435,6 +435,7 @@ def _made_in_chunks(
         return None
     title = book_title(edition)
     common = layout_inputs(book, edition, settings) + [pikepdf.__version__]
+    undated = layout_inputs(book, edition, settings, dated=False) + [pikepdf.__version__]  # only the front matter is dated
     body = [i for i, chunk in enumerate(parts) if chunk.kind == "body"]
     back = next((i for i, chunk in enumerate(parts) if chunk.kind == "back"), None)
 
@@ -445,7 +446,7 @@ def _made_in_chunks(
         made = ChunkJob(index, parts[index].kind, text, css, drop, body_position, start)
         # Not the body chunk's position: its layout does not depend on it (its first page number is
         # stored with it), so a chunk keeps its entry when the chunks before it are cut otherwise.
-        keys[index] = digest(common + [made.kind, made.text, made.css, str(made.drop_last), str(made.start)])
+        keys[index] = digest((common if made.kind == "front" else undated) + [made.kind, made.text, made.css, str(made.drop_last), str(made.start)])
         return made
 
     linking = {i for i in body if xref_targets(parts[i])}  # body chunks with links to other chapters

@@ -36,6 +36,7 @@ from . import hyphenation, patches
 from .call_stack import roomy
 from .fetcher import LocalFetcher
 from .font_config import BookFontConfiguration
+from .last_words import whole_last_words
 from .metadata import set_properties
 from .notes import notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
@@ -71,7 +72,7 @@ def settings_for(book: Book) -> PrintSettings:
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
     settings = settings or settings_for(book)
-    edition = lay_out(book, [notes_at_calls(m) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
+    edition = lay_out(book, [notes_at_calls(whole_last_words(m)) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
     return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))
@@ -190,8 +191,15 @@ def _finisher(settings: PrintSettings, body_start: int, rtl: bool = False) -> An
     return finish
 
 
-def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0) -> bytes:
-    when = build_date(book)
+# The date a chunk of the print edition is written with when the joined PDF takes its dates from
+# another chunk (the front matter's): so that a book dated by its newest file's time does not lay out
+# every chunk again whenever a chapter is saved.
+UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def write(book: Book, document: weasyprint.Document, settings: PrintSettings, body_start: int = 0, dated: bool = True) -> bytes:
+    """The PDF of ``document``; ``dated`` False: written with ``UNDATED`` instead of the book's date."""
+    when = build_date(book) if dated else UNDATED
     date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = date
     document.metadata.modified = date
@@ -220,9 +228,10 @@ def pdf_summary(settings: PrintSettings, pages: int, blanks_added: int = 0) -> s
     return f"{pages} pages{blank}, {', '.join(extras)}, {settings.pdf_variant}" + (", CMYK" if settings.colour == "cmyk" else ", black text in gray")
 
 
-def layout_inputs(book: Book, edition: Edition, settings: PrintSettings) -> list[str]:
-    """What a layout of ``edition`` reads besides its XHTML and files: for cache keys."""
-    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"tags {TAGS_VERSION}", f"notes {patches.NOTES_KEPT}", f"lines {patches.FITS_WITHOUT_TRAILING_SPACE}", repr(settings), build_date(book).isoformat(), book.config.book.identifier] + [
+def layout_inputs(book: Book, edition: Edition, settings: PrintSettings, dated: bool = True) -> list[str]:
+    """What a layout of ``edition`` reads besides its XHTML and files: for cache keys (``dated``: as ``write``)."""
+    when = build_date(book) if dated else UNDATED
+    return [__version__, weasyprint.__version__, pydyf.__version__, f"flate {patches.FLATE_LEVEL}", f"tags {TAGS_VERSION}", f"notes {patches.NOTES_KEPT}", f"lines {patches.FITS_WITHOUT_TRAILING_SPACE}", repr(settings), when.isoformat(), book.config.book.identifier] + [
         part for sheet in edition.stylesheets for part in (sheet.name, sheet.css)
     ] + [_file_digest(font.path) for font in book.config.fallback_fonts]  # a font file changed in place
 

@@ -62,9 +62,12 @@ NOTES_REPORT = "report = not context.in_column and can_break_now and not could_b
 NOTES_KEPT = "report = False"
 # The line of ``split_first_line`` that judges whether a run of text fits, and ``whole_lines``'s own.
 FIT_TEST = "if resume_index is None and first_line_width <= max_width:"
+# The trimmed layout is kept in a local for as long as its line is measured: a line of a layout that
+# is already freed is measured wrongly (Pango says "LINE_IS_VALID (line) failed").
 FITS_WITHOUT_TRAILING_SPACE = (
-    "if resume_index is None and (first_line_width <= max_width or (space_collapse and text.endswith(' ') and line_size("
-    "create_layout(text.rstrip(' '), style, context, max_width, justification_spacing).get_first_line()[0], style)[0] <= max_width)):"
+    "if resume_index is None and (first_line_width <= max_width or (space_collapse and text.endswith(' ') and ("
+    "_anthology_trimmed := create_layout(text.rstrip(' '), style, context, max_width, justification_spacing)) is not None "
+    "and line_size(_anthology_trimmed.get_first_line()[0], style)[0] <= max_width)):"
 )
 # What each rebuilt function must say once, and what it says instead.
 REWRITES = {"notes_kept": (NOTES_REPORT, NOTES_KEPT), "whole_lines": (FIT_TEST, FITS_WITHOUT_TRAILING_SPACE)}

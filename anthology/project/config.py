@@ -172,7 +172,7 @@ class BookSettings:
     )
     editors: tuple[str, ...] = schema.key(
         editor_names, doc='editors = ["Name", "Name"]', help='The editors, shown as "Edited by" and recorded as the book\'s creators.', example='["Ann Bee", "Cy Dee"]',
-        shown="none: the title page lists the authors, and check warns unless editors = [] says there are none", default=(),
+        shown="none: the title page names the authors (six at most), and check warns unless editors = [] says there are none", default=(),
     )
     date: dt.date | None = schema.key(
         schema.date, doc="date = 2019-11-01", help="The publication date, year-month-day, without quotes.", example="2019-11-01", shown="the newest chapter's date", default=None,
