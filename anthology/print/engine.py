@@ -38,7 +38,7 @@ from .fetcher import LocalFetcher
 from .font_config import BookFontConfiguration
 from .last_words import whole_last_words
 from .metadata import set_properties
-from .notes import notes_at_calls
+from .notes import foot_limit, notes_at_calls
 from .profiles import DEFAULT_VARIANT, PrintSettings, page_css, print_settings
 from .running_heads import with_running_heads
 from .static_fonts import static_instances
@@ -72,7 +72,7 @@ def settings_for(book: Book) -> PrintSettings:
 
 def print_edition(book: Book, markups: list[ChapterMarkup], settings: PrintSettings | None = None) -> Edition:
     settings = settings or settings_for(book)
-    edition = lay_out(book, [notes_at_calls(whole_last_words(m)) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
+    edition = lay_out(book, [notes_at_calls(whole_last_words(m), foot_limit(settings)) for m in markups], "pdf", fonts_css=font_faces(font_url, book.config.fallback_fonts))
     base, *rest = edition.stylesheets
     geometry = Stylesheet("styles/page.css", page_css(settings))
     return with_running_heads(dataclasses.replace(edition, stylesheets=(base, geometry, *rest)))

@@ -6,7 +6,8 @@ a ``<span class="footnote">`` that the print stylesheet floats to the foot of th
 (``float: footnote``), so WeasyPrint sets it on the page of the call.
 
 WeasyPrint never splits a note across pages: a note taller than the note area (three quarters of
-the page, see print.css) is set whole on the page after its call and runs past that page's foot.
+the page, see print.css) would be set whole on the page after its call and run past that page's
+foot, so a note longer than ``foot_limit`` is left after the chapter, as an endnote, and
 ``too_long_notes`` warns of each note that long, for the build to report.
 """
 
@@ -91,12 +92,18 @@ def _label_without_calls(heading: etree._Element) -> None:
     heading.set("data-label", " ".join("".join(copy.itertext()).split()))
 
 
-def notes_at_calls(markup: ChapterMarkup) -> ChapterMarkup:
-    """The chapter with each note's text placed at its first call, and no notes left after it."""
+def note_text(note: Note) -> str:
+    return " ".join("".join(parse_fragment(note.xhtml).itertext()).split())
+
+
+def notes_at_calls(markup: ChapterMarkup, limit: int | None = None) -> ChapterMarkup:
+    """The chapter with each note's text placed at its first call, and no notes left after it but
+    those longer than ``limit`` characters: too long for the foot of a page (WeasyPrint cannot carry a
+    note over to the next page), they are set after the chapter, as its endnotes."""
     if not markup.notes:
         return markup
     root = parse_fragment(markup.xhtml)
-    notes = {note.id: note for note in markup.notes}
+    notes = {note.id: note for note in markup.notes if limit is None or len(note_text(note)) <= limit}
     placed: set[str] = set()
     for call in list(root.iter(q("a"))):
         if "noteref" not in (call.get("class") or "").split():
@@ -135,21 +142,26 @@ def _line_of(chapter: Chapter, text: str) -> int | None:
     return None if found is None else chapter.body_line + chapter.markdown.count("\n", 0, found.start())
 
 
+def foot_limit(settings: PrintSettings) -> int:
+    """The longest note set at the foot of a page: 90% of ``note_capacity``, so as to be sure."""
+    return int(note_capacity(settings) * 0.9)
+
+
 def too_long_notes(markups: list[ChapterMarkup], settings: PrintSettings) -> list[Diagnostic]:
-    """A warning for each note too long for the foot of a page (90% of ``note_capacity``, so as to
-    be sure): it will be set on the next page and run past its foot."""
-    limit = int(note_capacity(settings) * 0.9)
+    """A warning for each note too long for the foot of a page (``foot_limit``): it is set after its
+    chapter instead (``notes_at_calls``)."""
+    limit = foot_limit(settings)
     warnings = []
     for markup in markups:
         chapter = markup.chapter
         if not isinstance(chapter, Chapter):
             continue
         for note in markup.notes:
-            text = " ".join("".join(parse_fragment(note.xhtml).itertext()).split())
+            text = note_text(note)
             if len(text) > limit:
                 warnings.append(Diagnostic(
                     chapter.source, f"note {note.number} is too long for the foot of a page ({len(text)} characters; "
-                    f"the notes of a page in the {settings.profile.name} profile hold about {limit}): it is set on the page after its call "
-                    "and runs past its foot",
-                    line=_line_of(chapter, text), level="warning", hint="shorten the note, or move part of it into the chapter's text"))
+                    f"the notes of a page in the {settings.profile.name} profile hold about {limit}): in print it is set after the chapter, "
+                    "as an endnote, where it has room",
+                    line=_line_of(chapter, text), level="warning", hint="shorten the note, or move part of it into the chapter's text, to keep it at the foot of its page"))
     return warnings
