@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,15 @@ class Browser:
             self.process.kill()
             self.process.wait(timeout=10)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def opened_chromium() -> Iterator[Browser]:
+    """A headless Chromium for the time of the block (a test fails when none is installed)."""
+    path = find_chromium()
+    assert path is not None, "Chromium is not installed: run scripts/install-tools.sh"
+    browser = Browser(path)
+    try:
+        yield browser
+    finally:
+        browser.close()

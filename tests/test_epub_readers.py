@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Browser, find_chromium, wait_until
+from browser import Browser, find_chromium, opened_chromium, wait_until
 from calibre_check import CALIBRE_DEBUG, calibre_findings
 from epub_read import NS, Epub
 from helpers import epubcheck_messages
@@ -227,13 +227,9 @@ LOOKS = {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM is not None, "Chromium is not installed: run scripts/install-tools.sh"
-    opened = Browser(CHROMIUM)
-    opened.call("Emulation.setDeviceMetricsOverride", width=560, height=900, deviceScaleFactor=1, mobile=False)
-    try:
+    with opened_chromium() as opened:
+        opened.call("Emulation.setDeviceMetricsOverride", width=560, height=900, deviceScaleFactor=1, mobile=False)
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture(scope="module")

@@ -57,6 +57,18 @@ def _cold(root: Path, formats: str = "epub,pdf,html", **options: object) -> dict
     return made
 
 
+def _layouts_seen(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The (kind, index) of each chunk laid out from now on."""
+    laid: list[tuple[str, int]] = []
+
+    def spy(job: ChunkJob, *args: object) -> object:
+        laid.append((job.kind, job.index))
+        return lay_out_chunk(job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chunk_runner, "lay_out_chunk", spy)
+    return laid
+
+
 def _no_layout(*args: object, **kwargs: object) -> None:
     raise AssertionError("the print edition was laid out again")
 
@@ -105,13 +117,7 @@ def test_edited_chapter_is_laid_out_again_and_matches_a_cold_build(tmp_path: Pat
     build(root, "epub,pdf", jobs=2)
     edited = root / "chapters" / "05-c.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("opens here", "begins here"), encoding="utf-8")
-    laid: list[tuple[str, int]] = []
-
-    def spy(job: ChunkJob, *args: object) -> object:
-        laid.append((job.kind, job.index))
-        return lay_out_chunk(job, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(chunk_runner, "lay_out_chunk", spy)
+    laid = _layouts_seen(monkeypatch)
     build(root, "epub,pdf", jobs=1)
     assert laid == [("body", 3)]  # front matter is chunk 0; chapters 5 and 6 are the third body chunk
     assert len(list((root / "build" / ".cache" / "print").iterdir())) == 2
@@ -128,13 +134,7 @@ def test_an_edit_to_a_book_without_dates_lays_out_its_chunk_and_the_front_matter
     edited = root / "chapters" / "05-c.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("opens here", "begins here"), encoding="utf-8")
     os.utime(edited, (2_000_000_000, 2_000_000_000))  # a later save than any before: the book's date moves
-    laid: list[tuple[str, int]] = []
-
-    def spy(job: ChunkJob, *args: object) -> object:
-        laid.append((job.kind, job.index))
-        return lay_out_chunk(job, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(chunk_runner, "lay_out_chunk", spy)
+    laid = _layouts_seen(monkeypatch)
     build(root, "pdf", jobs=1)
     assert sorted(laid) == [("body", 3), ("front", 0)]
     with pikepdf.open(root / "build" / f"{SLUG}.pdf") as pdf:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Browser, find_chromium, wait_until
+from browser import Browser, find_chromium, opened_chromium, wait_until
 
 from anthology.preview.server import Preview
 from anthology.project.scaffold import new_book
@@ -22,12 +22,8 @@ pytestmark = [
 
 @pytest.fixture()
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM is not None, "Chromium is not installed: run scripts/install-tools.sh"
-    opened = Browser(CHROMIUM)
-    try:
+    with opened_chromium() as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture()

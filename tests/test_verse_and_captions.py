@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from ace import ace_violations
-from browser import Browser, find_chromium, wait_until
+from browser import Browser, find_chromium, opened_chromium, wait_until
 from calibre_check import CALIBRE_DEBUG, calibre_findings
 from helpers import chapter, epubcheck_messages, write_book
 from lxml import etree
@@ -233,12 +233,8 @@ def test_pdf_lines_never_start_with_a_spaced_dash_and_verse_keeps_its_lines(vers
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM is not None, "Chromium is not installed: run scripts/install-tools.sh"
-    opened = Browser(CHROMIUM)
-    try:
+    with opened_chromium() as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 LOOK = """(() => {
