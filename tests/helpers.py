@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader
+
+if TYPE_CHECKING:
+    from anthology.preview.server import Preview
 
 DEFAULT_TOML = '[book]\ntitle = "Test Book"\nlanguage = "en"\n'
 
@@ -58,3 +64,16 @@ def pdf_page_texts(path: Path) -> list[str]:
 
 def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+@contextlib.contextmanager
+def running_preview(book: Path) -> Iterator[Preview]:
+    """The preview server of ``book`` on a free port, for the time of the block."""
+    from anthology.preview.server import Preview
+
+    server = Preview(book, port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import PATIENCE, chapter, write_book
+from helpers import PATIENCE, chapter, running_preview, write_book
 
 from anthology.preview.server import Preview
 
@@ -31,12 +31,8 @@ def book(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def server(book: Path) -> Iterator[Preview]:
-    preview = Preview(book, port=0)
-    preview.start()
-    try:
+    with running_preview(book) as preview:
         yield preview
-    finally:
-        preview.stop()
 
 
 def version(server: Preview, since: int | None = None) -> dict:

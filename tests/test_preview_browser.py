@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import Browser, find_chromium, opened_chromium, wait_until
+from helpers import running_preview
 
 from anthology.preview.server import Preview
 from anthology.project.scaffold import new_book
@@ -30,12 +31,8 @@ def browser() -> Iterator[Browser]:
 def preview(tmp_path: Path) -> Iterator[Preview]:
     book = tmp_path / "book"
     new_book(book, title="Browser Book")
-    server = Preview(book, port=0)
-    server.start()
-    try:
+    with running_preview(book) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_edit_on_disk_shows_in_the_open_page(browser: Browser, preview: Preview, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import PATIENCE, chapter, write_book
+from helpers import PATIENCE, chapter, running_preview, write_book
 
 from anthology.preview.printview import PrintView
 from anthology.preview.server import Preview
@@ -39,12 +39,8 @@ def book(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def preview(book: Path) -> Iterator[Preview]:
-    server = Preview(book, port=0)
-    server.start()
-    try:
+    with running_preview(book) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def post(preview: Preview, route: str, fields: str = "") -> bytes:

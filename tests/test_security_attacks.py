@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from hardening_helpers import huge_png_bytes, png_bytes, run_cli
-from helpers import chapter, epubcheck_messages, write_book
+from helpers import chapter, epubcheck_messages, running_preview, write_book
 from import_sources import blogger_entry, write_atom, write_wxr, wxr_item
 
 from anthology.project.safety import clean_stylesheet, contained, css_references, read_contained
@@ -141,6 +141,13 @@ def _post_with_images(tmp_path: Path, secret: Path) -> list[str]:
     ]
 
 
+def _nothing_copied(output: str, book: Path, sources: list[str]) -> None:
+    """No picture reached the book, and the import said so of each."""
+    images = book / "chapters" / "images"
+    assert not images.exists() or not any(images.iterdir())
+    assert output.count("it was not copied") == len(sources)
+
+
 def test_a_wxr_cannot_make_the_import_copy_local_files(tmp_path: Path, secret: Path) -> None:
     sources = _post_with_images(tmp_path, secret)
     body = "".join(f'<p><img src="{src}" alt="picture {n}"></p>' for n, src in enumerate(sources))
@@ -148,11 +155,9 @@ def test_a_wxr_cannot_make_the_import_copy_local_files(tmp_path: Path, secret: P
     book = write_book(tmp_path / "book", {})
     result = run_cli("import", str(export), str(book))
     assert result.exit_code == 0, result.output
-    images = book / "chapters" / "images"
-    assert not images.exists() or not any(images.iterdir())
     for src in sources:
         assert f"image {src} " in result.output
-    assert result.output.count("it was not copied") == len(sources)
+    _nothing_copied(result.output, book, sources)
 
 
 def test_an_atom_feed_cannot_make_the_import_copy_local_files(tmp_path: Path, secret: Path) -> None:
@@ -162,9 +167,7 @@ def test_an_atom_feed_cannot_make_the_import_copy_local_files(tmp_path: Path, se
     book = write_book(tmp_path / "book", {})
     result = run_cli("import", str(export), str(book))
     assert result.exit_code == 0, result.output
-    images = book / "chapters" / "images"
-    assert not images.exists() or not any(images.iterdir())
-    assert result.output.count("it was not copied") == len(sources)
+    _nothing_copied(result.output, book, sources)
 
 
 def test_a_saved_page_cannot_make_the_import_copy_local_files(tmp_path: Path, secret: Path) -> None:
@@ -179,9 +182,7 @@ def test_a_saved_page_cannot_make_the_import_copy_local_files(tmp_path: Path, se
     book = write_book(tmp_path / "book", {})
     result = run_cli("import", str(page), str(book))
     assert result.exit_code == 0, result.output
-    folder = book / "chapters" / "images"
-    assert not folder.exists() or not any(folder.iterdir())
-    assert result.output.count("it was not copied") == len(sources)
+    _nothing_copied(result.output, book, sources)
 
 
 def test_an_image_inside_the_exports_folder_is_still_copied(tmp_path: Path) -> None:
@@ -544,15 +545,9 @@ def test_ctrl_c_in_the_print_workers_is_clean(tmp_path: Path) -> None:
 
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[object]:
-    from anthology.preview.server import Preview
-
     root = write_book(tmp_path / "book", {"01-a.md": chapter(title="Alpha", body="First words.")})
-    server = Preview(root, port=0)
-    server.start()
-    try:
+    with running_preview(root) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _request(preview: object, method: str, path: str, host: str | None = None, body: bytes | None = None) -> tuple[int, bytes]:
